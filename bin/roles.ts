@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import { createDesk } from '../desk/server';
+import { createMetrics } from '../desk/metrics';
+import { intake } from '../gateway/intake';
+import { createSmtpGateway } from '../gateway/smtp';
+import { createPool, ensureDatabase, migrate } from '../registry/db';
+import type { Clock } from '../registry/letters';
+import { startWorkers } from '../worker';
+import { createQueues, producerConnection, queueLetter } from '../worker/queues';
+
+export type Role = 'gateway' | 'worker' | 'desk';
+
+export interface Running {
+  smtpPort?: number;
+  deskPort?: number;
+  /** Stops taking mail, finishes work in flight, closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Creates the database and brings its schema up to date, with errors an operator can act on. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  await ensureDatabase(config.database.url).catch((err) =>
+    logger.debug({ err: err.message }, 'could not check for the database via the postgres database; assuming it exists'),
+  );
+  const pool = createPool(config.database.url, 1);
+  try {
+    const applied = await migrate(pool);
+    if (applied.length) logger.info({ applied }, 'database schema migrated');
+  } catch (err) {
+    throw new Error(
+      `cannot prepare the register in PostgreSQL at ${redactUrl(config.database.url)}: ${(err as Error).message}. ` +
+        'Check that PostgreSQL is running and set DATABASE_URL (or database.url in the settings file).',
+      { cause: err },
+    );
+  } finally {
+    await pool.end();
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** Composition: the one place that wires the parts together for the roles asked for. */
+export async function startRoles(roles: Role[], config: Config, logger: Logger, clock?: Clock): Promise<Running> {
+  const pool = createPool(config.database.url);
+  const redis = producerConnection(config);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
+  const queues = createQueues(config, redis);
+  const metrics = createMetrics({ pool, queues });
+  const running: Running = { stop: async () => undefined };
+  const stops: Array<() => Promise<void>> = [];
+
+  if (roles.includes('gateway')) {
+    const gateway = createSmtpGateway({
+      config,
+      logger: logger.child({ part: 'smtp' }),
+      observer: metrics.intakeObserver,
+      intake: (message) =>
+        intake({ pool, maxSizeBytes: config.smtp.maxSizeBytes, queueLetter: (id) => queueLetter(queues, id), logger }, message),
+      clock,
+    });
+    running.smtpPort = await gateway.listen();
+    stops.push(() => gateway.close());
+    logger.info({ host: config.smtp.host, port: running.smtpPort, addresses: config.books.flatMap((b) => b.addresses) }, 'SMTP intake listening');
+  }
+  if (roles.includes('worker')) {
+    const workers = startWorkers(config, pool, logger.child({ part: 'worker' }), clock);
+    stops.push(() => workers.close());
+    logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
+  }
+  if (roles.includes('desk')) {
+    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }) });
+    await desk.listen({ host: config.desk.host, port: config.desk.port });
+    const address = desk.server.address();
+    running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
+    stops.push(() => desk.close());
+    logger.info({ host: config.desk.host, port: running.deskPort }, 'desk listening (/healthz, /metrics)');
+  }
+
+  running.stop = async () => {
+    // In order: no new mail, then finish the work in hand, then let go of the connections.
+    for (const stop of stops) await stop();
+    await queues.close();
+    await redis.quit().catch(() => redis.disconnect());
+    await pool.end();
+  };
+  return running;
+}

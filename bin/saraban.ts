@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from '../config/load';
+import { createPool } from '../registry/db';
+import { listLetters } from '../registry/letters';
+import { formatRegister } from './export';
+import { prepareDatabase, startRoles, type Role } from './roles';
+
+const USAGE = `saraban - e-mail gateway for the incoming register (งานสารบรรณ)
+
+  saraban all                 run SMTP intake, workers and desk in one process (npm start)
+  saraban gateway|worker|desk run one role
+  saraban migrate             create the database if missing and bring its schema up to date
+  saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
+
+Settings: SARABAN_CONFIG (YAML file), DATABASE_URL, REDIS_URL, SARABAN_SMTP_PORT,
+SARABAN_DESK_PORT, SARABAN_RELAY_URL.`;
+
+const ROLES: Record<string, Role[]> = {
+  all: ['gateway', 'worker', 'desk'],
+  gateway: ['gateway'],
+  worker: ['worker'],
+  desk: ['desk'],
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = pino({ level: config.log.level, base: { service: 'saraban', role: command } });
+
+  if (command in ROLES) {
+    await prepareDatabase(config, logger);
+    const running = await startRoles(ROLES[command], config, logger);
+    await untilSignal(logger);
+    await running.stop();
+    logger.info('stopped');
+    return 0;
+  }
+  if (command === 'migrate') {
+    await prepareDatabase(config, logger);
+    logger.info('register schema is up to date');
+    return 0;
+  }
+  if (command === 'export') return exportRegister(config, rest);
+  console.error(`unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+function untilSignal(logger: pino.Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping: no new mail, finishing work in hand');
+      // A second signal means the operator will not wait.
+      process.once(signal, () => process.exit(1));
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+async function exportRegister(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { year: { type: 'string' }, book: { type: 'string' }, format: { type: 'string', default: 'json' }, output: { type: 'string' } },
+  });
+  const year = Number(values.year);
+  if (!Number.isInteger(year) || year < 2400) {
+    console.error('export needs --year with a Buddhist-era year, e.g. --year 2569');
+    return 2;
+  }
+  if (values.format !== 'json' && values.format !== 'csv') {
+    console.error(`--format must be json or csv, not "${values.format}"`);
+    return 2;
+  }
+  if (values.book && !config.books.some((b) => b.code === values.book)) {
+    console.error(`no book "${values.book}" in the settings; books: ${config.books.map((b) => b.code).join(', ')}`);
+    return 2;
+  }
+  const pool = createPool(config.database.url, 1);
+  try {
+    const text = formatRegister(await listLetters(pool, year, values.book), values.format);
+    if (values.output) writeFileSync(values.output, text);
+    else process.stdout.write(text);
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err instanceof ConfigError ? `settings: ${err.message}` : `saraban: ${err.message}`);
+    process.exit(1);
+  },
+);

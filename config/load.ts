@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type Config } from './schema';
+
+export type { Config, Book } from './schema';
+
+/** The settings could not be used; the message says what to change. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const exampleConfigPath = path.join(__dirname, 'saraban.example.yaml');
+
+/**
+ * Reads the YAML file named by SARABAN_CONFIG (the example when unset), applies the
+ * environment overrides deployments use, and validates the result. The only reader of
+ * settings: everything else receives the returned object.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.SARABAN_CONFIG || exampleConfigPath;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the settings file ${file} (${(err as Error).message}); set SARABAN_CONFIG to a readable YAML file`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  return parseConfig(applyEnv(raw as Record<string, unknown>, env), file);
+}
+
+export function parseConfig(raw: unknown, source = 'settings'): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const section = (name: string) => ({ ...((raw[name] as Record<string, unknown> | undefined) ?? {}) });
+  const out = { ...raw };
+  if (env.DATABASE_URL) out.database = { ...section('database'), url: env.DATABASE_URL };
+  if (env.REDIS_URL) out.redis = { ...section('redis'), url: env.REDIS_URL };
+  if (env.SARABAN_RELAY_URL) out.relay = { ...section('relay'), url: env.SARABAN_RELAY_URL };
+  if (env.SARABAN_SMTP_PORT) out.smtp = { ...section('smtp'), port: port('SARABAN_SMTP_PORT', env.SARABAN_SMTP_PORT) };
+  if (env.SARABAN_DESK_PORT) out.desk = { ...section('desk'), port: port('SARABAN_DESK_PORT', env.SARABAN_DESK_PORT) };
+  return out;
+}
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name}=${value} is not a port number (0-65535)`);
+  return n;
+}
+
+/** The book whose central address this is, if any (addresses compare case-insensitively). */
+export function bookForAddress(config: Config, address: string) {
+  const a = address.toLowerCase();
+  return config.books.find((b) => b.addresses.includes(a));
+}

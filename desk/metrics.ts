@@ -1,0 +1,67 @@
+import client from 'prom-client';
+import type { IntakeObserver } from '../gateway/smtp';
+import type { Pool } from '../registry/db';
+import { registerTotals } from '../registry/stats';
+import type { Queues } from '../worker/queues';
+
+export interface Metrics {
+  registry: client.Registry;
+  intakeObserver: IntakeObserver;
+}
+
+/**
+ * Intake counters live in the process that takes the mail; register totals and queue
+ * depths are read from PostgreSQL and Redis at scrape time, so they are true whichever
+ * process did the work.
+ */
+export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'saraban_process_' });
+
+  const accepted = new client.Counter({
+    name: 'saraban_messages_accepted_total',
+    help: 'Messages kept and answered 250 (SMTP) or taken from a mailbox (IMAP)',
+    labelNames: ['edge'],
+    registers: [registry],
+  });
+  const refused = new client.Counter({
+    name: 'saraban_messages_refused_total',
+    help: 'Messages refused at the edge, by reason',
+    labelNames: ['edge', 'reason'],
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'saraban_register_totals',
+    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements by status',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      const t = await registerTotals(sources.pool);
+      this.set({ kind: 'inbound_kept' }, t.inbound);
+      this.set({ kind: 'letters_registered' }, t.letters);
+      this.set({ kind: 'acknowledgements_sent' }, t.acknowledgementsSent);
+      this.set({ kind: 'acknowledgements_failed' }, t.acknowledgementsFailed);
+      this.set({ kind: 'acknowledgements_pending' }, t.acknowledgementsPending);
+    },
+  });
+  new client.Gauge({
+    name: 'saraban_queue_jobs',
+    help: 'Jobs in each queue by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of [sources.queues.letters, sources.queues.mail]) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      }
+    },
+  });
+  return {
+    registry,
+    intakeObserver: {
+      accepted: (edge) => accepted.inc({ edge }),
+      refused: (edge, reason) => refused.inc({ edge, reason }),
+    },
+  };
+}
+

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import type { Pool } from '../registry/db';
+import type { Metrics } from './metrics';
+
+export interface DeskDeps {
+  config: Config;
+  pool: Pool;
+  redis: Redis;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await within(probe(), CHECK_TIMEOUT_MS);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+/** The desk's HTTP server. For now: health and metrics for the operator. */
+export function createDesk(deps: DeskDeps): FastifyInstance {
+  // Requests at warn and above only: a Prometheus scrape every few seconds is not news.
+  const app = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger });
+
+  app.get('/healthz', async (_request, reply) => {
+    const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => deps.redis.ping())]);
+    const ok = postgresql.ok && redis.ok;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    try {
+      const body = await within(deps.metrics.registry.metrics(), 5_000);
+      return reply.type(deps.metrics.registry.contentType).send(body);
+    } catch (err) {
+      return reply.code(503).type('text/plain').send(`metrics unavailable: ${(err as Error).message}\n`);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { storeInbound, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
+import type { Pool } from '../registry/db';
+
+export interface IntakeDeps {
+  pool: Pool;
+  maxSizeBytes: number;
+  /** Hands the kept message to the letters queue. */
+  queueLetter: (inboundId: string) => Promise<void>;
+  logger: Logger;
+}
+
+// How long the edge waits for Redis before answering anyway: the message is already
+// committed, and the reconciler queues whatever this step missed.
+const QUEUE_WAIT_MS = 2_000;
+
+/**
+ * The one way a message comes in, whatever the edge: keep it (committed to PostgreSQL),
+ * then queue it. When this resolves the edge may say yes; when it throws, it must not.
+ */
+export async function intake(deps: IntakeDeps, message: ArrivingMessage): Promise<StoredInbound> {
+  const stored = await storeInbound(deps.pool, message, deps.maxSizeBytes);
+  const log = deps.logger.child({ inboundId: stored.id });
+  try {
+    await withTimeout(deps.queueLetter(stored.id), QUEUE_WAIT_MS);
+  } catch (err) {
+    log.warn({ err }, 'message kept but not queued (Redis unavailable?); the reconciler will queue it');
+  }
+  log.info({ edge: message.edge, size: stored.size, sha256: stored.sha256, mailFrom: message.mailFrom, book: message.book }, 'message kept');
+  return stored;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

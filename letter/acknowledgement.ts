@@ -1,0 +1,68 @@
+import { formatIsoBangkok, formatThaiDateTime } from './calendar';
+
+export interface AttachmentReceived {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** What the acknowledgement (ตอบยืนยันการได้รับ) states: everything comes from the register. */
+export interface AcknowledgementFacts {
+  agency: { name: string; nameEn?: string };
+  book: { code: string; name: string };
+  number: number; // เลขทะเบียนรับ
+  year: number; // Buddhist era
+  registeredAt: Date;
+  subject: string;
+  letterMessageId: string | null;
+  attachments: readonly AttachmentReceived[];
+}
+
+export interface AcknowledgementMessage {
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/** "12/2569" as written after เลขรับ. */
+export function registrationNumber(number: number, year: number): string {
+  return `${number}/${year}`;
+}
+
+export function composeAcknowledgement(facts: AcknowledgementFacts): AcknowledgementMessage {
+  const number = registrationNumber(facts.number, facts.year);
+  const subject = facts.subject.trim() || '(ไม่มีชื่อเรื่อง)';
+  const files = facts.attachments.length
+    ? facts.attachments.map(
+        (a, i) => `  ${i + 1}. ${a.filename} - ${a.size.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${a.sha256}`,
+      )
+    : ['  - ไม่มีไฟล์แนบ (no attachments)'];
+  const english = facts.agency.nameEn ?? facts.agency.name;
+  const text = [
+    'เรียน ผู้ส่งหนังสือ',
+    '',
+    `${facts.agency.name} ได้รับหนังสือของท่านทางไปรษณีย์อิเล็กทรอนิกส์ และลงทะเบียนรับแล้ว ดังนี้`,
+    '',
+    `ทะเบียน: ${facts.book.name} (${facts.book.code})`,
+    `เลขรับ: ${number}`,
+    `วันที่รับ: ${formatThaiDateTime(facts.registeredAt)}`,
+    `เรื่อง: ${subject}`,
+    'สิ่งที่ได้รับ:',
+    ...files,
+    '',
+    'ข้อความนี้ส่งโดยระบบอัตโนมัติ โปรดอย่าตอบกลับ',
+    '',
+    `${english} received your letter by e-mail and registered it in book ${facts.book.code} as number ${number} ` +
+      `on ${formatIsoBangkok(facts.registeredAt)}. This is an automatic reply; please do not answer it.`,
+    '',
+  ].join('\n');
+
+  // RFC 3834: mark the reply as automatic and tie it to the letter it answers.
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
+  if (facts.letterMessageId) {
+    headers['In-Reply-To'] = facts.letterMessageId;
+    headers['References'] = facts.letterMessageId;
+  }
+  return { subject: `ได้รับหนังสือแล้ว เลขรับ ${number} / Received, registration no. ${number}: ${subject}`, text, headers };
+}

@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { transaction, type Pool } from './db';
+
+/** A message as it reaches an intake edge, before anything has read it. */
+export interface ArrivingMessage {
+  edge: 'smtp' | 'imap';
+  stream: Readable;
+  mailFrom: string | null; // null: the null reverse-path <>
+  rcptTo: string[];
+  book: string;
+  clientIp?: string;
+  helo?: string;
+  receivedAt: Date;
+}
+
+export interface StoredInbound {
+  id: string;
+  size: number;
+  sha256: string;
+}
+
+/** The message was larger than the limit; nothing was kept. */
+export class MessageTooLarge extends Error {
+  override name = 'MessageTooLarge';
+  constructor(readonly limit: number) {
+    super(`message exceeds the size limit of ${limit} bytes`);
+  }
+}
+
+// Pieces small enough that a connection holds little, large enough that a typical
+// letter (a PDF of a few hundred KB) is one row.
+const CHUNK_BYTES = 512 * 1024;
+
+/**
+ * Streams the raw message into PostgreSQL and commits it with its envelope and SHA-256.
+ * Returns only after COMMIT: the caller may then say yes to the sender. Over the limit,
+ * the rest of the stream is drained unread, the transaction rolled back, and
+ * MessageTooLarge thrown.
+ */
+export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSizeBytes: number): Promise<StoredInbound> {
+  const id = randomUUID();
+  const hash = createHash('sha256');
+  let size = 0;
+  let seq = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  try {
+    return await transaction(pool, async (client) => {
+      const flush = async () => {
+        if (pendingBytes === 0 && seq > 0) return;
+        const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await client.query('INSERT INTO inbound_chunk (inbound_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, data]);
+      };
+      // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
+      // so the finally below can drain it and the SMTP reply comes after the sender's dot.
+      for await (const chunk of message.stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxSizeBytes) continue; // keep reading so the sender gets our reply
+        hash.update(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= CHUNK_BYTES) await flush();
+      }
+      if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
+      await flush();
+      const sha256 = hash.digest('hex');
+      await client.query(
+        `INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [id, message.receivedAt, message.edge, message.clientIp ?? null, message.helo ?? null, message.mailFrom, message.rcptTo, message.book, size, sha256],
+      );
+      return { id, size, sha256 };
+    });
+  } finally {
+    // Whatever failed (the database, the size), the sender is still sending: read it to the end.
+    if (!message.stream.readableEnded) {
+      message.stream.resume();
+    }
+  }
+}
+
+export interface InboundRecord {
+  id: string;
+  receivedAt: Date;
+  mailFrom: string | null;
+  rcptTo: string[];
+  book: string;
+  size: number;
+  sha256: string;
+  processedAt: Date | null;
+}
+
+export async function findInbound(pool: Pool, id: string): Promise<InboundRecord | null> {
+  const { rows } = await pool.query(
+    `SELECT id, received_at, mail_from, rcpt_to, book, size, sha256, processed_at FROM inbound WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    receivedAt: r.received_at,
+    mailFrom: r.mail_from,
+    rcptTo: r.rcpt_to,
+    book: r.book,
+    size: r.size,
+    sha256: r.sha256,
+    processedAt: r.processed_at,
+  };
+}
+
+/** The message exactly as received. */
+export async function readInboundRaw(pool: Pool, id: string): Promise<Buffer> {
+  const { rows } = await pool.query('SELECT data FROM inbound_chunk WHERE inbound_id = $1 ORDER BY seq', [id]);
+  return Buffer.concat(rows.map((r) => r.data as Buffer));
+}
+
+/** Messages kept but not yet decided on, oldest first: what the reconciler re-queues. */
+export async function listUnprocessedInbound(pool: Pool, limit: number): Promise<string[]> {
+  const { rows } = await pool.query(
+    'SELECT id FROM inbound WHERE processed_at IS NULL ORDER BY received_at LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => r.id as string);
+}
+
+/** Records that the message was read and is not a letter (automatic mail). */
+export async function markInboundNotALetter(pool: Pool, id: string, outcome: 'automatic', at: Date, detail: object): Promise<void> {
+  await transaction(pool, async (client) => {
+    const { rowCount } = await client.query(
+      'UPDATE inbound SET processed_at = $2, outcome = $3 WHERE id = $1 AND processed_at IS NULL',
+      [id, at, outcome],
+    );
+    if (rowCount) {
+      await client.query(
+        `INSERT INTO audit_event (at, actor, action, inbound_id, detail) VALUES ($1, 'system', $2, $3, $4)`,
+        [at, `inbound.${outcome}`, id, detail],
+      );
+    }
+  });
+}

@@ -1,0 +1,203 @@
+// Real services for integration tests: a private PostgreSQL database and Redis key prefix
+// per test file, an SMTP relay that keeps what it receives, and a sender.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import IORedis from 'ioredis';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import pg from 'pg';
+import pino from 'pino';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { parseConfig, type Config } from '../../config/load';
+import { createPool, migrate, type Pool } from '../../registry/db';
+
+export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const silent = pino({ level: 'silent' });
+
+export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
+export interface TestDatabase {
+  url: string;
+  pool: Pool;
+  drop(): Promise<void>;
+}
+
+/** A new database with the register's schema, dropped by drop(). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = uniqueName('t');
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const pool = createPool(url, 10);
+  await migrate(pool);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Settings for a test: its own database and Redis prefix, ports chosen by the system. */
+export function testConfig(databaseUrl: string, overrides: Record<string, unknown> = {}): Config {
+  return parseConfig({
+    agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', domain: 'example.go.th' },
+    books: [{ code: 'RB', name: 'ทะเบียนหนังสือรับ', addresses: ['saraban@example.go.th'] }],
+    smtp: { port: 0, closeTimeoutMs: 5_000 },
+    desk: { port: 0 },
+    database: { url: databaseUrl },
+    redis: { url: REDIS_URL, prefix: uniqueName('tq') },
+    relay: { url: 'smtp://127.0.0.1:1' },
+    workers: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, mailBackoffMs: 200 },
+    log: { level: 'silent' },
+    ...overrides,
+  });
+}
+
+/** Removes every Redis key of this prefix: Redis "flushed" for this test file alone. */
+export async function flushPrefix(prefix: string): Promise<number> {
+  const redis = new IORedis(REDIS_URL);
+  try {
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) removed += await redis.del(...keys);
+    } while (cursor !== '0');
+    return removed;
+  } finally {
+    await redis.quit();
+  }
+}
+
+export interface RelayedMessage {
+  envelope: { mailFrom: string; rcptTo: string[] };
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+/** The outgoing relay: an SMTP server that keeps every message it is given. */
+export async function startRelay() {
+  const messages: RelayedMessage[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks);
+        messages.push({
+          envelope: {
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          },
+          raw,
+          parsed: await simpleParser(raw),
+        });
+        callback();
+      });
+    },
+  });
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)));
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type Relay = Awaited<ReturnType<typeof startRelay>>;
+
+/** Waits until check() returns something truthy; fails with the message after timeoutMs. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface LetterToSend {
+  from?: string;
+  to?: string;
+  subject?: string;
+  text?: string;
+  attachments?: SendMailOptions['attachments'];
+  headers?: Record<string, string>;
+  messageId?: string;
+  envelopeFrom?: string;
+}
+
+/** Sends one message to the gateway as an agency's mail server would. Returns the SMTP reply. */
+export async function sendLetter(port: number, letter: LetterToSend = {}): Promise<string> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    return (await transport.sendMail(letterOptions(letter))).response;
+  } finally {
+    transport.close();
+  }
+}
+
+export function letterOptions(letter: LetterToSend): SendMailOptions {
+  const from = letter.from ?? 'saraban@moe.go.th';
+  return {
+    from,
+    to: letter.to ?? 'saraban@example.go.th',
+    subject: letter.subject ?? 'ที่ ศธ 0206/1457 ลงวันที่ 20 พฤศจิกายน 2569 เรื่อง ขอเชิญประชุม',
+    text: letter.text ?? 'เรียน ผู้อำนวยการ\n\nส่งหนังสือมาเพื่อโปรดทราบ\n',
+    attachments: letter.attachments ?? [{ filename: 'หนังสือเชิญประชุม.pdf', content: samplePdf(), contentType: 'application/pdf' }],
+    headers: letter.headers,
+    messageId: letter.messageId,
+    envelope: letter.envelopeFrom !== undefined ? { from: letter.envelopeFrom, to: letter.to ?? 'saraban@example.go.th' } : undefined,
+  };
+}
+
+/** A small stand-in PDF: the gateway does not read it in this issue, only counts and hashes it. */
+export function samplePdf(bytes = 2048): Buffer {
+  const header = Buffer.from('%PDF-1.4\n% saraban test letter\n');
+  return Buffer.concat([header, randomBytes(bytes - header.length)]);
+}
+
+/** Speaks SMTP line by line: returns the server's reply to each command (greeting first). */
+export async function smtpDialogue(port: number, commands: string[]): Promise<string[]> {
+  const socket = net.connect(port, '127.0.0.1');
+  const replies: string[] = [];
+  let buffer = '';
+  let waiting: ((reply: string) => void) | null = null;
+  socket.on('data', (d) => {
+    buffer += d.toString();
+    // A reply ends with a line "NNN text" (a space after the code, not a dash).
+    const m = buffer.match(/(^|\r\n)\d{3} [^\r\n]*\r\n$/);
+    if (m && waiting) {
+      const reply = buffer.trimEnd();
+      buffer = '';
+      const w = waiting;
+      waiting = null;
+      w(reply);
+    }
+  });
+  const next = () => new Promise<string>((resolve) => (waiting = resolve));
+  replies.push(await next());
+  for (const command of commands) {
+    const reply = next();
+    socket.write(command + '\r\n');
+    replies.push(await reply);
+  }
+  socket.end();
+  await new Promise((r) => socket.once('close', r));
+  return replies;
+}

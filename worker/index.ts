@@ -1,0 +1,73 @@
+import { Worker } from 'bullmq';
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import { recordAcknowledgementFailure } from '../registry/acknowledgements';
+import type { Clock } from '../registry/letters';
+import type { Pool } from '../registry/db';
+import { processInbound } from './letters';
+import { sendAcknowledgement } from './mail';
+import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueAcknowledgement, workerConnection, type LetterJob, type MailJob } from './queues';
+import { startReconciler } from './reconciler';
+
+export interface WorkerRole {
+  close(): Promise<void>;
+}
+
+/** The pipeline's processes: letters (read, register), mail (acknowledge), and the reconciler. */
+export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: Clock = () => new Date()): WorkerRole {
+  const connection = workerConnection(config);
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error (workers)'));
+  const queues = createQueues(config, connection);
+  const transport = nodemailer.createTransport({ url: config.relay.url, pool: true, maxConnections: config.workers.mailConcurrency });
+  const common = {
+    connection,
+    prefix: config.redis.prefix,
+    lockDuration: config.workers.lockDurationMs,
+    stalledInterval: config.workers.stalledIntervalMs,
+  };
+
+  const letters = new Worker<LetterJob>(
+    LETTERS_QUEUE,
+    (job) =>
+      processInbound(
+        { config, pool, clock, logger, queueAcknowledgement: (id) => queueAcknowledgement(queues, id) },
+        job.data.inboundId,
+      ),
+    { ...common, concurrency: config.workers.letterConcurrency },
+  );
+
+  const mail = new Worker<MailJob>(
+    MAIL_QUEUE,
+    async (job) => {
+      const attempt = job.attemptsMade + 1;
+      try {
+        return await sendAcknowledgement({ config, pool, transport, clock, logger }, job.data.acknowledgementId, attempt);
+      } catch (err) {
+        const final = attempt >= (job.opts.attempts ?? 1);
+        await recordAcknowledgementFailure(pool, job.data.acknowledgementId, attempt, String((err as Error).message), final);
+        logger.warn({ err, acknowledgementId: job.data.acknowledgementId, attempt, final }, 'acknowledgement not sent');
+        throw err;
+      }
+    },
+    { ...common, concurrency: config.workers.mailConcurrency },
+  );
+
+  for (const w of [letters, mail]) {
+    w.on('error', (err) => logger.warn({ err: err.message, queue: w.name }, 'worker error'));
+    w.on('failed', (job, err) => logger.warn({ jobId: job?.id, queue: w.name, err: err.message }, 'job failed; it will be retried if attempts remain'));
+  }
+
+  const reconciler = startReconciler(pool, queues, config.reconciler.intervalMs, logger.child({ part: 'reconciler' }));
+
+  return {
+    async close() {
+      await reconciler.stop();
+      // close() lets active jobs finish: a letter being registered completes its transaction.
+      await Promise.all([letters.close(), mail.close()]);
+      await queues.close();
+      transport.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

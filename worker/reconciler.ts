@@ -1,0 +1,72 @@
+import type { Job, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { listPendingAcknowledgements } from '../registry/acknowledgements';
+import { listUnprocessedInbound } from '../registry/inbound';
+import type { Pool } from '../registry/db';
+import { acknowledgementJobId, letterJobId, queueAcknowledgement, queueLetter, type Queues } from './queues';
+
+const PAGE = 1_000;
+
+/**
+ * Redis moves work, PostgreSQL remembers it. Every kept message not yet decided on, and
+ * every acknowledgement not yet sent, must have a live job; this gives one to those that
+ * lost theirs (Redis flushed or down at intake, a job that ran out of attempts).
+ * Returns how many jobs it (re)queued.
+ */
+export async function reconcile(pool: Pool, queues: Queues): Promise<{ letters: number; acknowledgements: number }> {
+  let letters = 0;
+  for (const id of await listUnprocessedInbound(pool, PAGE)) {
+    if (await ensureJob(queues.letters, letterJobId(id), () => queueLetter(queues, id))) letters++;
+  }
+  let acknowledgements = 0;
+  for (const id of await listPendingAcknowledgements(pool, PAGE)) {
+    if (await ensureJob(queues.mail, acknowledgementJobId(id), () => queueAcknowledgement(queues, id))) acknowledgements++;
+  }
+  return { letters, acknowledgements };
+}
+
+async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>): Promise<boolean> {
+  const job: Job | undefined = await queue.getJob(jobId);
+  if (!job) {
+    await add();
+    return true;
+  }
+  const state = await job.getState();
+  if (state === 'failed') {
+    await job.retry();
+    return true;
+  }
+  if (state === 'completed') {
+    // Finished, yet the row is still open: run it again (the job is idempotent).
+    await job.remove();
+    await add();
+    return true;
+  }
+  return false; // waiting, delayed, active: alive
+}
+
+/** Runs reconcile now and then every intervalMs, never two at once. */
+export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        const queued = await reconcile(pool, queues);
+        if (queued.letters || queued.acknowledgements) logger.warn(queued, 'reconciler queued work that had no live job');
+      } catch (err) {
+        logger.warn({ err }, 'reconciler could not run; trying again at the next interval');
+      }
+    });
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
