@@ -34,13 +34,27 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
+/** The shared connection fails fast while it is not connected, so wait for it to be ready first. */
+async function pingRedis(redis: Redis): Promise<unknown> {
+  if (redis.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      redis.once('ready', resolve);
+      setTimeout(() => {
+        redis.off('ready', resolve);
+        reject(new Error(`Redis is ${redis.status}`));
+      }, CHECK_TIMEOUT_MS).unref();
+    });
+  }
+  return redis.ping();
+}
+
 /** The desk's HTTP server. For now: health and metrics for the operator. */
 export function createDesk(deps: DeskDeps): FastifyInstance {
   // Requests at warn and above only: a Prometheus scrape every few seconds is not news.
   const app = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger });
 
   app.get('/healthz', async (_request, reply) => {
-    const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => deps.redis.ping())]);
+    const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => pingRedis(deps.redis))]);
     const ok = postgresql.ok && redis.ok;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis });
   });

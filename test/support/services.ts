@@ -1,7 +1,12 @@
 // Real services for integration tests: a private PostgreSQL database and Redis key prefix
 // per test file, an SMTP relay that keeps what it receives, and a sender.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import IORedis from 'ioredis';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import pg from 'pg';
@@ -11,6 +16,7 @@ import { SMTPServer } from 'smtp-server';
 import { parseConfig, type Config } from '../../config/load';
 import { createPool, migrate, type Pool } from '../../registry/db';
 
+const ROOT = path.resolve(__dirname, '../..');
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const silent = pino({ level: 'silent' });
@@ -109,6 +115,8 @@ export async function startRelay() {
       });
     },
   });
+  // A sender killed mid-conversation (the crash test) resets its connection: not a test failure.
+  server.on('error', () => undefined);
   const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)));
   return {
     port,
@@ -172,17 +180,15 @@ export function samplePdf(bytes = 2048): Buffer {
   return Buffer.concat([header, randomBytes(bytes - header.length)]);
 }
 
-/** Speaks SMTP line by line: returns the server's reply to each command (greeting first). */
-export async function smtpDialogue(port: number, commands: string[]): Promise<string[]> {
+/** A raw SMTP client session, to say exactly what a test needs said, when it needs it. */
+export async function openSmtpSession(port: number) {
   const socket = net.connect(port, '127.0.0.1');
-  const replies: string[] = [];
   let buffer = '';
   let waiting: ((reply: string) => void) | null = null;
   socket.on('data', (d) => {
     buffer += d.toString();
     // A reply ends with a line "NNN text" (a space after the code, not a dash).
-    const m = buffer.match(/(^|\r\n)\d{3} [^\r\n]*\r\n$/);
-    if (m && waiting) {
+    if (waiting && /(^|\r\n)\d{3} [^\r\n]*\r\n$/.test(buffer)) {
       const reply = buffer.trimEnd();
       buffer = '';
       const w = waiting;
@@ -190,14 +196,62 @@ export async function smtpDialogue(port: number, commands: string[]): Promise<st
       w(reply);
     }
   });
-  const next = () => new Promise<string>((resolve) => (waiting = resolve));
-  replies.push(await next());
-  for (const command of commands) {
-    const reply = next();
-    socket.write(command + '\r\n');
-    replies.push(await reply);
-  }
-  socket.end();
-  await new Promise((r) => socket.once('close', r));
+  socket.on('error', () => undefined);
+  const nextReply = () => new Promise<string>((resolve) => (waiting = resolve));
+  const greeting = await nextReply();
+  return {
+    greeting,
+    /** Sends one command line and resolves with the reply. */
+    command(line: string): Promise<string> {
+      const reply = nextReply();
+      socket.write(line + '\r\n');
+      return reply;
+    },
+    /** Sends raw bytes (part of a message in DATA) without waiting for anything. */
+    write(data: string) {
+      socket.write(data);
+    },
+    /** Sends the rest of the message and the final dot; resolves with the reply. */
+    finishData(rest: string): Promise<string> {
+      const reply = nextReply();
+      socket.write(rest + '\r\n.\r\n');
+      return reply;
+    },
+    async close() {
+      socket.end();
+      if (!socket.closed) await new Promise((r) => socket.once('close', r));
+    },
+  };
+}
+
+/** Speaks SMTP line by line: returns the server's reply to each command (greeting first). */
+export async function smtpDialogue(port: number, commands: string[]): Promise<string[]> {
+  const session = await openSmtpSession(port);
+  const replies = [session.greeting];
+  for (const command of commands) replies.push(await session.command(command));
+  await session.close();
   return replies;
+}
+
+/** Runs `saraban <role>` from the sources in a child process, with these settings. */
+export function spawnSaraban(args: string[], config: Config, extraEnv: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'saraban-test-'));
+  const file = path.join(dir, 'saraban.yaml');
+  writeFileSync(file, stringifyYaml(config));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/saraban.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, SARABAN_CONFIG: file, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => output,
+    /** Resolves once the process has printed a line matching pattern. */
+    printed: (pattern: RegExp, what: string, timeoutMs = 30_000) => waitFor(() => pattern.test(output), `${what}; output so far:\n${output}`, timeoutMs),
+  };
 }

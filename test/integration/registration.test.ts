@@ -1,0 +1,91 @@
+import { Readable } from 'node:stream';
+import { createPool, type Pool } from '../../registry/db';
+import { storeInbound } from '../../registry/inbound';
+import { registerLetter, type RegistrationRequest } from '../../registry/letters';
+import { createTestDatabase, type TestDatabase } from '../support/services';
+
+// registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
+describe('registering a letter', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  async function keep(book = 'RB'): Promise<string> {
+    const stored = await storeInbound(
+      db.pool,
+      { edge: 'smtp', stream: Readable.from([Buffer.from('Subject: x\r\n\r\nletter\r\n')]), mailFrom: 'clerk@moe.go.th', rcptTo: ['saraban@example.go.th'], book, receivedAt: new Date() },
+      1024 * 1024,
+    );
+    return stored.id;
+  }
+
+  const request = (inboundId: string, book = 'RB'): RegistrationRequest => ({
+    inboundId,
+    book,
+    details: { messageId: `<${inboundId}@moe.go.th>`, fromAddress: 'clerk@moe.go.th', fromName: null, subject: 'เรื่อง ทดสอบ', attachments: [] },
+    acknowledgeTo: 'clerk@moe.go.th',
+    acknowledgementMessageId: `<ack.${inboundId}@example.go.th>`,
+  });
+
+  it('gives 2026-12-31T17:30Z number 1 of 2570 (00:30 on 1 January in Bangkok)', async () => {
+    const late = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2026-12-31T16:30:00Z'));
+    const first = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2026-12-31T17:30:00Z'));
+    expect([late.letter.year, late.letter.number]).toEqual([2569, 1]);
+    expect([first.letter.year, first.letter.number]).toEqual([2570, 1]);
+    const second = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2027-01-02T03:00:00Z'));
+    expect([second.letter.year, second.letter.number]).toEqual([2570, 2]);
+  });
+
+  it('returns the same letter when the same message is registered again, writing nothing new', async () => {
+    const id = await keep('ID');
+    const clock = () => new Date('2026-06-01T03:00:00Z');
+    const once = await registerLetter(db.pool, request(id, 'ID'), clock);
+    const again = await registerLetter(db.pool, request(id, 'ID'), clock);
+    expect(once.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.letter).toEqual(once.letter);
+    expect(again.acknowledgementId).toBe(once.acknowledgementId);
+    const counts = await db.pool.query(
+      `SELECT (SELECT count(*) FROM letter WHERE inbound_id = $1)::int AS letters,
+              (SELECT count(*) FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.inbound_id = $1)::int AS acks,
+              (SELECT count(*) FROM audit_event WHERE inbound_id = $1)::int AS events,
+              (SELECT last_number FROM book_counter WHERE book = 'ID' AND year = 2569) AS last`,
+      [id],
+    );
+    expect(counts.rows[0]).toEqual({ letters: 1, acks: 1, events: 1, last: 1 });
+  });
+
+  it('numbers 120 letters 1..120 with no gap and no repeat while four workers race, each message registered twice', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push(await keep('RACE'));
+    // Four pools stand for four worker processes; every message is handed to two of them.
+    const pools: Pool[] = Array.from({ length: 4 }, () => createPool(db.url, 5));
+    try {
+      const clock = () => new Date('2026-08-23T03:00:00Z');
+      await Promise.all(
+        [...ids, ...ids.slice().reverse()].map((id, i) => registerLetter(pools[i % pools.length], request(id, 'RACE'), clock)),
+      );
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+    const { rows } = await db.pool.query(`SELECT number, inbound_id FROM letter WHERE book = 'RACE' ORDER BY number`);
+    expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.inbound_id)).size).toBe(120);
+  });
+
+  it('gives the number back when the transaction fails: the next letter still gets the next number', async () => {
+    const clock = () => new Date('2026-03-01T03:00:00Z');
+    const first = await registerLetter(db.pool, request(await keep('RB2'), 'RB2'), clock);
+    // A constraint that fails the audit insert: the last step, after the number was taken.
+    const failing = request(await keep('RB2'), 'RB2');
+    await db.pool.query('ALTER TABLE audit_event ADD CONSTRAINT no_rb2 CHECK ((detail->>\'book\') IS DISTINCT FROM \'RB2\') NOT VALID');
+    await expect(registerLetter(db.pool, failing, clock)).rejects.toThrow(/no_rb2/);
+    await db.pool.query('ALTER TABLE audit_event DROP CONSTRAINT no_rb2');
+    const next = await registerLetter(db.pool, failing, clock);
+    expect([first.letter.number, next.letter.number]).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,45 @@
+import { composeAcknowledgement, registrationNumber } from '../../letter/acknowledgement';
+
+const facts = {
+  agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office' },
+  book: { code: 'RB', name: 'ทะเบียนหนังสือรับ' },
+  number: 1234,
+  year: 2569,
+  registeredAt: new Date('2026-11-20T02:05:00Z'),
+  subject: 'ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม',
+  letterMessageId: '<letter-1@moe.go.th>',
+  attachments: [{ filename: 'หนังสือ.pdf', contentType: 'application/pdf', size: 102400, sha256: 'ab'.repeat(32) }],
+};
+
+describe('the acknowledgement', () => {
+  it('writes the registration number as number/year', () => {
+    expect(registrationNumber(1234, 2569)).toBe('1234/2569');
+  });
+
+  it('states agency, book, number, Thai date and time, subject and each attachment with size and SHA-256', () => {
+    const { text, subject } = composeAcknowledgement(facts);
+    expect(text).toContain('สำนักงานทดสอบ');
+    expect(text).toContain('ทะเบียน: ทะเบียนหนังสือรับ (RB)');
+    expect(text).toContain('เลขรับ: 1234/2569');
+    expect(text).toContain('วันที่รับ: 20 พฤศจิกายน 2569 เวลา 09.05 น.');
+    expect(text).toContain('เรื่อง: ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม');
+    expect(text).toContain(`1. หนังสือ.pdf - 102,400 ไบต์ (bytes) - SHA-256 ${'ab'.repeat(32)}`);
+    expect(text).toMatch(/Test Office received your letter .* number 1234\/2569 on 2026-11-20 09:05 \(UTC\+07:00\)/);
+    expect(subject).toContain('เลขรับ 1234/2569');
+  });
+
+  it('is marked as an automatic reply to the letter (RFC 3834)', () => {
+    expect(composeAcknowledgement(facts).headers).toEqual({
+      'Auto-Submitted': 'auto-replied',
+      'In-Reply-To': '<letter-1@moe.go.th>',
+      References: '<letter-1@moe.go.th>',
+    });
+  });
+
+  it('says so when nothing was attached and the letter had no subject or Message-ID', () => {
+    const ack = composeAcknowledgement({ ...facts, attachments: [], subject: ' ', letterMessageId: null });
+    expect(ack.text).toContain('ไม่มีไฟล์แนบ (no attachments)');
+    expect(ack.text).toContain('เรื่อง: (ไม่มีชื่อเรื่อง)');
+    expect(ack.headers).toEqual({ 'Auto-Submitted': 'auto-replied' });
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bookForAddress, ConfigError, loadConfig, parseConfig } from '../../config/load';
+
+describe('settings', () => {
+  it('loads the example file with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.books).toEqual([{ code: 'RB', name: 'ทะเบียนหนังสือรับ', addresses: ['saraban@example.go.th'] }]);
+    expect(config.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, maxSizeBytes: 25 * 1024 * 1024 });
+    expect(config.desk).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/saraban');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('takes the deployment overrides from the environment', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db/x',
+      REDIS_URL: 'redis://cache:6380',
+      SARABAN_SMTP_PORT: '25',
+      SARABAN_DESK_PORT: '80',
+      SARABAN_RELAY_URL: 'smtp://relay:25',
+    });
+    expect(config.database.url).toBe('postgres://u@db/x');
+    expect(config.redis.url).toBe('redis://cache:6380');
+    expect(config.smtp.port).toBe(25);
+    expect(config.desk.port).toBe(80);
+    expect(config.relay.url).toBe('smtp://relay:25');
+  });
+
+  it('reads the file named by SARABAN_CONFIG', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'saraban-config-'));
+    const file = path.join(dir, 'x.yaml');
+    writeFileSync(file, 'agency: {name: ก, domain: a.go.th}\nbooks: [{code: A, name: ก, addresses: [Saraban@A.go.th]}]\n');
+    const config = loadConfig({ SARABAN_CONFIG: file });
+    expect(config.books[0].addresses).toEqual(['saraban@a.go.th']);
+    expect(bookForAddress(config, 'SARABAN@a.go.th')?.code).toBe('A');
+    expect(bookForAddress(config, 'other@a.go.th')).toBeUndefined();
+  });
+
+  it('says which setting is wrong and how', () => {
+    expect(() => parseConfig({ agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['not-an-address'] }] })).toThrow(
+      /books\.0\.addresses\.0/,
+    );
+    expect(() => parseConfig({ books: [] })).toThrow(ConfigError);
+    expect(() => loadConfig({ SARABAN_CONFIG: '/nonexistent.yaml' })).toThrow(/SARABAN_CONFIG/);
+    expect(() => loadConfig({ SARABAN_SMTP_PORT: 'twenty' })).toThrow(/SARABAN_SMTP_PORT=twenty/);
+  });
+
+  it('refuses one address in two books', () => {
+    expect(() =>
+      parseConfig({
+        agency: { name: 'x', domain: 'x' },
+        books: [
+          { code: 'A', name: 'a', addresses: ['saraban@x.go.th'] },
+          { code: 'B', name: 'b', addresses: ['saraban@x.go.th'] },
+        ],
+      }),
+    ).toThrow(/in both books A and B/);
+  });
+});
