@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
@@ -44,10 +44,13 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
       try {
         return await sendAcknowledgement({ config, pool, transport, clock, logger }, job.data.acknowledgementId, attempt);
       } catch (err) {
-        const final = attempt >= (job.opts.attempts ?? 1);
-        await recordAcknowledgementFailure(pool, job.data.acknowledgementId, attempt, String((err as Error).message), final);
+        // A 5xx from the relay (e.g. the recipient does not exist) will not change with time.
+        const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
+        const final = permanent || attempt >= (job.opts.attempts ?? 1);
+        const message = String((err as Error).message);
+        await recordAcknowledgementFailure(pool, job.data.acknowledgementId, attempt, message, final);
         logger.warn({ err, acknowledgementId: job.data.acknowledgementId, attempt, final }, 'acknowledgement not sent');
-        throw err;
+        throw permanent ? new UnrecoverableError(message) : err;
       }
     },
     { ...common, concurrency: config.workers.mailConcurrency },

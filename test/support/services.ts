@@ -92,7 +92,7 @@ export interface RelayedMessage {
 }
 
 /** The outgoing relay: an SMTP server that keeps every message it is given. */
-export async function startRelay() {
+export async function startRelay(listenPort = 0) {
   const messages: RelayedMessage[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -117,7 +117,7 @@ export async function startRelay() {
   });
   // A sender killed mid-conversation (the crash test) resets its connection: not a test failure.
   server.on('error', () => undefined);
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)));
+  const port = await new Promise<number>((resolve) => server.listen(listenPort, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)));
   return {
     port,
     url: `smtp://127.0.0.1:${port}`,

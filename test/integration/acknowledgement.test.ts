@@ -1,0 +1,71 @@
+import net from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { startRoles } from '../../bin/roles';
+import { createTestDatabase, flushPrefix, sendLetter, silent, startRelay, testConfig, waitFor, type TestDatabase } from '../support/services';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Sending the acknowledgement: retried with back-off while the relay is away, given up when it refuses.
+describe('the acknowledgement on its way out', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const ackOf = async (messageId: string) =>
+    (await db.pool.query('SELECT a.status, a.attempts, a.last_error FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1', [messageId]))
+      .rows[0];
+
+  it('is retried with back-off until the relay answers, then recorded as sent', async () => {
+    const relayPort = await freePort();
+    const config = testConfig(db.url, { relay: { url: `smtp://127.0.0.1:${relayPort}` }, workers: { mailBackoffMs: 300 } });
+    const app = await startRoles(['gateway', 'worker'], config, silent);
+    let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+    try {
+      await sendLetter(app.smtpPort!, { messageId: '<retry-1@moe.go.th>' });
+      await waitFor(async () => (await ackOf('<retry-1@moe.go.th>'))?.attempts >= 2, 'two failed attempts');
+      expect((await ackOf('<retry-1@moe.go.th>')).status).toBe('pending');
+
+      relay = await startRelay(relayPort);
+      await waitFor(async () => (await ackOf('<retry-1@moe.go.th>')).status === 'sent', 'the acknowledgement to be sent', 30_000);
+      expect(relay.messages.map((m) => m.parsed.inReplyTo)).toEqual(['<retry-1@moe.go.th>']);
+    } finally {
+      await app.stop();
+      await relay?.close();
+      await flushPrefix(config.redis.prefix);
+    }
+  });
+
+  it('is marked failed at once when the relay refuses the recipient permanently (5xx)', async () => {
+    const refusing = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('no such user'), { responseCode: 550 })),
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const port = (refusing.server.address() as net.AddressInfo).port;
+    const config = testConfig(db.url, { relay: { url: `smtp://127.0.0.1:${port}` }, workers: { mailBackoffMs: 60_000 } });
+    const app = await startRoles(['gateway', 'worker', 'desk'], config, silent);
+    try {
+      await sendLetter(app.smtpPort!, { messageId: '<refused-1@moe.go.th>' });
+      await waitFor(async () => (await ackOf('<refused-1@moe.go.th>'))?.status === 'failed', 'the acknowledgement to be marked failed');
+      expect(await ackOf('<refused-1@moe.go.th>')).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/550/) });
+      const metrics = await (await fetch(`http://127.0.0.1:${app.deskPort}/metrics`)).text();
+      expect(metrics).toContain('saraban_register_totals{kind="acknowledgements_failed"} 1');
+    } finally {
+      await app.stop();
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+      await flushPrefix(config.redis.prefix);
+    }
+  });
+});
