@@ -69,7 +69,10 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     });
     running.smtpPort = await gateway.listen();
     stops.push(() => gateway.close());
-    logger.info({ host: config.smtp.host, port: running.smtpPort, addresses: config.books.flatMap((b) => b.addresses) }, 'SMTP intake listening');
+    logger.info(
+      { host: config.smtp.host, port: running.smtpPort, addresses: config.books.flatMap((b) => b.addresses) },
+      'SMTP intake listening',
+    );
   }
   if (roles.includes('worker')) {
     const workers = startWorkers(config, pool, logger.child({ part: 'worker' }), clock);

@@ -68,7 +68,12 @@ function untilSignal(logger: pino.Logger): Promise<void> {
 async function exportRegister(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { year: { type: 'string' }, book: { type: 'string' }, format: { type: 'string', default: 'json' }, output: { type: 'string' } },
+    options: {
+      year: { type: 'string' },
+      book: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      output: { type: 'string' },
+    },
   });
   const year = Number(values.year);
   if (!Number.isInteger(year) || year < 2400) {

@@ -4,7 +4,14 @@ import { z } from 'zod';
 const book = z.object({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use letters, digits, _ or - (at most 32)'),
   name: z.string().min(1),
-  addresses: z.array(z.string().email().transform((a) => a.toLowerCase())).min(1),
+  addresses: z
+    .array(
+      z
+        .string()
+        .email()
+        .transform((a) => a.toLowerCase()),
+    )
+    .min(1),
 });
 
 export const configSchema = z
@@ -21,7 +28,11 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(2525),
         // Name in the greeting and in our Message-IDs' right-hand side; the agency domain when unset.
         hostname: z.string().optional(),
-        maxSizeBytes: z.number().int().positive().default(25 * 1024 * 1024),
+        maxSizeBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(25 * 1024 * 1024),
         maxConnections: z.number().int().positive().default(200),
         // On shutdown, how long a sender in the middle of DATA may take to finish.
         closeTimeoutMs: z.number().int().positive().default(30_000),

@@ -64,4 +64,3 @@ export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics 
     },
   };
 }
-

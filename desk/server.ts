@@ -64,7 +64,10 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
       const body = await within(deps.metrics.registry.metrics(), 5_000);
       return reply.type(deps.metrics.registry.contentType).send(body);
     } catch (err) {
-      return reply.code(503).type('text/plain').send(`metrics unavailable: ${(err as Error).message}\n`);
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send(`metrics unavailable: ${(err as Error).message}\n`);
     }
   });
 

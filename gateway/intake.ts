@@ -26,7 +26,10 @@ export async function intake(deps: IntakeDeps, message: ArrivingMessage): Promis
   } catch (err) {
     log.warn({ err }, 'message kept but not queued (Redis unavailable?); the reconciler will queue it');
   }
-  log.info({ edge: message.edge, size: stored.size, sha256: stored.sha256, mailFrom: message.mailFrom, book: message.book }, 'message kept');
+  log.info(
+    { edge: message.edge, size: stored.size, sha256: stored.sha256, mailFrom: message.mailFrom, book: message.book },
+    'message kept',
+  );
   return stored;
 }
 

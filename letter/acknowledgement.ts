@@ -34,9 +34,7 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
   const number = registrationNumber(facts.number, facts.year);
   const subject = facts.subject.trim() || '(ไม่มีชื่อเรื่อง)';
   const files = facts.attachments.length
-    ? facts.attachments.map(
-        (a, i) => `  ${i + 1}. ${a.filename} - ${a.size.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${a.sha256}`,
-      )
+    ? facts.attachments.map((a, i) => `  ${i + 1}. ${a.filename} - ${a.size.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${a.sha256}`)
     : ['  - ไม่มีไฟล์แนบ (no attachments)'];
   const english = facts.agency.nameEn ?? facts.agency.name;
   const text = [

@@ -9,19 +9,17 @@ export interface Acknowledgement {
 }
 
 export async function findAcknowledgement(pool: Pool, id: number): Promise<Acknowledgement | null> {
-  const { rows } = await pool.query(
-    'SELECT id, letter_id, recipient, message_id, status FROM acknowledgement WHERE id = $1',
-    [id],
-  );
+  const { rows } = await pool.query('SELECT id, letter_id, recipient, message_id, status FROM acknowledgement WHERE id = $1', [id]);
   const r = rows[0];
   return r ? { id: r.id, letterId: r.letter_id, recipient: r.recipient, messageId: r.message_id, status: r.status } : null;
 }
 
 export async function markAcknowledgementSent(pool: Pool, id: number, at: Date, attempts: number): Promise<void> {
-  await pool.query(
-    `UPDATE acknowledgement SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1`,
-    [id, at, attempts],
-  );
+  await pool.query(`UPDATE acknowledgement SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1`, [
+    id,
+    at,
+    attempts,
+  ]);
 }
 
 /** Records a failed attempt; `final` when no retry is left. */

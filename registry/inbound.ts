@@ -70,7 +70,18 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
       await client.query(
         `INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [id, message.receivedAt, message.edge, message.clientIp ?? null, message.helo ?? null, message.mailFrom, message.rcptTo, message.book, size, sha256],
+        [
+          id,
+          message.receivedAt,
+          message.edge,
+          message.clientIp ?? null,
+          message.helo ?? null,
+          message.mailFrom,
+          message.rcptTo,
+          message.book,
+          size,
+          sha256,
+        ],
       );
       return { id, size, sha256 };
     });
@@ -120,25 +131,25 @@ export async function readInboundRaw(pool: Pool, id: string): Promise<Buffer> {
 
 /** Messages kept but not yet decided on, oldest first: what the reconciler re-queues. */
 export async function listUnprocessedInbound(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query(
-    'SELECT id FROM inbound WHERE processed_at IS NULL ORDER BY received_at LIMIT $1',
-    [limit],
-  );
+  const { rows } = await pool.query('SELECT id FROM inbound WHERE processed_at IS NULL ORDER BY received_at LIMIT $1', [limit]);
   return rows.map((r) => r.id as string);
 }
 
 /** Records that the message was read and is not a letter (automatic mail). */
 export async function markInboundNotALetter(pool: Pool, id: string, outcome: 'automatic', at: Date, detail: object): Promise<void> {
   await transaction(pool, async (client) => {
-    const { rowCount } = await client.query(
-      'UPDATE inbound SET processed_at = $2, outcome = $3 WHERE id = $1 AND processed_at IS NULL',
-      [id, at, outcome],
-    );
+    const { rowCount } = await client.query('UPDATE inbound SET processed_at = $2, outcome = $3 WHERE id = $1 AND processed_at IS NULL', [
+      id,
+      at,
+      outcome,
+    ]);
     if (rowCount) {
-      await client.query(
-        `INSERT INTO audit_event (at, actor, action, inbound_id, detail) VALUES ($1, 'system', $2, $3, $4)`,
-        [at, `inbound.${outcome}`, id, detail],
-      );
+      await client.query(`INSERT INTO audit_event (at, actor, action, inbound_id, detail) VALUES ($1, 'system', $2, $3, $4)`, [
+        at,
+        `inbound.${outcome}`,
+        id,
+        detail,
+      ]);
     }
   });
 }

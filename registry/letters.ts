@@ -71,16 +71,28 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     const inserted = await client.query(
       `INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [request.inboundId, request.book, year, number, registeredAt, d.messageId, d.fromAddress, d.fromName, d.subject, JSON.stringify(d.attachments)],
+      [
+        request.inboundId,
+        request.book,
+        year,
+        number,
+        registeredAt,
+        d.messageId,
+        d.fromAddress,
+        d.fromName,
+        d.subject,
+        JSON.stringify(d.attachments),
+      ],
     );
     const letter: Letter = { ...d, id: inserted.rows[0].id, inboundId: request.inboundId, book: request.book, year, number, registeredAt };
 
     let acknowledgementId: number | null = null;
     if (request.acknowledgeTo) {
-      const ack = await client.query(
-        'INSERT INTO acknowledgement (letter_id, recipient, message_id) VALUES ($1, $2, $3) RETURNING id',
-        [letter.id, request.acknowledgeTo, request.acknowledgementMessageId],
-      );
+      const ack = await client.query('INSERT INTO acknowledgement (letter_id, recipient, message_id) VALUES ($1, $2, $3) RETURNING id', [
+        letter.id,
+        request.acknowledgeTo,
+        request.acknowledgementMessageId,
+      ]);
       acknowledgementId = ack.rows[0].id;
     }
     await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'registered' WHERE id = $1`, [request.inboundId, registeredAt]);

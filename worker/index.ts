@@ -30,10 +30,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
   const letters = new Worker<LetterJob>(
     LETTERS_QUEUE,
     (job) =>
-      processInbound(
-        { config, pool, clock, logger, queueAcknowledgement: (id) => queueAcknowledgement(queues, id) },
-        job.data.inboundId,
-      ),
+      processInbound({ config, pool, clock, logger, queueAcknowledgement: (id) => queueAcknowledgement(queues, id) }, job.data.inboundId),
     { ...common, concurrency: config.workers.letterConcurrency },
   );
 
@@ -58,7 +55,9 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
 
   for (const w of [letters, mail]) {
     w.on('error', (err) => logger.warn({ err: err.message, queue: w.name }, 'worker error'));
-    w.on('failed', (job, err) => logger.warn({ jobId: job?.id, queue: w.name, err: err.message }, 'job failed; it will be retried if attempts remain'));
+    w.on('failed', (job, err) =>
+      logger.warn({ jobId: job?.id, queue: w.name, err: err.message }, 'job failed; it will be retried if attempts remain'),
+    );
   }
 
   const reconciler = startReconciler(pool, queues, config.reconciler.intervalMs, logger.child({ part: 'reconciler' }));

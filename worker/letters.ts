@@ -15,9 +15,7 @@ export interface LetterDeps {
 }
 
 export type LetterOutcome =
-  | { kind: 'registered'; letter: Letter; created: boolean }
-  | { kind: 'automatic'; reason: string }
-  | { kind: 'missing' };
+  { kind: 'registered'; letter: Letter; created: boolean } | { kind: 'automatic'; reason: string } | { kind: 'missing' };
 
 /**
  * The "letters" job: read a kept message, decide, register it, queue its acknowledgement.

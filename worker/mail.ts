@@ -50,6 +50,9 @@ export async function sendAcknowledgement(deps: MailDeps, acknowledgementId: num
     date: deps.clock(),
   });
   await markAcknowledgementSent(deps.pool, acknowledgementId, deps.clock(), attempt);
-  deps.logger.info({ acknowledgementId, letterId: letter.id, number: letter.number, year: letter.year, to: ack.recipient }, 'acknowledgement sent');
+  deps.logger.info(
+    { acknowledgementId, letterId: letter.id, number: letter.number, year: letter.year, to: ack.recipient },
+    'acknowledgement sent',
+  );
   return 'sent';
 }

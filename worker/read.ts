@@ -22,7 +22,10 @@ export async function readMessage(raw: Buffer, mailFrom: string | null): Promise
     const headers: Record<string, string> = {};
     for (const line of parsed.headerLines) {
       if (MARK_HEADERS.includes(line.key) && headers[line.key] === undefined) {
-        headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).replace(/\s+/g, ' ').trim();
+        headers[line.key] = line.line
+          .slice(line.line.indexOf(':') + 1)
+          .replace(/\s+/g, ' ')
+          .trim();
       }
     }
     return {

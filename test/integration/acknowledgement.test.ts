@@ -1,7 +1,16 @@
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startRoles } from '../../bin/roles';
-import { createTestDatabase, flushPrefix, sendLetter, silent, startRelay, testConfig, waitFor, type TestDatabase } from '../support/services';
+import {
+  createTestDatabase,
+  flushPrefix,
+  sendLetter,
+  silent,
+  startRelay,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '../support/services';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -22,8 +31,12 @@ describe('the acknowledgement on its way out', () => {
   });
 
   const ackOf = async (messageId: string) =>
-    (await db.pool.query('SELECT a.status, a.attempts, a.last_error FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1', [messageId]))
-      .rows[0];
+    (
+      await db.pool.query(
+        'SELECT a.status, a.attempts, a.last_error FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1',
+        [messageId],
+      )
+    ).rows[0];
 
   it('is retried with back-off until the relay answers, then recorded as sent', async () => {
     const relayPort = await freePort();

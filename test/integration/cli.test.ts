@@ -1,38 +1,18 @@
 import { buddhistYear } from '../../letter/calendar';
-import {
-  createTestDatabase,
-  flushPrefix,
-  openSmtpSession,
-  sendLetter,
-  spawnSaraban,
-  startRelay,
-  testConfig,
-  waitFor,
-  type Relay,
-  type TestDatabase,
-} from '../support/services';
+import { flushPrefix, openSmtpSession, sendLetter, spawnSaraban, useDatabaseAndRelay, testConfig, waitFor } from '../support/services';
 
 // The `saraban` command as operators run it: one process for every role, export, shutdown.
 describe('the saraban command', () => {
-  let db: TestDatabase;
-  let relay: Relay;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    relay = await startRelay();
-  });
-  afterAll(async () => {
-    await relay.close();
-    await db.drop();
-  });
+  const env = useDatabaseAndRelay();
 
   it('runs every role with `saraban all`, exports the register, and on SIGTERM finishes the message in DATA, refuses more with 421 and exits 0', async () => {
-    const config = testConfig(db.url, { relay: { url: relay.url }, log: { level: 'info' } });
+    const config = testConfig(env.db.url, { relay: { url: env.relay.url }, log: { level: 'info' } });
     const app = spawnSaraban(['all'], config);
     try {
       await app.printed(/"msg":"desk listening/, 'all roles to start');
       const smtpPort = Number(app.output().match(/"port":(\d+),"addresses"/)![1]);
       await sendLetter(smtpPort, { messageId: '<cli-1@moe.go.th>', subject: 'เรื่อง ส่งออกทะเบียน, "ทดสอบ"' });
-      await waitFor(() => relay.messages.length === 1, 'the acknowledgement');
+      await waitFor(() => env.relay.messages.length === 1, 'the acknowledgement');
 
       const year = buddhistYear(new Date());
       const json = spawnSaraban(['export', '--year', String(year), '--format', 'json'], config);
@@ -46,14 +26,20 @@ describe('the saraban command', () => {
           messageId: '<cli-1@moe.go.th>',
           from: 'saraban@moe.go.th',
           subject: 'เรื่อง ส่งออกทะเบียน, "ทดสอบ"',
-          attachments: [expect.objectContaining({ filename: 'หนังสือเชิญประชุม.pdf', size: 2048, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })],
+          attachments: [
+            expect.objectContaining({ filename: 'หนังสือเชิญประชุม.pdf', size: 2048, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+          ],
         }),
       ]);
       expect(new Date(entries[0].registeredAt).toISOString()).toBe(entries[0].registeredAt);
 
       const csv = spawnSaraban(['export', '--year', String(year), '--book', 'RB', '--format', 'csv'], config);
       expect(await csv.exited).toBe(0);
-      const lines = csv.output().replace(/^\uFEFF/, '').trim().split('\n');
+      const lines = csv
+        .output()
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
       expect(lines[0]).toBe('book,year,number,registeredAt,messageId,from,fromName,subject,attachments');
       expect(lines[1]).toContain(`RB,${year},1,`);
       expect(lines[1]).toContain('"เรื่อง ส่งออกทะเบียน, ""ทดสอบ"""');
@@ -72,7 +58,7 @@ describe('the saraban command', () => {
       await session.close();
       expect(await app.exited).toBe(0);
 
-      const kept = await db.pool.query(`SELECT count(*)::int AS n FROM inbound`);
+      const kept = await env.db.pool.query(`SELECT count(*)::int AS n FROM inbound`);
       expect(kept.rows[0].n).toBe(2);
     } finally {
       app.child.kill('SIGKILL');
@@ -81,7 +67,7 @@ describe('the saraban command', () => {
   });
 
   it('says what to change when the settings are wrong, and exits non-zero', async () => {
-    const config = testConfig(db.url);
+    const config = testConfig(env.db.url);
     const run = spawnSaraban(['migrate'], config, { SARABAN_SMTP_PORT: 'twenty-five' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/SARABAN_SMTP_PORT=twenty-five is not a port number/);

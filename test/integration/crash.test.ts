@@ -1,32 +1,31 @@
 import { startRoles } from '../../bin/roles';
-import { createTestDatabase, flushPrefix, letterOptions, silent, spawnSaraban, startRelay, testConfig, waitFor, type Relay, type TestDatabase } from '../support/services';
+import { flushPrefix, letterOptions, silent, spawnSaraban, useDatabaseAndRelay, testConfig, waitFor } from '../support/services';
 import nodemailer from 'nodemailer';
 
 // A worker process killed with SIGKILL in the middle of a batch, then started again.
 describe('a worker killed mid-batch', () => {
   const TOTAL = 150;
-  let db: TestDatabase;
-  let relay: Relay;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    relay = await startRelay();
-  });
-  afterAll(async () => {
-    await relay.close();
-    await db.drop();
-  });
+  const env = useDatabaseAndRelay();
 
-  const count = async (sql: string) => (await db.pool.query(sql)).rows[0].n as number;
+  const count = async (sql: string) => (await env.db.pool.query(sql)).rows[0].n as number;
 
   it('leaves every accepted message registered exactly once, numbered 1..N, each acknowledged', async () => {
-    const config = testConfig(db.url, {
-      relay: { url: relay.url },
+    const config = testConfig(env.db.url, {
+      relay: { url: env.relay.url },
       workers: { letterConcurrency: 4, lockDurationMs: 3_000, stalledIntervalMs: 1_000, mailBackoffMs: 200 },
     });
     const gateway = await startRoles(['gateway'], config, silent);
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gateway.smtpPort!, ignoreTLS: true, pool: true, maxConnections: 5 });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: gateway.smtpPort!,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 5,
+    });
     try {
-      await Promise.all(Array.from({ length: TOTAL }, (_, i) => transport.sendMail(letterOptions({ messageId: `<crash-${i}@moe.go.th>` }))));
+      await Promise.all(
+        Array.from({ length: TOTAL }, (_, i) => transport.sendMail(letterOptions({ messageId: `<crash-${i}@moe.go.th>` }))),
+      );
     } finally {
       transport.close();
       await gateway.stop();
@@ -45,22 +44,26 @@ describe('a worker killed mid-batch', () => {
 
     const second = spawnSaraban(['worker'], config);
     try {
-      await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM acknowledgement WHERE status = 'sent'`)) === TOTAL, 'every acknowledgement sent', 60_000);
+      await waitFor(
+        async () => (await count(`SELECT count(*)::int AS n FROM acknowledgement WHERE status = 'sent'`)) === TOTAL,
+        'every acknowledgement sent',
+        60_000,
+      );
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
       await flushPrefix(config.redis.prefix);
     }
 
-    const { rows } = await db.pool.query('SELECT number, inbound_id, message_id FROM letter ORDER BY number');
+    const { rows } = await env.db.pool.query('SELECT number, inbound_id, message_id FROM letter ORDER BY number');
     expect(rows.map((r) => r.number)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.inbound_id)).size).toBe(TOTAL);
     expect(await count('SELECT count(*)::int AS n FROM inbound WHERE processed_at IS NULL')).toBe(0);
     // At least one acknowledgement per letter reached the relay; a crash between sending and
     // recording may repeat one, with the same Message-ID.
-    const answered = new Set(relay.messages.map((m) => m.parsed.inReplyTo));
+    const answered = new Set(env.relay.messages.map((m) => m.parsed.inReplyTo));
     expect(answered).toEqual(new Set(rows.map((r) => r.message_id)));
-    const ackIds = relay.messages.map((m) => m.parsed.messageId);
+    const ackIds = env.relay.messages.map((m) => m.parsed.messageId);
     expect(new Set(ackIds).size).toBe(TOTAL);
   });
 });

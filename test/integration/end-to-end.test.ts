@@ -51,7 +51,13 @@ describe('a letter e-mailed to saraban@', () => {
     const { rows } = await db.pool.query('SELECT * FROM letter WHERE inbound_id = $1', [inboundId]);
     expect(rows).toHaveLength(1);
     const letter = rows[0];
-    expect(letter).toMatchObject({ book: 'RB', year: buddhistYear(new Date()), number: 1, message_id: '<letter-0001@moe.go.th>', from_address: 'saraban@moe.go.th' });
+    expect(letter).toMatchObject({
+      book: 'RB',
+      year: buddhistYear(new Date()),
+      number: 1,
+      message_id: '<letter-0001@moe.go.th>',
+      from_address: 'saraban@moe.go.th',
+    });
     expect(letter.subject).toBe('ที่ ศธ 0206/1457 ลงวันที่ 20 พฤศจิกายน 2569 เรื่อง ขอเชิญประชุม');
 
     // Sent to the envelope sender, from the central address, as an automatic reply (RFC 3834).
@@ -97,7 +103,14 @@ describe('a letter e-mailed to saraban@', () => {
     const start = await letterCount();
     const acksBefore = relay.messages.length;
     const transports = Array.from({ length: 20 }, () =>
-      nodemailer.createTransport({ host: '127.0.0.1', port: app.smtpPort!, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity }),
+      nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: app.smtpPort!,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: 1,
+        maxMessages: Infinity,
+      }),
     );
     try {
       await Promise.all(

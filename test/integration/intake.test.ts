@@ -31,7 +31,13 @@ describe('SMTP intake', () => {
     const { rows } = await db.pool.query('SELECT * FROM inbound WHERE id = $1', [id]);
     expect(rows).toHaveLength(1);
     const row = rows[0];
-    expect(row).toMatchObject({ edge: 'smtp', client_ip: '127.0.0.1', mail_from: 'saraban@moe.go.th', rcpt_to: ['saraban@example.go.th'], book: 'RB' });
+    expect(row).toMatchObject({
+      edge: 'smtp',
+      client_ip: '127.0.0.1',
+      mail_from: 'saraban@moe.go.th',
+      rcpt_to: ['saraban@example.go.th'],
+      book: 'RB',
+    });
     expect(row.helo).toBeTruthy();
     const raw = await readInboundRaw(db.pool, id!);
     expect(raw.length).toBe(row.size);
@@ -48,7 +54,13 @@ describe('SMTP intake', () => {
   });
 
   it('refuses any recipient that is not a central address with 550 5.1.1: never a relay', async () => {
-    const replies = await smtpDialogue(port, ['EHLO sender.moe.go.th', 'MAIL FROM:<clerk@moe.go.th>', 'RCPT TO:<someone@gmail.com>', 'RCPT TO:<director@example.go.th>', 'QUIT']);
+    const replies = await smtpDialogue(port, [
+      'EHLO sender.moe.go.th',
+      'MAIL FROM:<clerk@moe.go.th>',
+      'RCPT TO:<someone@gmail.com>',
+      'RCPT TO:<director@example.go.th>',
+      'QUIT',
+    ]);
     expect(replies[3]).toMatch(/^550 5\.1\.1 /);
     expect(replies[4]).toMatch(/^550 5\.1\.1 /);
     await expect(sendLetter(port, { to: 'someone@gmail.com' })).rejects.toThrow(/550/);
@@ -61,7 +73,9 @@ describe('SMTP intake', () => {
     expect(String(error)).toMatch(/552 5\.3\.4/);
     const after = await db.pool.query('SELECT count(*)::int AS n FROM inbound');
     expect(after.rows[0].n).toBe(before);
-    const chunks = await db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk c LEFT JOIN inbound i ON i.id = c.inbound_id WHERE i.id IS NULL');
+    const chunks = await db.pool.query(
+      'SELECT count(*)::int AS n FROM inbound_chunk c LEFT JOIN inbound i ON i.id = c.inbound_id WHERE i.id IS NULL',
+    );
     expect(chunks.rows[0].n).toBe(0);
     // The connection is still usable: the next letter is taken.
     await expect(sendLetter(port)).resolves.toMatch(/^250 /);
@@ -70,7 +84,10 @@ describe('SMTP intake', () => {
   it('streams a large message into pieces rather than one buffer', async () => {
     const reply = await sendLetter(port, { attachments: [{ filename: 'scan.pdf', content: Buffer.alloc(600 * 1024, 'b') }] });
     const id = reply.match(/Kept as (\S+);/)![1];
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n, sum(length(data))::int AS bytes FROM inbound_chunk WHERE inbound_id = $1', [id]);
+    const { rows } = await db.pool.query(
+      'SELECT count(*)::int AS n, sum(length(data))::int AS bytes FROM inbound_chunk WHERE inbound_id = $1',
+      [id],
+    );
     const size = (await db.pool.query('SELECT size FROM inbound WHERE id = $1', [id])).rows[0].size;
     expect(rows[0].bytes).toBe(size);
     expect(rows[0].n).toBeGreaterThanOrEqual(2);
@@ -85,7 +102,13 @@ describe('SMTP intake', () => {
     });
     const other = await startRoles(['gateway'], twoBooks, silent);
     try {
-      const replies = await smtpDialogue(other.smtpPort!, ['EHLO a', 'MAIL FROM:<clerk@moe.go.th>', 'RCPT TO:<saraban@example.go.th>', 'RCPT TO:<saraban-hr@example.go.th>', 'QUIT']);
+      const replies = await smtpDialogue(other.smtpPort!, [
+        'EHLO a',
+        'MAIL FROM:<clerk@moe.go.th>',
+        'RCPT TO:<saraban@example.go.th>',
+        'RCPT TO:<saraban-hr@example.go.th>',
+        'QUIT',
+      ]);
       expect(replies[3]).toMatch(/^250 /);
       expect(replies[4]).toMatch(/^452 /);
     } finally {

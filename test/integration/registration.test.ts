@@ -17,7 +17,14 @@ describe('registering a letter', () => {
   async function keep(book = 'RB'): Promise<string> {
     const stored = await storeInbound(
       db.pool,
-      { edge: 'smtp', stream: Readable.from([Buffer.from('Subject: x\r\n\r\nletter\r\n')]), mailFrom: 'clerk@moe.go.th', rcptTo: ['saraban@example.go.th'], book, receivedAt: new Date() },
+      {
+        edge: 'smtp',
+        stream: Readable.from([Buffer.from('Subject: x\r\n\r\nletter\r\n')]),
+        mailFrom: 'clerk@moe.go.th',
+        rcptTo: ['saraban@example.go.th'],
+        book,
+        receivedAt: new Date(),
+      },
       1024 * 1024,
     );
     return stored.id;
@@ -26,7 +33,13 @@ describe('registering a letter', () => {
   const request = (inboundId: string, book = 'RB'): RegistrationRequest => ({
     inboundId,
     book,
-    details: { messageId: `<${inboundId}@moe.go.th>`, fromAddress: 'clerk@moe.go.th', fromName: null, subject: 'เรื่อง ทดสอบ', attachments: [] },
+    details: {
+      messageId: `<${inboundId}@moe.go.th>`,
+      fromAddress: 'clerk@moe.go.th',
+      fromName: null,
+      subject: 'เรื่อง ทดสอบ',
+      attachments: [],
+    },
     acknowledgeTo: 'clerk@moe.go.th',
     acknowledgementMessageId: `<ack.${inboundId}@example.go.th>`,
   });
@@ -82,7 +95,7 @@ describe('registering a letter', () => {
     const first = await registerLetter(db.pool, request(await keep('RB2'), 'RB2'), clock);
     // A constraint that fails the audit insert: the last step, after the number was taken.
     const failing = request(await keep('RB2'), 'RB2');
-    await db.pool.query('ALTER TABLE audit_event ADD CONSTRAINT no_rb2 CHECK ((detail->>\'book\') IS DISTINCT FROM \'RB2\') NOT VALID');
+    await db.pool.query("ALTER TABLE audit_event ADD CONSTRAINT no_rb2 CHECK ((detail->>'book') IS DISTINCT FROM 'RB2') NOT VALID");
     await expect(registerLetter(db.pool, failing, clock)).rejects.toThrow(/no_rb2/);
     await db.pool.query('ALTER TABLE audit_event DROP CONSTRAINT no_rb2');
     const next = await registerLetter(db.pool, failing, clock);

@@ -117,7 +117,9 @@ export async function startRelay(listenPort = 0) {
   });
   // A sender killed mid-conversation (the crash test) resets its connection: not a test failure.
   server.on('error', () => undefined);
-  const port = await new Promise<number>((resolve) => server.listen(listenPort, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(listenPort, '127.0.0.1', () => resolve((server.server.address() as net.AddressInfo).port)),
+  );
   return {
     port,
     url: `smtp://127.0.0.1:${port}`,
@@ -252,6 +254,21 @@ export function spawnSaraban(args: string[], config: Config, extraEnv: Record<st
     exited,
     output: () => output,
     /** Resolves once the process has printed a line matching pattern. */
-    printed: (pattern: RegExp, what: string, timeoutMs = 30_000) => waitFor(() => pattern.test(output), `${what}; output so far:\n${output}`, timeoutMs),
+    printed: (pattern: RegExp, what: string, timeoutMs = 30_000) =>
+      waitFor(() => pattern.test(output), `${what}; output so far:\n${output}`, timeoutMs),
   };
+}
+
+/** For a describe block: a private database and a relay, made before its tests and removed after. */
+export function useDatabaseAndRelay(): { db: TestDatabase; relay: Relay } {
+  const env = {} as { db: TestDatabase; relay: Relay };
+  beforeAll(async () => {
+    env.db = await createTestDatabase();
+    env.relay = await startRelay();
+  });
+  afterAll(async () => {
+    await env.relay.close();
+    await env.db.drop();
+  });
+  return env;
 }

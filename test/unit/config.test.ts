@@ -39,9 +39,9 @@ describe('settings', () => {
   });
 
   it('says which setting is wrong and how', () => {
-    expect(() => parseConfig({ agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['not-an-address'] }] })).toThrow(
-      /books\.0\.addresses\.0/,
-    );
+    expect(() =>
+      parseConfig({ agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['not-an-address'] }] }),
+    ).toThrow(/books\.0\.addresses\.0/);
     expect(() => parseConfig({ books: [] })).toThrow(ConfigError);
     expect(() => loadConfig({ SARABAN_CONFIG: '/nonexistent.yaml' })).toThrow(/SARABAN_CONFIG/);
     expect(() => loadConfig({ SARABAN_SMTP_PORT: 'twenty' })).toThrow(/SARABAN_SMTP_PORT=twenty/);
