@@ -57,7 +57,9 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
       return { letter: existing, acknowledgementId: ack.rows[0]?.id ?? null, created: false };
     }
 
-    // Read the clock only now: the lock above may have waited, and the year is that of registration.
+    // One registration at a time per book, and the clock read only inside that lock: numbers
+    // and registration times then rise together, also across New Year in Bangkok.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`book:${request.book}`]);
     const registeredAt = clock();
     const year = buddhistYear(registeredAt);
     const counter = await client.query(

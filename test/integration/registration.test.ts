@@ -78,16 +78,21 @@ describe('registering a letter', () => {
     // Four pools stand for four worker processes; every message is handed to two of them.
     const pools: Pool[] = Array.from({ length: 4 }, () => createPool(db.url, 5));
     try {
-      const clock = () => new Date('2026-08-23T03:00:00Z');
+      // A clock that moves on each reading, as a real one does.
+      let tick = Date.parse('2026-08-23T03:00:00Z');
+      const clock = () => new Date((tick += 1000));
       await Promise.all(
         [...ids, ...ids.slice().reverse()].map((id, i) => registerLetter(pools[i % pools.length], request(id, 'RACE'), clock)),
       );
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
-    const { rows } = await db.pool.query(`SELECT number, inbound_id FROM letter WHERE book = 'RACE' ORDER BY number`);
+    const { rows } = await db.pool.query(`SELECT number, inbound_id, registered_at FROM letter WHERE book = 'RACE' ORDER BY number`);
     expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.inbound_id)).size).toBe(120);
+    // A later number never carries an earlier registration time.
+    const times = rows.map((r) => (r.registered_at as Date).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
   it('gives the number back when the transaction fails: the next letter still gets the next number', async () => {
