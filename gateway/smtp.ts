@@ -79,7 +79,7 @@ export function createSmtpGateway(options: SmtpGatewayOptions): SmtpGateway {
         .then(
           (stored) => {
             observer.accepted('smtp');
-            callback(null, `Kept as ${stored.id}; the registration number follows by e-mail`);
+            callback(null, `Kept as ${stored.id}`);
           },
           (err: Error) => {
             if (err instanceof MessageTooLarge) {

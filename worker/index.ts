@@ -10,6 +10,16 @@ import { sendAcknowledgement } from './mail';
 import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueAcknowledgement, workerConnection, type LetterJob, type MailJob } from './queues';
 import { startReconciler } from './reconciler';
 
+/**
+ * The relay refused the recipient's address for good (5.1.x: no such mailbox, bad address).
+ * Other refusals - relay denied, authentication required - are our own settings and may be
+ * fixed by the operator, so they are retried like any failure.
+ */
+function isBadRecipient(err: unknown): boolean {
+  const response = String((err as { response?: string }).response ?? '');
+  return /^5\d\d[ -]5\.1\.\d+/.test(response);
+}
+
 export interface WorkerRole {
   close(): Promise<void>;
 }
@@ -41,8 +51,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
       try {
         return await sendAcknowledgement({ config, pool, transport, clock, logger }, job.data.acknowledgementId, attempt);
       } catch (err) {
-        // A 5xx from the relay (e.g. the recipient does not exist) will not change with time.
-        const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
+        const permanent = isBadRecipient(err);
         const final = permanent || attempt >= (job.opts.attempts ?? 1);
         const message = String((err as Error).message);
         await recordAcknowledgementFailure(pool, job.data.acknowledgementId, attempt, message, final);

@@ -58,26 +58,49 @@ describe('the acknowledgement on its way out', () => {
     }
   });
 
-  it('is marked failed at once when the relay refuses the recipient permanently (5xx)', async () => {
-    const refusing = new SMTPServer({
+  async function refusingRelay(code: number) {
+    const server = new SMTPServer({
+      hideENHANCEDSTATUSCODES: false, // as real relays answer: "550 5.1.1 ..."
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('no such user'), { responseCode: 550 })),
+      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('refused by the test relay'), { responseCode: code })),
     });
-    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
-    const port = (refusing.server.address() as net.AddressInfo).port;
-    const config = testConfig(db.url, { relay: { url: `smtp://127.0.0.1:${port}` }, workers: { mailBackoffMs: 60_000 } });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `smtp://127.0.0.1:${(server.server.address() as net.AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('is marked failed at once when the relay says the recipient does not exist (550 5.1.1)', async () => {
+    const refusing = await refusingRelay(550);
+    const config = testConfig(db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 60_000 } });
     const app = await startRoles(['gateway', 'worker', 'desk'], config, silent);
     try {
       await sendLetter(app.smtpPort!, { messageId: '<refused-1@moe.go.th>' });
       await waitFor(async () => (await ackOf('<refused-1@moe.go.th>'))?.status === 'failed', 'the acknowledgement to be marked failed');
-      expect(await ackOf('<refused-1@moe.go.th>')).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/550/) });
+      expect(await ackOf('<refused-1@moe.go.th>')).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/550 5\.1\.1/) });
       const metrics = await (await fetch(`http://127.0.0.1:${app.deskPort}/metrics`)).text();
       expect(metrics).toContain('saraban_register_totals{kind="acknowledgements_failed"} 1');
     } finally {
       await app.stop();
-      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+      await refusing.close();
+      await flushPrefix(config.redis.prefix);
+    }
+  });
+
+  it('keeps retrying when the relay refuses for another reason (a setting the operator can fix)', async () => {
+    const refusing = await refusingRelay(554);
+    const config = testConfig(db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 200 } });
+    const app = await startRoles(['gateway', 'worker'], config, silent);
+    try {
+      await sendLetter(app.smtpPort!, { messageId: '<refused-2@moe.go.th>' });
+      await waitFor(async () => (await ackOf('<refused-2@moe.go.th>'))?.attempts >= 2, 'a second attempt');
+      expect((await ackOf('<refused-2@moe.go.th>')).status).toBe('pending');
+    } finally {
+      await app.stop();
+      await refusing.close();
       await flushPrefix(config.redis.prefix);
     }
   });
