@@ -3,8 +3,10 @@ import type { Config } from '../config/load';
 import { createDesk } from '../desk/server';
 import { createMetrics } from '../desk/metrics';
 import { intake } from '../gateway/intake';
+import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
 import { createPool, ensureDatabase, migrate } from '../registry/db';
+import type { ArrivingMessage } from '../registry/inbound';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
 import { createQueues, producerConnection, queueLetter } from '../worker/queues';
@@ -59,16 +61,29 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
   const stops: Array<() => Promise<void>> = [];
 
   if (roles.includes('gateway')) {
+    const keep = (message: ArrivingMessage) =>
+      intake({ pool, maxSizeBytes: config.smtp.maxSizeBytes, queueLetter: (id) => queueLetter(queues, id), logger }, message);
     const gateway = createSmtpGateway({
       config,
       logger: logger.child({ part: 'smtp' }),
       observer: metrics.intakeObserver,
-      intake: (message) =>
-        intake({ pool, maxSizeBytes: config.smtp.maxSizeBytes, queueLetter: (id) => queueLetter(queues, id), logger }, message),
+      intake: keep,
       clock,
     });
     running.smtpPort = await gateway.listen();
-    stops.push(() => gateway.close());
+    const fetchers = config.imap.map((mailbox) =>
+      startImapFetcher({
+        mailbox,
+        config,
+        pool,
+        intake: keep,
+        observer: metrics.intakeObserver,
+        logger: logger.child({ part: 'imap' }),
+        clock,
+      }),
+    );
+    // Both edges stop taking mail together; each finishes the message in hand.
+    stops.push(() => Promise.all([gateway.close(), ...fetchers.map((f) => f.stop())]).then(() => undefined));
     logger.info(
       { host: config.smtp.host, port: running.smtpPort, addresses: config.books.flatMap((b) => b.addresses) },
       'SMTP intake listening',
@@ -88,12 +103,15 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ host: config.desk.host, port: running.deskPort }, 'desk listening (/healthz, /metrics)');
   }
 
-  running.stop = async () => {
-    // In order: no new mail, then finish the work in hand, then let go of the connections.
-    for (const stop of stops) await stop();
-    await queues.close();
-    await redis.quit().catch(() => redis.disconnect());
-    await pool.end();
-  };
+  let stopping: Promise<void> | null = null;
+  running.stop = () =>
+    // Once, however often it is asked (a signal during a test's own stop).
+    (stopping ??= (async () => {
+      // In order: no new mail, then finish the work in hand, then let go of the connections.
+      for (const stop of stops) await stop();
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await pool.end();
+    })());
   return running;
 }

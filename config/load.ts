@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './schema';
 
-export type { Config, Book } from './schema';
+export type { Config, Book, ImapMailbox } from './schema';
 
 /** The settings could not be used; the message says what to change. */
 export class ConfigError extends Error {
@@ -51,7 +51,32 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   if (env.SARABAN_RELAY_URL) out.relay = { ...section('relay'), url: env.SARABAN_RELAY_URL };
   if (env.SARABAN_SMTP_PORT) out.smtp = { ...section('smtp'), port: port('SARABAN_SMTP_PORT', env.SARABAN_SMTP_PORT) };
   if (env.SARABAN_DESK_PORT) out.desk = { ...section('desk'), port: port('SARABAN_DESK_PORT', env.SARABAN_DESK_PORT) };
+  if (env.SARABAN_IMAP_URL) out.imap = [...((raw.imap as unknown[] | undefined) ?? []), imapFromUrl(env.SARABAN_IMAP_URL)];
   return out;
+}
+
+/** imap[s]://user:password@host:port/Folder (URL-encoded) -> one mailbox feeding the first book. */
+export function imapFromUrl(value: string): Record<string, unknown> {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`SARABAN_IMAP_URL is not a URL; write imaps://user:password@host:993/INBOX (URL-encode @ and : in the password)`);
+  }
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') {
+    throw new ConfigError(`SARABAN_IMAP_URL must start with imap:// or imaps://, not ${url.protocol}//`);
+  }
+  if (!url.username || !url.password)
+    throw new ConfigError('SARABAN_IMAP_URL needs a user and a password: imaps://user:password@host/INBOX');
+  const folder = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return {
+    host: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    secure: url.protocol === 'imaps:',
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    ...(folder ? { folder } : {}),
+  };
 }
 
 function port(name: string, value: string): number {

@@ -14,6 +14,37 @@ const book = z.object({
     .min(1),
 });
 
+/** A mailbox on another server that the gateway takes letters from (the IMAP edge). */
+const imapMailbox = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    /** TLS from the first byte (993); when false, STARTTLS is used if the server offers it. */
+    secure: z.boolean().default(true),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    /** OAuth2 access token (Google Workspace, Microsoft 365) instead of a password. */
+    accessToken: z.string().optional(),
+    folder: z.string().min(1).default('INBOX'),
+    /** The book its letters go to; the first book when unset. */
+    book: z.string().optional(),
+    /** The central address its mail was sent to; the book's first address when unset. */
+    address: z.string().email().optional(),
+    /** After a message is kept: flag it and move it (never deleted), or only flag it. */
+    afterIntake: z.enum(['move', 'flag']).default('move'),
+    moveTo: z.string().min(1).default('Registered'),
+    /** Fallback poll, for servers without IDLE and as a safety net. */
+    pollIntervalMs: z.number().int().positive().default(60_000),
+    /** IDLE is restarted this often: servers and middleboxes drop long-idle connections. */
+    maxIdleTimeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
+  })
+  .refine((m) => m.password !== undefined || m.accessToken !== undefined, { message: 'give password or accessToken' })
+  .transform((m) => ({ ...m, port: m.port ?? (m.secure ? 993 : 143) }));
+
 export const configSchema = z
   .object({
     agency: z.object({
@@ -63,10 +94,16 @@ export const configSchema = z
         mailBackoffMs: z.number().int().positive().default(30_000),
       })
       .prefault({}),
+    imap: z.array(imapMailbox).default([]),
     reconciler: z.object({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   })
   .superRefine((config, ctx) => {
+    config.imap.forEach((m, i) => {
+      if (m.book !== undefined && !config.books.some((b) => b.code === m.book)) {
+        ctx.addIssue({ code: 'custom', path: ['imap', i, 'book'], message: `no book "${m.book}" in books` });
+      }
+    });
     const seen = new Map<string, string>();
     for (const b of config.books) {
       for (const address of b.addresses) {
@@ -81,3 +118,4 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type Book = Config['books'][number];
+export type ImapMailbox = Config['imap'][number];

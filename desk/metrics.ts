@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { IntakeObserver } from '../gateway/smtp';
 import type { Pool } from '../registry/db';
+import { listMailboxStatus } from '../registry/imap';
 import { registerTotals } from '../registry/stats';
 import type { Queues } from '../worker/queues';
 
@@ -53,6 +54,21 @@ export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics 
       for (const queue of [sources.queues.letters, sources.queues.mail]) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
         for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'saraban_imap_mailbox',
+    help: 'Per IMAP mailbox: connected (1/0), backlog (messages not yet taken), watermark (last UID handled), last_sync (unix seconds)',
+    labelNames: ['mailbox', 'field'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const m of await listMailboxStatus(sources.pool)) {
+        this.set({ mailbox: m.mailbox, field: 'connected' }, m.connected ? 1 : 0);
+        this.set({ mailbox: m.mailbox, field: 'backlog' }, m.backlog);
+        this.set({ mailbox: m.mailbox, field: 'watermark' }, m.lastUid ?? 0);
+        this.set({ mailbox: m.mailbox, field: 'last_sync' }, m.lastSyncAt ? m.lastSyncAt.getTime() / 1000 : 0);
       }
     },
   });

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
 import type { Pool } from '../registry/db';
+import { listMailboxStatus } from '../registry/imap';
 import type { Metrics } from './metrics';
 
 export interface DeskDeps {
@@ -56,7 +57,9 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
   app.get('/healthz', async (_request, reply) => {
     const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => pingRedis(deps.redis))]);
     const ok = postgresql.ok && redis.ok;
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis });
+    // Mailboxes are detail: another server being away is reported, not a reason to restart us.
+    const imap = postgresql.ok ? await within(listMailboxStatus(deps.pool), CHECK_TIMEOUT_MS).catch(() => []) : [];
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis, imap });
   });
 
   app.get('/metrics', async (_request, reply) => {

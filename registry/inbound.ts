@@ -12,12 +12,16 @@ export interface ArrivingMessage {
   clientIp?: string;
   helo?: string;
   receivedAt: Date;
+  /** For a mailbox edge: the mailbox. The same content from the same source is kept once. */
+  source?: string;
 }
 
 export interface StoredInbound {
   id: string;
   size: number;
   sha256: string;
+  /** True when this source had given us these very bytes before: nothing new was kept. */
+  alreadyKept: boolean;
 }
 
 /** The message was larger than the limit; nothing was kept. */
@@ -67,9 +71,10 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
       if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
       await flush();
       const sha256 = hash.digest('hex');
-      await client.query(
-        `INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      const sourceKey = message.source ? `${message.source}:${sha256}` : null;
+      const inserted = await client.query(
+        `INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (source_key) DO NOTHING`,
         [
           id,
           message.receivedAt,
@@ -81,9 +86,16 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
           message.book,
           size,
           sha256,
+          sourceKey,
         ],
       );
-      return { id, size, sha256 };
+      if (inserted.rowCount === 0) {
+        // Kept before: drop the pieces just written and answer with the first copy.
+        await client.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
+        const first = await client.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
+        return { id: first.rows[0].id as string, size, sha256, alreadyKept: true };
+      }
+      return { id, size, sha256, alreadyKept: false };
     });
   } finally {
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.

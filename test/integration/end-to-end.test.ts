@@ -45,7 +45,7 @@ describe('a letter e-mailed to saraban@', () => {
       messageId: '<letter-0001@moe.go.th>',
       attachments: [{ filename: 'หนังสือเชิญประชุม.pdf', content: pdf, contentType: 'application/pdf' }],
     });
-    const inboundId = reply.match(/Kept as (\S+);/)![1];
+    const inboundId = reply.match(/Kept as (\S+)/)![1];
 
     const ack = (await waitFor(() => relay.messages.find((m) => m.parsed.inReplyTo === '<letter-0001@moe.go.th>'), 'the acknowledgement'))!;
     const { rows } = await db.pool.query('SELECT * FROM letter WHERE inbound_id = $1', [inboundId]);
@@ -87,7 +87,7 @@ describe('a letter e-mailed to saraban@', () => {
       await sendLetter(app.smtpPort!, { headers: { 'List-Id': '<news.example.org>' }, subject: 'Newsletter' }),
       await sendLetter(app.smtpPort!, { envelopeFrom: '', subject: 'Undelivered Mail Returned to Sender' }),
     ];
-    const ids = replies.map((r) => r.match(/Kept as (\S+);/)![1]);
+    const ids = replies.map((r) => r.match(/Kept as (\S+)/)![1]);
     await waitFor(async () => {
       const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM inbound WHERE id = ANY($1) AND outcome = 'automatic'`, [ids]);
       return rows[0].n === 4;
@@ -135,7 +135,7 @@ describe('a letter e-mailed to saraban@', () => {
     const base = `http://127.0.0.1:${app.deskPort}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', postgresql: { ok: true }, redis: { ok: true } });
+    expect(await health.json()).toEqual({ status: 'ok', postgresql: { ok: true }, redis: { ok: true }, imap: [] });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const letters = await letterCount();
     expect(metrics).toContain(`saraban_messages_accepted_total{edge="smtp"} ${letters + 4}`);

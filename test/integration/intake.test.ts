@@ -83,7 +83,7 @@ describe('SMTP intake', () => {
 
   it('streams a large message into pieces rather than one buffer', async () => {
     const reply = await sendLetter(port, { attachments: [{ filename: 'scan.pdf', content: Buffer.alloc(600 * 1024, 'b') }] });
-    const id = reply.match(/Kept as (\S+);/)![1];
+    const id = reply.match(/Kept as (\S+)/)![1];
     const { rows } = await db.pool.query(
       'SELECT count(*)::int AS n, sum(length(data))::int AS bytes FROM inbound_chunk WHERE inbound_id = $1',
       [id],
@@ -142,7 +142,7 @@ describe('SMTP intake when a service is down', () => {
     const gateway = await startRoles(['gateway'], config, silent);
     try {
       const reply = await sendLetter(gateway.smtpPort!);
-      const id = reply.match(/^250 .*Kept as (\S+);/)![1];
+      const id = reply.match(/^250 .*Kept as (\S+)/)![1];
       const { rows } = await db.pool.query('SELECT processed_at FROM inbound WHERE id = $1', [id]);
       expect(rows).toEqual([{ processed_at: null }]);
     } finally {

@@ -1,0 +1,187 @@
+import { startRoles, type Running } from '../../bin/roles';
+import type { Config } from '../../config/load';
+import { PASSWORD, startDovecot, USER, type Dovecot } from '../support/dovecot';
+import { createTestDatabase, flushPrefix, silent, spawnSaraban, testConfig, waitFor, type TestDatabase } from '../support/services';
+
+// The IMAP edge against a real Dovecot: every message taken in exactly once, whatever happens.
+describe('IMAP intake', () => {
+  let dovecot: Dovecot;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await dovecot.stop();
+  });
+
+  const letter = (n: number, folder: string) =>
+    [
+      'Return-Path: <saraban@moe.go.th>',
+      'From: =?UTF-8?B?4Liq4Liz4LiZ4Lix4LiB4LiH4Liy4LiZ?= <saraban@moe.go.th>',
+      'To: saraban@example.go.th',
+      `Subject: =?UTF-8?B?${Buffer.from(`ที่ ศธ 0206/${n} เรื่อง หนังสือทดสอบ ${folder} ${n}`).toString('base64')}?=`,
+      `Message-ID: <imap-${folder}-${n}@moe.go.th>`,
+      'Date: Tue, 24 Nov 2026 09:15:00 +0700',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      `หนังสือฉบับที่ ${n}`,
+      '',
+    ].join('\r\n');
+
+  /** A database, settings with one mailbox on our Dovecot, and a cleanup for both. */
+  async function mailboxSetup(folder: string, imap: Record<string, unknown> = {}): Promise<{ db: TestDatabase; config: Config }> {
+    const db = await createTestDatabase();
+    const config = testConfig(db.url, {
+      imap: [
+        { host: '127.0.0.1', port: dovecot.port, secure: false, user: USER, password: PASSWORD, folder, pollIntervalMs: 1_000, ...imap },
+      ],
+    });
+    cleanups.push(async () => {
+      await flushPrefix(config.redis.prefix);
+      await db.drop();
+    });
+    return { db, config };
+  }
+
+  async function start(roles: Array<'gateway' | 'worker'>, config: Config): Promise<Running> {
+    const running = await startRoles(roles, config, silent);
+    cleanups.push(() => running.stop());
+    return running;
+  }
+
+  const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)).rows[0].n as number;
+
+  /** UIDs and flags of every message in a folder. */
+  async function folderContents(folder: string) {
+    const c = await dovecot.client();
+    try {
+      await c.mailboxOpen(folder);
+      const messages = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true });
+      return messages.map((m) => ({ messageId: m.envelope?.messageId, flags: [...(m.flags ?? [])].sort() }));
+    } catch {
+      return [];
+    } finally {
+      await c.logout();
+    }
+  }
+
+  it('takes in 100 messages appended while it runs, each once, then flags and moves them; nothing is deleted', async () => {
+    const { db, config } = await mailboxSetup('Intake100');
+    await dovecot.append('Intake100', []);
+    await start(['gateway', 'worker'], config);
+    for (let i = 0; i < 100; i += 10) {
+      await dovecot.append(
+        'Intake100',
+        Array.from({ length: 10 }, (_, j) => letter(i + j, 'Intake100')),
+      );
+    }
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 100, '100 letters', 60_000);
+    await waitFor(
+      async () => (await folderContents('Registered')).filter((m) => m.messageId?.includes('Intake100')).length === 100,
+      'all moved',
+    );
+
+    expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBe(100);
+    const { rows } = await db.pool.query('SELECT number, message_id FROM letter ORDER BY number');
+    expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.message_id)).size).toBe(100);
+    expect(await folderContents('Intake100')).toEqual([]);
+    const moved = (await folderContents('Registered')).filter((m) => m.messageId?.includes('Intake100'));
+    expect(moved).toHaveLength(100);
+    for (const m of moved) expect(m.flags).toEqual(['$SarabanKept', '\\Seen']);
+    const edges = await db.pool.query(`SELECT DISTINCT edge, mail_from, rcpt_to FROM inbound`);
+    expect(edges.rows).toEqual([{ edge: 'imap', mail_from: 'saraban@moe.go.th', rcpt_to: ['saraban@example.go.th'] }]);
+  });
+
+  it('reconnects after Dovecot restarts mid-run and loses nothing', async () => {
+    const { db, config } = await mailboxSetup('Restart');
+    await dovecot.append(
+      'Restart',
+      Array.from({ length: 20 }, (_, i) => letter(i, 'Restart')),
+    );
+    await start(['gateway', 'worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM inbound')) > 0, 'the first messages');
+    await dovecot.restart();
+    await dovecot.append(
+      'Restart',
+      Array.from({ length: 20 }, (_, i) => letter(20 + i, 'Restart')),
+    );
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 40, '40 letters', 60_000);
+    expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBe(40);
+    expect(await count(db, 'SELECT count(DISTINCT message_id)::int AS n FROM letter')).toBe(40);
+  });
+
+  it('takes in nothing twice when the folder is recreated with the same messages (UIDVALIDITY reset)', async () => {
+    const { db, config } = await mailboxSetup('Reset', { afterIntake: 'flag' });
+    const messages = Array.from({ length: 10 }, (_, i) => letter(i, 'Reset'));
+    await dovecot.append('Reset', messages);
+    const app = await start(['gateway', 'worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 10, '10 letters');
+    await waitFor(async () => (await folderContents('Reset')).every((m) => m.flags.includes('$SarabanKept')), 'all flagged');
+    await app.stop();
+
+    const c = await dovecot.client();
+    const before = ((await c.status('Reset', { uidValidity: true })) || undefined)?.uidValidity;
+    await c.mailboxDelete('Reset');
+    await c.logout();
+    await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock
+    await dovecot.append('Reset', [...messages, letter(10, 'Reset')]);
+    const c2 = await dovecot.client();
+    const after = ((await c2.status('Reset', { uidValidity: true })) || undefined)?.uidValidity;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    await c2.logout();
+
+    await start(['gateway', 'worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 11, 'the one new letter');
+    await waitFor(async () => (await folderContents('Reset')).every((m) => m.flags.includes('$SarabanKept')), 'all flagged again');
+    expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBe(11);
+    expect(await folderContents('Reset')).toHaveLength(11); // flag only: nothing moved, nothing deleted
+  });
+
+  it('keeps a malformed message between good ones without holding them up', async () => {
+    const { db, config } = await mailboxSetup('Malformed');
+    const garbage = Buffer.concat([Buffer.from('this is not\r\na message \x00\x01\xff\xfe'), Buffer.alloc(300, 0xff), Buffer.from('\r\n')]);
+    await dovecot.append('Malformed', [letter(1, 'Malformed'), garbage, letter(2, 'Malformed')]);
+    await start(['gateway', 'worker'], config);
+    await waitFor(
+      async () => (await count(db, `SELECT count(*)::int AS n FROM inbound WHERE processed_at IS NOT NULL`)) === 3,
+      'all three decided',
+    );
+    const { rows } = await db.pool.query(`SELECT message_id FROM letter WHERE message_id IS NOT NULL ORDER BY message_id`);
+    expect(rows.map((r) => r.message_id)).toEqual(['<imap-Malformed-1@moe.go.th>', '<imap-Malformed-2@moe.go.th>']);
+    expect((await folderContents('Registered')).filter((m) => m.messageId?.includes('Malformed'))).toHaveLength(2);
+  });
+
+  it('takes in every message exactly once when the gateway process is killed mid-batch and restarted', async () => {
+    const { db, config } = await mailboxSetup('Killed');
+    await dovecot.append(
+      'Killed',
+      Array.from({ length: 100 }, (_, i) => letter(i, 'Killed')),
+    );
+    const first = spawnSaraban(['gateway'], config);
+    try {
+      await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM inbound')) >= 15, 'the first messages taken in');
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    await first.exited;
+    expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBeLessThan(100);
+
+    const second = spawnSaraban(['gateway'], config);
+    cleanups.push(async () => {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    });
+    await start(['worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 100, '100 letters', 60_000);
+    expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBe(100);
+    expect(await count(db, 'SELECT count(DISTINCT message_id)::int AS n FROM letter')).toBe(100);
+    await waitFor(async () => (await folderContents('Killed')).length === 0, 'the folder emptied');
+    expect((await folderContents('Registered')).filter((m) => m.messageId?.includes('Killed'))).toHaveLength(100);
+  });
+});
