@@ -47,7 +47,7 @@ describe('IMAP intake', () => {
     return { db, config };
   }
 
-  async function start(roles: Array<'gateway' | 'worker'>, config: Config): Promise<Running> {
+  async function start(roles: Array<'gateway' | 'worker' | 'desk'>, config: Config): Promise<Running> {
     const running = await startRoles(roles, config, silent);
     cleanups.push(() => running.stop());
     return running;
@@ -95,6 +95,30 @@ describe('IMAP intake', () => {
     for (const m of moved) expect(m.flags).toEqual(['$SarabanKept', '\\Seen']);
     const edges = await db.pool.query(`SELECT DISTINCT edge, mail_from, rcpt_to FROM inbound`);
     expect(edges.rows).toEqual([{ edge: 'imap', mail_from: 'saraban@moe.go.th', rcpt_to: ['saraban@example.go.th'] }]);
+  });
+
+  it('reports each mailbox on /healthz and /metrics, and leaves a message over the size limit in place, flagged', async () => {
+    const { db, config } = await mailboxSetup('Status');
+    const big = letter(2, 'Status').replace('หนังสือฉบับที่ 2', 'x'.repeat(2 * 1024 * 1024));
+    await dovecot.append('Status', [letter(1, 'Status'), big, letter(3, 'Status')]);
+    const app = await start(['gateway', 'worker', 'desk'], { ...config, smtp: { ...config.smtp, maxSizeBytes: 1024 * 1024 } });
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 2, 'the two letters that fit');
+    await waitFor(async () => (await folderContents('Status')).some((m) => m.flags.includes('$SarabanTooLarge')), 'the big one flagged');
+    expect(await folderContents('Status')).toEqual([{ messageId: '<imap-Status-2@moe.go.th>', flags: ['$SarabanTooLarge'] }]);
+
+    const key = `${USER}@127.0.0.1:${dovecot.port}/Status`;
+    const health = await waitFor(async () => {
+      const body = (await (await fetch(`http://127.0.0.1:${app.deskPort}/healthz`)).json()) as { imap: Array<Record<string, unknown>> };
+      return body.imap[0]?.lastUid === 3 ? body : null;
+    }, 'the status to show the last UID');
+    expect(health!.imap).toEqual([
+      expect.objectContaining({ mailbox: key, connected: true, backlog: 0, lastError: null, lastSyncAt: expect.any(String) }),
+    ]);
+    const metrics = await (await fetch(`http://127.0.0.1:${app.deskPort}/metrics`)).text();
+    expect(metrics).toContain(`saraban_imap_mailbox{mailbox="${key}",field="connected"} 1`);
+    expect(metrics).toContain(`saraban_imap_mailbox{mailbox="${key}",field="watermark"} 3`);
+    expect(metrics).toContain('saraban_messages_refused_total{edge="imap",reason="too-large"} 1');
+    expect(metrics).toContain('saraban_messages_accepted_total{edge="imap"} 2');
   });
 
   it('reconnects after Dovecot restarts mid-run and loses nothing', async () => {

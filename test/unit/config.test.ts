@@ -58,4 +58,42 @@ describe('settings', () => {
       }),
     ).toThrow(/in both books A and B/);
   });
+
+  it('adds one mailbox from SARABAN_IMAP_URL, URL-decoded, feeding the first book and moving to Registered', () => {
+    const config = loadConfig({
+      SARABAN_IMAP_URL:
+        'imaps://saraban%40example.go.th:p%40ss%3Aword@imap.gmail.com/%E0%B8%AB%E0%B8%99%E0%B8%B1%E0%B8%87%E0%B8%AA%E0%B8%B7%E0%B8%AD',
+    });
+    expect(config.imap).toEqual([
+      expect.objectContaining({
+        host: 'imap.gmail.com',
+        port: 993,
+        secure: true,
+        user: 'saraban@example.go.th',
+        password: 'p@ss:word',
+        folder: 'หนังสือ',
+        afterIntake: 'move',
+        moveTo: 'Registered',
+      }),
+    ]);
+    expect(loadConfig({ SARABAN_IMAP_URL: 'imap://clerk:secret@127.0.0.1:1143' }).imap[0]).toMatchObject({
+      port: 1143,
+      secure: false,
+      folder: 'INBOX',
+    });
+  });
+
+  it('says how to write SARABAN_IMAP_URL when it is wrong', () => {
+    expect(() => loadConfig({ SARABAN_IMAP_URL: 'pop3://a:b@host' })).toThrow(/must start with imap:\/\/ or imaps:\/\//);
+    expect(() => loadConfig({ SARABAN_IMAP_URL: 'imaps://host/INBOX' })).toThrow(/needs a user and a password/);
+    expect(() => loadConfig({ SARABAN_IMAP_URL: 'not a url' })).toThrow(/imaps:\/\/user:password@host/);
+  });
+
+  it('refuses a mailbox without password or token, or feeding a book that does not exist', () => {
+    const base = { agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }] };
+    expect(() => parseConfig({ ...base, imap: [{ host: 'h', user: 'u' }] })).toThrow(/password or accessToken/);
+    expect(() => parseConfig({ ...base, imap: [{ host: 'h', user: 'u', password: 'p', book: 'ZZ' }] })).toThrow(
+      /imap\.0\.book: no book "ZZ"/,
+    );
+  });
 });
