@@ -9,6 +9,7 @@ import { createPool, ensureDatabase, migrate } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
+import type { DnsResolver } from '../worker/authenticity';
 import { createQueues, producerConnection, queueLetter } from '../worker/queues';
 
 export type Role = 'gateway' | 'worker' | 'desk';
@@ -51,7 +52,13 @@ function redactUrl(url: string): string {
 }
 
 /** Composition: the one place that wires the parts together for the roles asked for. */
-export async function startRoles(roles: Role[], config: Config, logger: Logger, clock?: Clock): Promise<Running> {
+export interface RoleOptions {
+  clock?: Clock;
+  resolver?: DnsResolver;
+}
+
+export async function startRoles(roles: Role[], config: Config, logger: Logger, options: RoleOptions = {}): Promise<Running> {
+  const { clock } = options;
   const pool = createPool(config.database.url);
   const redis = producerConnection(config);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
@@ -90,7 +97,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     );
   }
   if (roles.includes('worker')) {
-    const workers = startWorkers(config, pool, logger.child({ part: 'worker' }), clock);
+    const workers = startWorkers(config, pool, logger.child({ part: 'worker' }), options);
     stops.push(() => workers.close());
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, type Config } from './schema';
+import { configSchema, type Config, type ImapMailbox } from './schema';
 
 export type { Config, Book, ImapMailbox } from './schema';
 
@@ -31,16 +31,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`${file} is not valid YAML: ${(err as Error).message}`);
   }
-  return parseConfig(applyEnv(raw as Record<string, unknown>, env), file);
+  return parseConfig(applyEnv(raw as Record<string, unknown>, env), file, path.dirname(file));
 }
 
-export function parseConfig(raw: unknown, source = 'settings'): Config {
+/** Validates settings; relative file names in them are taken from baseDir (the settings file's folder). */
+export function parseConfig(raw: unknown, source = 'settings', baseDir = path.dirname(exampleConfigPath)): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(top level)'}: ${i.message}`);
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  return result.data;
+  const config = result.data;
+  config.letters.agencyDirectory = path.resolve(baseDir, config.letters.agencyDirectory);
+  return config;
+}
+
+/** The agency directory's text (CSV), read once at start; a missing file is an operator error. */
+export function readAgencyDirectory(config: Config): string {
+  try {
+    return readFileSync(config.letters.agencyDirectory, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read the agency directory ${config.letters.agencyDirectory} (${(err as Error).message}); set letters.agencyDirectory to a CSV file with the columns match,name`,
+    );
+  }
 }
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -84,6 +98,9 @@ function port(name: string, value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name}=${value} is not a port number (0-65535)`);
   return n;
 }
+
+/** How a mailbox is named in the register, logs and metrics. */
+export const mailboxKey = (m: ImapMailbox) => `${m.user}@${m.host}:${m.port}/${m.folder}`;
 
 /** The book whose central address this is, if any (addresses compare case-insensitively). */
 export function bookForAddress(config: Config, address: string) {

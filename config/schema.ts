@@ -41,6 +41,11 @@ const imapMailbox = z
       .int()
       .positive()
       .default(5 * 60_000),
+    /**
+     * The authserv-id of the mail server's own Authentication-Results header (e.g.
+     * mx.google.com): the only one believed, since a sender can add any header. Unset: none.
+     */
+    trustedAuthservId: z.string().min(1).optional(),
   })
   .refine((m) => m.password !== undefined || m.accessToken !== undefined, { message: 'give password or accessToken' })
   .transform((m) => ({ ...m, port: m.port ?? (m.secure ? 993 : 143) }));
@@ -95,6 +100,46 @@ export const configSchema = z
       })
       .prefault({}),
     imap: z.array(imapMailbox).default([]),
+    letters: z
+      .object({
+        /** An attachment of one of these MIME types ("image/*" for all images) or extensions is a letter. */
+        allowedTypes: z.array(z.string()).default([
+          'application/pdf',
+          'application/msword',
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'application/vnd.oasis.opendocument.text',
+          'application/rtf',
+          'image/*',
+          'application/zip',
+          'application/x-zip-compressed',
+          // Outlook's rich-text wrapper: the letter is inside winmail.dat.
+          'application/ms-tnef',
+        ]),
+        allowedExtensions: z
+          .array(z.string().transform((e) => e.toLowerCase().replace(/^\./, '')))
+          .default(['pdf', 'doc', 'docx', 'odt', 'rtf', 'jpg', 'jpeg', 'png', 'tif', 'tiff', 'gif', 'zip']),
+        /** A body at least this long (characters) is taken to be the letter itself. */
+        minBodyChars: z.number().int().nonnegative().default(300),
+        /** CSV (match,name) naming the sending agency (จาก) by address or domain; relative to this file's folder. */
+        agencyDirectory: z.string().default('agencies.csv'),
+      })
+      .prefault({}),
+    authenticity: z
+      .object({
+        /** A sender shown to be forged: register as suspect without replying, refuse, or acknowledge anyway. */
+        onForged: z.enum(['suspect', 'refuse', 'acknowledge']).default('suspect'),
+        /** false: no DNS look-ups (an office without outside DNS); every sender is then unverified. */
+        checkDns: z.boolean().default(true),
+      })
+      .prefault({}),
+    replies: z
+      .object({
+        /** Acknowledgements and notices to one address in 24 hours; more are recorded, not sent. */
+        perSenderPerDay: z.number().int().nonnegative().default(20),
+        /** Circuit breaker: replies to everyone in one hour. */
+        globalPerHour: z.number().int().nonnegative().default(500),
+      })
+      .prefault({}),
     reconciler: z.object({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   })

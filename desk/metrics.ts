@@ -33,7 +33,7 @@ export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics 
   });
   new client.Gauge({
     name: 'saraban_register_totals',
-    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements by status',
+    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed by the caps',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
@@ -43,6 +43,9 @@ export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics 
       this.set({ kind: 'acknowledgements_sent' }, t.acknowledgementsSent);
       this.set({ kind: 'acknowledgements_failed' }, t.acknowledgementsFailed);
       this.set({ kind: 'acknowledgements_pending' }, t.acknowledgementsPending);
+      this.set({ kind: 'notices_sent' }, t.noticesSent);
+      this.set({ kind: 'notices_failed' }, t.noticesFailed);
+      this.set({ kind: 'replies_suppressed' }, t.repliesSuppressed);
     },
   });
   new client.Gauge({

@@ -1,6 +1,6 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Logger } from 'pino';
-import type { Config, ImapMailbox } from '../config/load';
+import { mailboxKey, type Config, type ImapMailbox } from '../config/load';
 import type { Pool } from '../registry/db';
 import { advanceWatermark, loadWatermark, saveMailboxStatus, type MailboxStatus } from '../registry/imap';
 import type { ArrivingMessage, StoredInbound } from '../registry/inbound';
@@ -22,9 +22,6 @@ export interface ImapFetcher {
   readonly key: string;
   stop(): Promise<void>;
 }
-
-/** How this mailbox is named in the register, logs and metrics. */
-export const mailboxKey = (m: ImapMailbox) => `${m.user}@${m.host}:${m.port}/${m.folder}`;
 
 // Flags we set on a message once it is kept. Never \Deleted: we do not delete mail.
 const KEPT_FLAGS = ['\\Seen', '$SarabanKept'];

@@ -15,6 +15,9 @@ export interface AcknowledgementFacts {
   year: number; // Buddhist era
   registeredAt: Date;
   subject: string;
+  /** The letter's own reference (ที่) and title (เรื่อง) as understood, when found. */
+  reference?: string | null;
+  title?: string | null;
   letterMessageId: string | null;
   attachments: readonly AttachmentReceived[];
 }
@@ -33,6 +36,7 @@ export function registrationNumber(number: number, year: number): string {
 export function composeAcknowledgement(facts: AcknowledgementFacts): AcknowledgementMessage {
   const number = registrationNumber(facts.number, facts.year);
   const subject = facts.subject.trim() || '(ไม่มีชื่อเรื่อง)';
+  const title = facts.title?.trim() || subject;
   const files = facts.attachments.length
     ? facts.attachments.map((a, i) => `  ${i + 1}. ${a.filename} - ${a.size.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${a.sha256}`)
     : ['  - ไม่มีไฟล์แนบ (no attachments)'];
@@ -45,7 +49,8 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
     `ทะเบียน: ${facts.book.name} (${facts.book.code})`,
     `เลขรับ: ${number}`,
     `วันที่รับ: ${formatThaiDateTime(facts.registeredAt)}`,
-    `เรื่อง: ${subject}`,
+    ...(facts.reference ? [`ที่: ${facts.reference}`] : []),
+    `เรื่อง: ${title}`,
     'สิ่งที่ได้รับ:',
     ...files,
     '',

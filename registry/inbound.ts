@@ -108,17 +108,25 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
 export interface InboundRecord {
   id: string;
   receivedAt: Date;
+  edge: 'smtp' | 'imap';
+  clientIp: string | null;
+  helo: string | null;
   mailFrom: string | null;
   rcptTo: string[];
   book: string;
   size: number;
   sha256: string;
+  sourceKey: string | null;
   processedAt: Date | null;
+  outcome: string | null;
+  /** Why it was not registered, and what it said (subject, Message-ID): for its notice. */
+  decision: { reason: string; subject?: string; messageId?: string | null } | null;
 }
 
 export async function findInbound(pool: Pool, id: string): Promise<InboundRecord | null> {
   const { rows } = await pool.query(
-    `SELECT id, received_at, mail_from, rcpt_to, book, size, sha256, processed_at FROM inbound WHERE id = $1`,
+    `SELECT id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key, processed_at, outcome, decision
+       FROM inbound WHERE id = $1`,
     [id],
   );
   const r = rows[0];
@@ -126,12 +134,18 @@ export async function findInbound(pool: Pool, id: string): Promise<InboundRecord
   return {
     id: r.id,
     receivedAt: r.received_at,
+    edge: r.edge,
+    clientIp: r.client_ip,
+    helo: r.helo,
     mailFrom: r.mail_from,
     rcptTo: r.rcpt_to,
     book: r.book,
     size: r.size,
     sha256: r.sha256,
+    sourceKey: r.source_key,
     processedAt: r.processed_at,
+    outcome: r.outcome,
+    decision: r.decision,
   };
 }
 
@@ -145,23 +159,4 @@ export async function readInboundRaw(pool: Pool, id: string): Promise<Buffer> {
 export async function listUnprocessedInbound(pool: Pool, limit: number): Promise<string[]> {
   const { rows } = await pool.query('SELECT id FROM inbound WHERE processed_at IS NULL ORDER BY received_at LIMIT $1', [limit]);
   return rows.map((r) => r.id as string);
-}
-
-/** Records that the message was read and is not a letter (automatic mail). */
-export async function markInboundNotALetter(pool: Pool, id: string, outcome: 'automatic', at: Date, detail: object): Promise<void> {
-  await transaction(pool, async (client) => {
-    const { rowCount } = await client.query('UPDATE inbound SET processed_at = $2, outcome = $3 WHERE id = $1 AND processed_at IS NULL', [
-      id,
-      at,
-      outcome,
-    ]);
-    if (rowCount) {
-      await client.query(`INSERT INTO audit_event (at, actor, action, inbound_id, detail) VALUES ($1, 'system', $2, $3, $4)`, [
-        at,
-        `inbound.${outcome}`,
-        id,
-        detail,
-      ]);
-    }
-  });
 }

@@ -1,14 +1,35 @@
 import { buddhistYear } from '../letter/calendar';
 import type { AttachmentReceived } from '../letter/acknowledgement';
 import { transaction, type Client, type Pool } from './db';
+import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
 
-/** What the letters worker read from the message. */
+/** The register's columns for one letter, as the letters worker read them from the message. */
 export interface LetterDetails {
   messageId: string | null;
   fromAddress: string | null;
   fromName: string | null;
   subject: string;
   attachments: AttachmentReceived[];
+  reference?: string | null; // ที่, as written
+  referenceNormalised?: string | null;
+  circular?: boolean;
+  letterDateWritten?: string | null; // ลงวันที่, as written
+  letterDate?: string | null; // ISO date (CE)
+  title?: string | null; // เรื่อง
+  titleGuessed?: boolean;
+  addressee?: string | null; // ถึง (เรียน)
+  urgency?: string | null;
+  urgencyDeadline?: string | null;
+  secrecy?: string | null;
+  agency?: string | null; // จาก
+  agencySource?: string | null;
+  authenticity?: object | null;
+  /** Registered although the sender was shown to be forged (policy): no acknowledgement. */
+  suspect?: boolean;
+  /** ลับมาก / ลับ: only named officers see it. */
+  restricted?: boolean;
+  flags?: string[];
+  forwardedBy?: object | null;
 }
 
 export interface Letter extends LetterDetails {
@@ -20,21 +41,32 @@ export interface Letter extends LetterDetails {
   registeredAt: Date;
 }
 
+/** What makes two messages the same letter: the same Message-ID from the same sender, or the same file with the same reference. */
+export interface DuplicateKeys {
+  messageId: string | null;
+  fromAddress: string | null;
+  attachmentSha256s: string[];
+  referenceNormalised: string | null;
+}
+
 export interface RegistrationRequest {
   inboundId: string;
   book: string;
   details: LetterDetails;
-  /** Where the acknowledgement goes; null when none may be sent. */
-  acknowledgeTo: string | null;
-  /** Message-ID the acknowledgement will carry. */
-  acknowledgementMessageId: string;
+  /** The reply for a new registration (an acknowledgement, or a notice); null for none. */
+  reply: ReplyPlan | null;
+  /** When given and an earlier letter of the book matches: link to it instead, with this reply. */
+  duplicate?: { keys: DuplicateKeys; reply: ReplyPlan | null; decision: { reason: 'duplicate' } & Record<string, unknown> };
+  replyLimits: ReplyLimits;
 }
 
 export interface Registration {
+  outcome: 'registered' | 'duplicate';
+  /** The new letter, or for a duplicate the first registration of it. */
   letter: Letter;
-  /** The acknowledgement to send, if any (also when this call found an earlier registration). */
-  acknowledgementId: number | null;
-  /** False when the message had already been registered: nothing new was written. */
+  /** A reply to send (also when this call found the work already done). */
+  replyId: number | null;
+  /** False when the message had been decided before: nothing new was written. */
   created: boolean;
 }
 
@@ -42,26 +74,45 @@ export type Clock = () => Date;
 
 /**
  * Registers the message as the next letter of its book and year, in one transaction:
- * counter, letter row, acknowledgement to send, audit event, inbound marked done.
- * Idempotent: for a message already registered it returns that letter. Numbers are
+ * duplicate check, counter, letter row, reply to send, audit event, inbound marked done.
+ * Idempotent: for a message already decided it returns that decision. Numbers are
  * gapless because the counter row stays locked until COMMIT and a rollback undoes it.
  */
 export async function registerLetter(pool: Pool, request: RegistrationRequest, clock: Clock): Promise<Registration> {
   return transaction(pool, async (client) => {
     // Serialises two workers on the same message (a retry racing a stalled job).
-    const inbound = await client.query('SELECT processed_at FROM inbound WHERE id = $1 FOR UPDATE', [request.inboundId]);
+    const inbound = await client.query('SELECT outcome, duplicate_of FROM inbound WHERE id = $1 FOR UPDATE', [request.inboundId]);
     if (inbound.rowCount === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
-    const existing = await findLetterByInbound(client, request.inboundId);
-    if (existing) {
-      const ack = await client.query('SELECT id FROM acknowledgement WHERE letter_id = $1', [existing.id]);
-      return { letter: existing, acknowledgementId: ack.rows[0]?.id ?? null, created: false };
-    }
+    const decided = await earlierDecision(client, request.inboundId, inbound.rows[0]);
+    if (decided) return decided;
 
     // One registration at a time per book, and the clock read only inside that lock: numbers
-    // and registration times then rise together, also across New Year in Bangkok.
+    // and registration times then rise together, also across New Year in Bangkok. The same
+    // lock makes the duplicate check below race-free.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`book:${request.book}`]);
-    const registeredAt = clock();
-    const year = buddhistYear(registeredAt);
+    const now = clock();
+    if (request.duplicate) {
+      const first = await findDuplicate(client, request.book, request.duplicate.keys);
+      if (first) {
+        await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'duplicate', duplicate_of = $3, decision = $4 WHERE id = $1`, [
+          request.inboundId,
+          now,
+          first.id,
+          JSON.stringify(request.duplicate.decision),
+        ]);
+        const replyId = request.duplicate.reply
+          ? await planReply(client, request.inboundId, first.id, request.duplicate.reply, request.replyLimits, now)
+          : null;
+        await audit(client, now, 'inbound.duplicate', request.inboundId, first.id, {
+          book: first.book,
+          year: first.year,
+          number: first.number,
+        });
+        return { outcome: 'duplicate', letter: first, replyId, created: true };
+      }
+    }
+
+    const year = buddhistYear(now);
     const counter = await client.query(
       `INSERT INTO book_counter (book, year, last_number) VALUES ($1, $2, 1)
        ON CONFLICT (book, year) DO UPDATE SET last_number = book_counter.last_number + 1
@@ -71,42 +122,139 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     const number = counter.rows[0].last_number as number;
     const d = request.details;
     const inserted = await client.query(
-      `INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      `INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
+                           reference, reference_normalised, circular, letter_date_written, letter_date, title, title_guessed,
+                           addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted,
+                           flags, forwarded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+               $26, $27, $28)
+       RETURNING id`,
       [
         request.inboundId,
         request.book,
         year,
         number,
-        registeredAt,
+        now,
         d.messageId,
         d.fromAddress,
         d.fromName,
         d.subject,
         JSON.stringify(d.attachments),
+        d.reference ?? null,
+        d.referenceNormalised ?? null,
+        d.circular ?? false,
+        d.letterDateWritten ?? null,
+        d.letterDate ?? null,
+        d.title ?? null,
+        d.titleGuessed ?? false,
+        d.addressee ?? null,
+        d.urgency ?? null,
+        d.urgencyDeadline ?? null,
+        d.secrecy ?? null,
+        d.agency ?? null,
+        d.agencySource ?? null,
+        d.authenticity ? JSON.stringify(d.authenticity) : null,
+        d.suspect ?? false,
+        d.restricted ?? false,
+        JSON.stringify(d.flags ?? []),
+        d.forwardedBy ? JSON.stringify(d.forwardedBy) : null,
       ],
     );
-    const letter: Letter = { ...d, id: inserted.rows[0].id, inboundId: request.inboundId, book: request.book, year, number, registeredAt };
-
-    let acknowledgementId: number | null = null;
-    if (request.acknowledgeTo) {
-      const ack = await client.query('INSERT INTO acknowledgement (letter_id, recipient, message_id) VALUES ($1, $2, $3) RETURNING id', [
-        letter.id,
-        request.acknowledgeTo,
-        request.acknowledgementMessageId,
-      ]);
-      acknowledgementId = ack.rows[0].id;
-    }
-    await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'registered' WHERE id = $1`, [request.inboundId, registeredAt]);
-    await client.query(
-      `INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail) VALUES ($1, 'system', 'letter.registered', $2, $3, $4)`,
-      [registeredAt, request.inboundId, letter.id, { book: request.book, year, number }],
-    );
-    return { letter, acknowledgementId, created: true };
+    // As stored, defaults included: the same shape a later call returns for it.
+    const letter = (await findLetterBy(client, 'id = $1', [inserted.rows[0].id]))!;
+    const replyId = request.reply ? await planReply(client, request.inboundId, letter.id, request.reply, request.replyLimits, now) : null;
+    await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'registered' WHERE id = $1`, [request.inboundId, now]);
+    await audit(client, now, 'letter.registered', request.inboundId, letter.id, {
+      book: request.book,
+      year,
+      number,
+      suspect: d.suspect ?? false,
+    });
+    return { outcome: 'registered', letter, replyId, created: true };
   });
 }
 
-const letterColumns = `id, inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments`;
+async function earlierDecision(
+  client: Client,
+  inboundId: string,
+  row: { outcome: string | null; duplicate_of: number | null },
+): Promise<Registration | null> {
+  if (row.outcome !== 'registered' && row.outcome !== 'duplicate') return null;
+  const letter =
+    row.outcome === 'duplicate'
+      ? await findLetterBy(client, 'id = $1', [row.duplicate_of])
+      : await findLetterBy(client, 'inbound_id = $1', [inboundId]);
+  if (!letter) return null;
+  return { outcome: row.outcome, letter, replyId: await pendingReplyOf(client, inboundId), created: false };
+}
+
+async function findDuplicate(client: Client, book: string, keys: DuplicateKeys): Promise<Letter | null> {
+  if (keys.messageId && keys.fromAddress) {
+    const found = await findLetterBy(client, 'book = $1 AND message_id = $2 AND from_address = $3', [
+      book,
+      keys.messageId,
+      keys.fromAddress,
+    ]);
+    if (found) return found;
+  }
+  if (keys.referenceNormalised) {
+    for (const sha256 of keys.attachmentSha256s) {
+      const found = await findLetterBy(client, 'book = $1 AND reference_normalised = $2 AND attachments @> $3::jsonb', [
+        book,
+        keys.referenceNormalised,
+        JSON.stringify([{ sha256 }]),
+      ]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+export interface NotRegistered {
+  inboundId: string;
+  outcome: 'automatic' | 'held' | 'refused';
+  /** Why, and what the message said: kept for the notice and for the supervisor. */
+  decision: { reason: string } & Record<string, unknown>;
+  reply: ReplyPlan | null;
+  replyLimits: ReplyLimits;
+}
+
+/** Records that the message was read and not registered (automatic, held, refused), with its notice. */
+export async function recordNotRegistered(
+  pool: Pool,
+  request: NotRegistered,
+  clock: Clock,
+): Promise<{ replyId: number | null; created: boolean }> {
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query('SELECT outcome FROM inbound WHERE id = $1 FOR UPDATE', [request.inboundId]);
+    if (rows.length === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
+    if (rows[0].outcome !== null) return { replyId: await pendingReplyOf(client, request.inboundId), created: false };
+    const now = clock();
+    await client.query('UPDATE inbound SET processed_at = $2, outcome = $3, decision = $4 WHERE id = $1', [
+      request.inboundId,
+      now,
+      request.outcome,
+      JSON.stringify(request.decision),
+    ]);
+    const replyId = request.reply ? await planReply(client, request.inboundId, null, request.reply, request.replyLimits, now) : null;
+    await audit(client, now, `inbound.${request.outcome}`, request.inboundId, null, request.decision);
+    return { replyId, created: true };
+  });
+}
+
+async function audit(client: Client, at: Date, action: string, inboundId: string, letterId: number | null, detail: object) {
+  await client.query(`INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail) VALUES ($1, 'system', $2, $3, $4, $5)`, [
+    at,
+    action,
+    inboundId,
+    letterId,
+    JSON.stringify(detail),
+  ]);
+}
+
+const letterColumns = `id, inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
+  reference, reference_normalised, circular, letter_date_written, to_char(letter_date, 'YYYY-MM-DD') AS letter_date, title, title_guessed,
+  addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted, flags, forwarded_by`;
 
 function toLetter(r: Record<string, unknown>): Letter {
   return {
@@ -121,18 +269,33 @@ function toLetter(r: Record<string, unknown>): Letter {
     fromName: r.from_name as string | null,
     subject: r.subject as string,
     attachments: r.attachments as AttachmentReceived[],
+    reference: r.reference as string | null,
+    referenceNormalised: r.reference_normalised as string | null,
+    circular: r.circular as boolean,
+    letterDateWritten: r.letter_date_written as string | null,
+    letterDate: r.letter_date as string | null,
+    title: r.title as string | null,
+    titleGuessed: r.title_guessed as boolean,
+    addressee: r.addressee as string | null,
+    urgency: r.urgency as string | null,
+    urgencyDeadline: r.urgency_deadline as string | null,
+    secrecy: r.secrecy as string | null,
+    agency: r.agency as string | null,
+    agencySource: r.agency_source as string | null,
+    authenticity: r.authenticity as object | null,
+    suspect: r.suspect as boolean,
+    restricted: r.restricted as boolean,
+    flags: r.flags as string[],
+    forwardedBy: r.forwarded_by as object | null,
   };
 }
 
-async function findLetterByInbound(client: Client | Pool, inboundId: string): Promise<Letter | null> {
-  const { rows } = await client.query(`SELECT ${letterColumns} FROM letter WHERE inbound_id = $1`, [inboundId]);
+async function findLetterBy(client: Client | Pool, where: string, values: unknown[]): Promise<Letter | null> {
+  const { rows } = await client.query(`SELECT ${letterColumns} FROM letter WHERE ${where} ORDER BY id LIMIT 1`, values);
   return rows[0] ? toLetter(rows[0]) : null;
 }
 
-export async function findLetter(pool: Pool, id: number): Promise<Letter | null> {
-  const { rows } = await pool.query(`SELECT ${letterColumns} FROM letter WHERE id = $1`, [id]);
-  return rows[0] ? toLetter(rows[0]) : null;
-}
+export const findLetter = (pool: Pool, id: number) => findLetterBy(pool, 'id = $1', [id]);
 
 /** The register of one year, optionally one book, in book and number order. */
 export async function listLetters(pool: Pool, year: number, book?: string): Promise<Letter[]> {

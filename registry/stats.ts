@@ -5,9 +5,12 @@ export async function registerTotals(pool: Pool) {
   const { rows } = await pool.query(`
     SELECT (SELECT count(*) FROM inbound) AS inbound,
            (SELECT count(*) FROM letter) AS letters,
-           (SELECT count(*) FROM acknowledgement WHERE status = 'sent') AS acks_sent,
-           (SELECT count(*) FROM acknowledgement WHERE status = 'failed') AS acks_failed,
-           (SELECT count(*) FROM acknowledgement WHERE status = 'pending') AS acks_pending`);
+           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'sent') AS acks_sent,
+           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'failed') AS acks_failed,
+           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'pending') AS acks_pending,
+           (SELECT count(*) FROM reply WHERE kind = 'notice' AND status = 'sent') AS notices_sent,
+           (SELECT count(*) FROM reply WHERE kind = 'notice' AND status = 'failed') AS notices_failed,
+           (SELECT count(*) FROM reply WHERE status = 'suppressed') AS replies_suppressed`);
   const r = rows[0];
   return {
     inbound: r.inbound as number,
@@ -15,5 +18,8 @@ export async function registerTotals(pool: Pool) {
     acknowledgementsSent: r.acks_sent as number,
     acknowledgementsFailed: r.acks_failed as number,
     acknowledgementsPending: r.acks_pending as number,
+    noticesSent: r.notices_sent as number,
+    noticesFailed: r.notices_failed as number,
+    repliesSuppressed: r.replies_suppressed as number,
   };
 }

@@ -1,13 +1,15 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { Config } from '../config/load';
-import { recordAcknowledgementFailure } from '../registry/acknowledgements';
+import { readAgencyDirectory, type Config } from '../config/load';
+import { parseAgencyDirectory } from '../letter/agencies';
+import type { DnsResolver } from './authenticity';
+import { recordReplyFailure } from '../registry/replies';
 import type { Clock } from '../registry/letters';
 import type { Pool } from '../registry/db';
 import { processInbound } from './letters';
-import { sendAcknowledgement } from './mail';
-import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueAcknowledgement, workerConnection, type LetterJob, type MailJob } from './queues';
+import { sendReply } from './mail';
+import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueReply, workerConnection, type LetterJob, type MailJob } from './queues';
 import { startReconciler } from './reconciler';
 
 /**
@@ -25,7 +27,16 @@ export interface WorkerRole {
 }
 
 /** The pipeline's processes: letters (read, register), mail (acknowledge), and the reconciler. */
-export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: Clock = () => new Date()): WorkerRole {
+export interface WorkerOptions {
+  clock?: Clock;
+  /** DNS for sender authentication; real DNS when not given (tests pass a table). */
+  resolver?: DnsResolver;
+}
+
+export function startWorkers(config: Config, pool: Pool, logger: Logger, options: WorkerOptions = {}): WorkerRole {
+  const clock = options.clock ?? (() => new Date());
+  const { directory: agencies, problems } = parseAgencyDirectory(readAgencyDirectory(config));
+  if (problems.length) logger.warn({ file: config.letters.agencyDirectory, problems }, 'agency directory has lines that were skipped');
   const connection = workerConnection(config);
   connection.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error (workers)'));
   const queues = createQueues(config, connection);
@@ -40,7 +51,10 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
   const letters = new Worker<LetterJob>(
     LETTERS_QUEUE,
     (job) =>
-      processInbound({ config, pool, clock, logger, queueAcknowledgement: (id) => queueAcknowledgement(queues, id) }, job.data.inboundId),
+      processInbound(
+        { config, pool, clock, logger, agencies, resolver: options.resolver, queueReply: (id) => queueReply(queues, id) },
+        job.data.inboundId,
+      ),
     { ...common, concurrency: config.workers.letterConcurrency },
   );
 
@@ -49,13 +63,13 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, clock: 
     async (job) => {
       const attempt = job.attemptsMade + 1;
       try {
-        return await sendAcknowledgement({ config, pool, transport, clock, logger }, job.data.acknowledgementId, attempt);
+        return await sendReply({ config, pool, transport, clock, logger }, job.data.replyId, attempt);
       } catch (err) {
         const permanent = isBadRecipient(err);
         const final = permanent || attempt >= (job.opts.attempts ?? 1);
         const message = String((err as Error).message);
-        await recordAcknowledgementFailure(pool, job.data.acknowledgementId, attempt, message, final);
-        logger.warn({ err, acknowledgementId: job.data.acknowledgementId, attempt, final }, 'acknowledgement not sent');
+        await recordReplyFailure(pool, job.data.replyId, attempt, message, final);
+        logger.warn({ err, replyId: job.data.replyId, attempt, final }, 'reply not sent');
         throw permanent ? new UnrecoverableError(message) : err;
       }
     },

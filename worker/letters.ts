@@ -1,54 +1,215 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/load';
+import { mailboxKey, type Config } from '../config/load';
+import type { AgencyDirectory } from '../letter/agencies';
+import { sendingAgency } from '../letter/agencies';
+import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
 import { automaticReason } from '../letter/automatic';
-import { findInbound, markInboundNotALetter, readInboundRaw } from '../registry/inbound';
-import { registerLetter, type Clock, type Letter } from '../registry/letters';
+import { readLetterMetadata } from '../letter/metadata';
+import { decide, isComplete } from '../letter/policy';
 import type { Pool } from '../registry/db';
-import { readMessage } from './read';
+import { findInbound, readInboundRaw, type InboundRecord } from '../registry/inbound';
+import { recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
+import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
+import { checkSmtpAuthenticity, type DnsResolver } from './authenticity';
+import { readMessage, type ReadMessage } from './read';
 
 export interface LetterDeps {
   config: Config;
   pool: Pool;
   clock: Clock;
   logger: Logger;
-  queueAcknowledgement: (acknowledgementId: number) => Promise<void>;
+  agencies: AgencyDirectory;
+  /** DNS for SPF/DKIM/DMARC; real DNS when not given. */
+  resolver?: DnsResolver;
+  queueReply: (replyId: number) => Promise<void>;
 }
 
 export type LetterOutcome =
-  { kind: 'registered'; letter: Letter; created: boolean } | { kind: 'automatic'; reason: string } | { kind: 'missing' };
+  | { kind: 'registered' | 'duplicate'; letter: Letter; created: boolean }
+  | { kind: 'automatic' | 'held' | 'refused'; reason: string }
+  | { kind: 'decided-before' }
+  | { kind: 'missing' };
 
 /**
- * The "letters" job: read a kept message, decide, register it, queue its acknowledgement.
- * Safe to run any number of times for the same message.
+ * The "letters" job: read a kept message as a registry clerk would, decide (letter/policy),
+ * and record the decision with the reply it calls for. Safe to run any number of times.
  */
 export async function processInbound(deps: LetterDeps, inboundId: string): Promise<LetterOutcome> {
+  const { config, pool, clock } = deps;
   const log = deps.logger.child({ inboundId });
-  const inbound = await findInbound(deps.pool, inboundId);
+  const inbound = await findInbound(pool, inboundId);
   if (!inbound) {
     log.warn('queued message is not in the register; nothing to do');
     return { kind: 'missing' };
   }
-  const { details, headers } = await readMessage(await readInboundRaw(deps.pool, inboundId), inbound.mailFrom);
-
-  const reason = automaticReason(inbound.mailFrom, headers);
-  if (reason) {
-    await markInboundNotALetter(deps.pool, inboundId, 'automatic', deps.clock(), { reason });
-    log.info({ reason }, 'automatic message: kept, not registered, not answered');
-    return { kind: 'automatic', reason };
+  if (inbound.outcome) {
+    // Decided by an earlier run that stopped before queueing its reply.
+    const replyId = await pendingReplyOf(pool, inboundId);
+    if (replyId !== null) await deps.queueReply(replyId);
+    return { kind: 'decided-before' };
   }
 
-  const { letter, acknowledgementId, created } = await registerLetter(
-    deps.pool,
+  const raw = await readInboundRaw(pool, inboundId);
+  const read = await readMessage(raw, inbound.mailFrom);
+  const ownAddresses = config.books.flatMap((b) => b.addresses);
+  const automatic = automaticReason({
+    mailFrom: inbound.mailFrom,
+    fromAddress: read.details.fromAddress,
+    headers: read.headers,
+    ownAddresses,
+  });
+  const said = { subject: read.details.subject, messageId: read.details.messageId, from: read.details.fromAddress };
+  const limits = config.replies;
+
+  if (automatic) {
+    // A bounce of one of our replies: that reply did not arrive.
+    const bounced = read.report.originalMessageId
+      ? await markReplyBounced(pool, read.report.originalMessageId, read.report.deliveryStatus ?? 'delivery failed')
+      : null;
+    await recordNotRegistered(
+      pool,
+      { inboundId, outcome: 'automatic', decision: { reason: automatic, ...said, bounced }, reply: null, replyLimits: limits },
+      clock,
+    );
+    log.info({ reason: automatic, bouncedReplyId: bounced }, 'automatic message: kept, not registered, not answered');
+    return { kind: 'automatic', reason: automatic };
+  }
+
+  const metadata = readLetterMetadata({ subject: read.text.subject, body: read.text.body, firstPage: read.text.firstPage ?? undefined });
+  const authenticity = await authenticityOf(deps, inbound, raw, read);
+  const decision = decide({
+    automatic: null,
+    forged: authenticity.verdict === 'forged',
+    onForged: config.authenticity.onForged,
+    secrecy: metadata.secrecy,
+    complete: isComplete(read.details.attachments, read.text.body, {
+      types: config.letters.allowedTypes,
+      extensions: config.letters.allowedExtensions,
+      minBodyChars: config.letters.minBodyChars,
+    }),
+    letterUnreadable: read.pdf.present && (read.pdf.encrypted || read.pdf.unreadable),
+  });
+  const domain = config.smtp.hostname ?? config.agency.domain;
+  const replyTo = (kind: ReplyKind, reason: string | null): ReplyPlan | null =>
+    inbound.mailFrom
+      ? {
+          kind,
+          reason,
+          recipient: inbound.mailFrom,
+          messageId: `<${kind === 'acknowledgement' ? 'ack' : 'notice'}.${inboundId}@${domain}>`,
+        }
+      : null;
+
+  if (decision.action === 'refuse' || decision.action === 'hold') {
+    const { replyId } = await recordNotRegistered(
+      pool,
+      {
+        inboundId,
+        outcome: decision.outcome,
+        decision: { reason: decision.reason, ...said, secrecy: metadata.secrecy, authenticity },
+        reply: decision.notice ? replyTo('notice', decision.notice) : null,
+        replyLimits: limits,
+      },
+      clock,
+    );
+    if (replyId !== null) await deps.queueReply(replyId);
+    log.info(
+      { outcome: decision.outcome, reason: decision.reason, notice: decision.notice, auth: authenticity.verdict },
+      'message not registered',
+    );
+    return { kind: decision.outcome, reason: decision.reason };
+  }
+
+  if (decision.action !== 'register') throw new Error(`unexpected decision ${decision.action}`); // automatic was handled above
+  const agency = sendingAgency(deps.agencies, { address: read.details.fromAddress, displayName: read.details.fromName });
+  const details: LetterDetails = {
+    ...read.details,
+    reference: metadata.reference?.written ?? null,
+    referenceNormalised: metadata.reference?.normalised ?? null,
+    circular: metadata.reference?.circular ?? false,
+    letterDateWritten: metadata.letterDate?.written ?? null,
+    letterDate: metadata.letterDate?.iso ?? null,
+    title: metadata.title,
+    titleGuessed: metadata.titleGuessed ?? false,
+    addressee: metadata.addressee,
+    urgency: metadata.urgency?.level ?? null,
+    urgencyDeadline: metadata.urgency?.deadline?.iso ?? null,
+    secrecy: metadata.secrecy,
+    agency: agency.name,
+    agencySource: agency.source,
+    authenticity,
+    suspect: decision.suspect,
+    restricted: decision.restricted,
+    flags: pdfFlags(read),
+    forwardedBy: read.forwardedBy,
+  };
+  const registration = await registerLetter(
+    pool,
     {
       inboundId,
       book: inbound.book,
       details,
-      acknowledgeTo: inbound.mailFrom,
-      acknowledgementMessageId: `<ack.${inboundId}@${deps.config.smtp.hostname ?? deps.config.agency.domain}>`,
+      reply: decision.reply ? replyTo(decision.reply.kind, decision.reply.kind === 'notice' ? decision.reply.reason : null) : null,
+      duplicate: {
+        keys: {
+          messageId: read.details.messageId,
+          fromAddress: read.details.fromAddress,
+          attachmentSha256s: read.details.attachments.map((a) => a.sha256),
+          referenceNormalised: details.referenceNormalised ?? null,
+        },
+        reply: decision.duplicateNotice ? replyTo('notice', decision.duplicateNotice) : null,
+        decision: { reason: 'duplicate', ...said },
+      },
+      replyLimits: limits,
     },
-    deps.clock,
+    clock,
   );
-  if (acknowledgementId !== null) await deps.queueAcknowledgement(acknowledgementId);
-  log.info({ letterId: letter.id, book: letter.book, year: letter.year, number: letter.number, created }, 'letter registered');
-  return { kind: 'registered', letter, created };
+  if (registration.replyId !== null) await deps.queueReply(registration.replyId);
+  const { letter } = registration;
+  log.info(
+    {
+      outcome: registration.outcome,
+      letterId: letter.id,
+      book: letter.book,
+      year: letter.year,
+      number: letter.number,
+      auth: authenticity.verdict,
+    },
+    registration.outcome === 'registered' ? 'letter registered' : 'duplicate of a registered letter',
+  );
+  return { kind: registration.outcome, letter, created: registration.created };
+}
+
+/**
+ * SMTP mail is checked here (SPF with the session's IP, HELO and MAIL FROM; DKIM; DMARC).
+ * Mail fetched by IMAP passed through another server first: only that server's own
+ * Authentication-Results header, named by its authserv-id in the settings, is believed.
+ */
+async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buffer, read: ReadMessage): Promise<AuthResult> {
+  const fromDomain = read.details.fromAddress?.split('@')[1] ?? null;
+  if (inbound.edge === 'imap') {
+    const mailbox = deps.config.imap.find((m) => inbound.sourceKey?.startsWith(`imap:${mailboxKey(m)}:`));
+    return fromAuthenticationResults(read.authenticationResults, mailbox?.trustedAuthservId ?? null, fromDomain);
+  }
+  return checkSmtpAuthenticity(
+    raw,
+    { ip: inbound.clientIp, helo: inbound.helo, mailFrom: inbound.mailFrom },
+    {
+      resolver: deps.resolver ?? (deps.config.authenticity.checkDns ? undefined : noDns),
+      mta: deps.config.smtp.hostname ?? deps.config.agency.domain,
+    },
+  );
+}
+
+/** DNS switched off: every look-up finds nothing, so nothing can be shown forged. */
+const noDns: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`DNS look-ups are switched off (authenticity.checkDns): ${name}`), { code: 'ENOTFOUND' });
+};
+
+function pdfFlags(read: ReadMessage): string[] {
+  const flags: string[] = [];
+  if (read.pdf.encrypted) flags.push('pdf-encrypted');
+  if (read.pdf.unreadable) flags.push('pdf-unreadable');
+  if (read.pdf.present && !read.pdf.textLayer && !read.pdf.encrypted && !read.pdf.unreadable) flags.push('pdf-no-text-layer');
+  return flags;
 }

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/load';
 import { composeAcknowledgement } from '../letter/acknowledgement';
-import { findAcknowledgement, markAcknowledgementSent } from '../registry/acknowledgements';
+import { composeNotice, type NoticeReason } from '../letter/notices';
+import type { Pool } from '../registry/db';
 import { findInbound } from '../registry/inbound';
 import { findLetter } from '../registry/letters';
-import type { Pool } from '../registry/db';
+import { findReply, markReplySent } from '../registry/replies';
 
 export interface MailDeps {
   config: Config;
@@ -16,43 +17,65 @@ export interface MailDeps {
 }
 
 /**
- * The "mail" job: send one acknowledgement to the relay and record it. A failure throws so
- * the queue retries with back-off. A crash between sending and recording sends it again:
- * the same Message-ID lets the receiving side see the repeat.
+ * The "mail" job: send one reply (an acknowledgement or a notice) to the relay and record
+ * it. A failure throws so the queue retries with back-off. A crash between sending and
+ * recording sends it again: the same Message-ID lets the receiving side see the repeat.
  */
-export async function sendAcknowledgement(deps: MailDeps, acknowledgementId: number, attempt: number): Promise<'sent' | 'skipped'> {
-  const ack = await findAcknowledgement(deps.pool, acknowledgementId);
-  if (!ack || ack.status !== 'pending') return 'skipped';
-  const letter = await findLetter(deps.pool, ack.letterId);
-  const inbound = letter && (await findInbound(deps.pool, letter.inboundId));
-  const book = letter && deps.config.books.find((b) => b.code === letter.book);
-  if (!letter || !inbound || !book) throw new Error(`acknowledgement ${acknowledgementId}: its letter or book is missing`);
+export async function sendReply(deps: MailDeps, replyId: number, attempt: number): Promise<'sent' | 'skipped'> {
+  const reply = await findReply(deps.pool, replyId);
+  if (!reply || reply.status !== 'pending') return 'skipped';
+  const inbound = await findInbound(deps.pool, reply.inboundId);
+  const letter = reply.letterId === null ? null : await findLetter(deps.pool, reply.letterId);
+  const book = deps.config.books.find((b) => b.code === (letter?.book ?? inbound?.book));
+  if (!inbound || !book || (reply.kind === 'acknowledgement' && !letter))
+    throw new Error(`reply ${replyId}: its message, letter or book is missing`);
 
-  const message = composeAcknowledgement({
-    agency: deps.config.agency,
-    book,
-    number: letter.number,
-    year: letter.year,
-    registeredAt: letter.registeredAt,
-    subject: letter.subject,
-    letterMessageId: letter.messageId,
-    attachments: letter.attachments,
-  });
+  const message =
+    reply.kind === 'acknowledgement'
+      ? composeAcknowledgement({
+          agency: deps.config.agency,
+          book,
+          number: letter!.number,
+          year: letter!.year,
+          registeredAt: letter!.registeredAt,
+          subject: letter!.subject,
+          reference: letter!.reference,
+          title: letter!.title,
+          letterMessageId: letter!.messageId,
+          attachments: letter!.attachments,
+        })
+      : composeNotice({
+          reason: reply.reason as NoticeReason,
+          agency: deps.config.agency,
+          receivedAt: inbound.receivedAt,
+          // A duplicate's or an unreadable letter's own subject is in the decision; the letter row is the first one's.
+          subject: inbound.decision?.subject ?? letter?.subject ?? '',
+          letterMessageId: inbound.decision ? (inbound.decision.messageId ?? null) : (letter?.messageId ?? null),
+          existing: letter ? { book, number: letter.number, year: letter.year, registeredAt: letter.registeredAt } : undefined,
+        });
   // From the central address the letter was sent to, which is also where a bounce returns.
   const centralAddress = inbound.rcptTo.find((a) => book.addresses.includes(a)) ?? book.addresses[0];
   await deps.transport.sendMail({
     from: { name: deps.config.agency.name, address: centralAddress },
-    to: ack.recipient,
+    to: reply.recipient,
     subject: message.subject,
     text: message.text,
     headers: message.headers,
-    messageId: ack.messageId,
+    messageId: reply.messageId,
     date: deps.clock(),
   });
-  await markAcknowledgementSent(deps.pool, acknowledgementId, deps.clock(), attempt);
+  await markReplySent(deps.pool, replyId, deps.clock(), attempt);
   deps.logger.info(
-    { acknowledgementId, letterId: letter.id, number: letter.number, year: letter.year, to: ack.recipient },
-    'acknowledgement sent',
+    {
+      replyId,
+      kind: reply.kind,
+      reason: reply.reason,
+      inboundId: reply.inboundId,
+      letterId: letter?.id,
+      number: letter?.number,
+      to: reply.recipient,
+    },
+    `${reply.kind} sent`,
   );
   return 'sent';
 }

@@ -11,11 +11,11 @@ export interface LetterJob {
   inboundId: string;
 }
 export interface MailJob {
-  acknowledgementId: number;
+  replyId: number;
 }
 
 export const letterJobId = (inboundId: string) => `inbound-${inboundId}`;
-export const acknowledgementJobId = (id: number) => `ack-${id}`;
+export const replyJobId = (id: number) => `reply-${id}`;
 
 /** Connection for workers: blocking commands, so it waits for Redis instead of failing. */
 export function workerConnection(config: Config): Redis {
@@ -74,6 +74,7 @@ export async function queueLetter(queues: Queues, inboundId: string): Promise<vo
   await queues.letters.add('letter', { inboundId }, { jobId: letterJobId(inboundId) });
 }
 
-export async function queueAcknowledgement(queues: Queues, acknowledgementId: number): Promise<void> {
-  await queues.mail.add('acknowledgement', { acknowledgementId }, { jobId: acknowledgementJobId(acknowledgementId) });
+/** Queues an acknowledgement or a notice to be sent. */
+export async function queueReply(queues: Queues, replyId: number): Promise<void> {
+  await queues.mail.add('reply', { replyId }, { jobId: replyJobId(replyId) });
 }

@@ -1,52 +1,414 @@
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { decodedBody, entities, isEmbeddedMessage, mimeTree, parseHeaderBlock, repairMessage, type MimeEntity } from '../letter/charset';
 import type { HeaderValues } from '../letter/automatic';
 import type { LetterDetails } from '../registry/letters';
 
-export interface ReadMessage {
-  details: LetterDetails;
-  headers: HeaderValues;
+/** What the first PDF attached to the letter allowed us to read; flags, never a failure. */
+export interface PdfFlags {
+  present: boolean;
+  /** Its first page has text that can be extracted (a scan has none). */
+  textLayer: boolean;
+  /** It cannot be opened without a password. */
+  encrypted: boolean;
+  /** It is not a PDF that can be read (damaged, not a PDF at all, or too slow to read). */
+  unreadable: boolean;
 }
 
-// Headers whose raw value decides whether the message is automatic (RFC 3834).
-const MARK_HEADERS = ['auto-submitted', 'precedence', 'list-id'];
+/** Who forwarded the letter to us when it arrived inside another message. */
+export interface ForwardedBy {
+  address: string | null;
+  name: string | null;
+  subject: string;
+}
+
+/** A delivery-status report (bounce) and the message it reports on. */
+export interface DeliveryReport {
+  /** The message/delivery-status part as text, null when the message is not such a report. */
+  deliveryStatus: string | null;
+  /** Message-ID of the message that could not be delivered, as written (with <>). */
+  originalMessageId: string | null;
+}
+
+export interface ReadMessage {
+  /** The letter: when a message forwards another, the forwarded one. */
+  details: LetterDetails;
+  /** Headers of the message as it reached us (outer envelope), by lower-case name. */
+  headers: HeaderValues;
+  /** The letter's Date header, null when missing or unreadable. */
+  date: Date | null;
+  /** Text to read the letter's markings from, as decoded (not normalised). */
+  text: { subject: string; body: string; firstPage: string | null };
+  pdf: PdfFlags;
+  forwardedBy: ForwardedBy | null;
+  report: DeliveryReport;
+  /** Every Authentication-Results header of the message as it reached us, topmost first, unfolded. */
+  authenticationResults: string[];
+}
+
+export interface ReadOptions {
+  /** How long reading the PDF's first page may take. */
+  pdfTimeoutMs?: number;
+}
+
+// Headers whose raw value is kept: the marks of automatic mail (RFC 3834 and the common
+// vendor ones) and the top-level Content-Type (a multipart/report is a bounce).
+const KEPT_HEADERS = [
+  'auto-submitted',
+  'precedence',
+  'list-id',
+  'content-type',
+  'x-autoreply',
+  'x-autorespond',
+  'x-auto-response-suppress',
+];
+// How many messages deep a forwarded letter is followed (a forward of a forward of a forward).
+const MAX_FORWARD_DEPTH = 3;
+const PDF_TIMEOUT_MS = 5_000;
+
+const NO_PDF: PdfFlags = { present: false, textLayer: false, encrypted: false, unreadable: false };
+const NO_REPORT: DeliveryReport = { deliveryStatus: null, originalMessageId: null };
 
 /**
- * Reads what the register needs from a raw message. A message mailparser cannot read is
- * still a message someone sent: it is registered with what the envelope tells.
+ * Reads what the register needs from a raw message. The message is repaired for parsing
+ * (letter/charset) but the raw bytes are not changed. A message that cannot be read is
+ * still a message someone sent: it is registered with what the envelope tells. Never throws.
  */
-export async function readMessage(raw: Buffer, mailFrom: string | null): Promise<ReadMessage> {
+export async function readMessage(raw: Buffer, mailFrom: string | null, options: ReadOptions = {}): Promise<ReadMessage> {
+  let letter: LetterRead;
   try {
-    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
-    const from = parsed.from?.value[0];
-    const headers: Record<string, string> = {};
-    for (const line of parsed.headerLines) {
-      if (MARK_HEADERS.includes(line.key) && headers[line.key] === undefined) {
-        headers[line.key] = line.line
-          .slice(line.line.indexOf(':') + 1)
-          .replace(/\s+/g, ' ')
-          .trim();
-      }
-    }
-    return {
-      details: {
-        messageId: parsed.messageId ?? null,
-        fromAddress: from?.address?.toLowerCase() || mailFrom,
-        fromName: from?.name || null,
-        subject: parsed.subject ?? '',
-        attachments: parsed.attachments.map((a) => ({
-          filename: a.filename ?? 'unnamed',
-          contentType: a.contentType,
-          size: a.content.length,
-          sha256: createHash('sha256').update(a.content).digest('hex'),
-        })),
-      },
-      headers,
-    };
+    letter = await readLetter(raw, mailFrom, 0);
   } catch {
     return {
       details: { messageId: null, fromAddress: mailFrom, fromName: null, subject: '', attachments: [] },
       headers: {},
+      date: null,
+      text: { subject: '', body: '', firstPage: null },
+      pdf: NO_PDF,
+      forwardedBy: null,
+      report: NO_REPORT,
+      authenticationResults: [],
     };
   }
+  const firstPage = letter.pdf ? await readFirstPage(letter.pdf, options.pdfTimeoutMs ?? PDF_TIMEOUT_MS) : null;
+  return {
+    details: letter.details,
+    headers: letter.headers,
+    date: letter.date,
+    text: { subject: letter.details.subject, body: letter.body, firstPage: firstPage?.text ?? null },
+    pdf: firstPage?.flags ?? NO_PDF,
+    forwardedBy: letter.forwardedBy,
+    report: letter.report,
+    authenticationResults: letter.authenticationResults,
+  };
 }
+
+interface LetterRead {
+  details: LetterDetails;
+  headers: Record<string, string>;
+  date: Date | null;
+  body: string;
+  /** Content of the first PDF attachment. */
+  pdf: Buffer | null;
+  forwardedBy: ForwardedBy | null;
+  report: DeliveryReport;
+  authenticationResults: string[];
+}
+
+async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): Promise<LetterRead> {
+  const input = repairMessage(raw);
+  const tree = mimeTree(input);
+  const parsed = await simpleParser(input, { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  const from = parsed.from?.value[0];
+  const fromAddress = from?.address?.toLowerCase() || mailFrom;
+  const subject = parsed.subject ?? '';
+
+  const forwarded = depth < MAX_FORWARD_DEPTH ? forwardedMessage(tree) : null;
+  if (forwarded) {
+    const inner = await readLetter(decodedBody(input, forwarded), fromAddress, depth + 1).catch(() => null);
+    if (inner) {
+      return {
+        ...inner,
+        headers: keptHeaders(parsed),
+        forwardedBy: { address: fromAddress, name: from?.name || null, subject },
+        report: NO_REPORT,
+        authenticationResults: headerValues(parsed, 'authentication-results'),
+      };
+    }
+  }
+
+  const attachments = parsed.attachments;
+  const pdf = attachments.find((a) => a.contentType === 'application/pdf' || /\.pdf$/i.test(a.filename ?? ''));
+  return {
+    details: {
+      messageId: parsed.messageId ?? null,
+      fromAddress,
+      fromName: from?.name || null,
+      subject,
+      attachments: attachments.map((a) => ({
+        filename: a.filename ?? 'unnamed',
+        contentType: a.contentType,
+        size: a.content.length,
+        sha256: createHash('sha256').update(a.content).digest('hex'),
+      })),
+    },
+    headers: keptHeaders(parsed),
+    date: messageDate(parsed),
+    body: bodyText(parsed),
+    pdf: pdf?.content ?? null,
+    forwardedBy: null,
+    report: deliveryReport(input, tree),
+    authenticationResults: headerValues(parsed, 'authentication-results'),
+  };
+}
+
+/** Raw values of every header with this lower-case name, in message order, unfolded. */
+function headerValues(parsed: ParsedMail, name: string): string[] {
+  return parsed.headerLines
+    .filter((line) => line.key === name)
+    .map((line) =>
+      line.line
+        .slice(line.line.indexOf(':') + 1)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+}
+
+function keptHeaders(parsed: ParsedMail): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const [first] = headerValues(parsed, name);
+    if (first !== undefined) headers[name] = first;
+  }
+  return headers;
+}
+
+// mailparser turns a missing or unreadable Date into "now"; the letter's date must not be invented.
+function messageDate(parsed: ParsedMail): Date | null {
+  const [value] = headerValues(parsed, 'date');
+  if (value === undefined) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function bodyText(parsed: ParsedMail): string {
+  let text = parsed.text ?? '';
+  // mailparser derives text from HTML-only mail, but leaves it empty when the conversion fails.
+  if (!text.trim() && typeof parsed.html === 'string') text = htmlToText(parsed.html);
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
+function htmlToText(html: string): string {
+  const named: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h[1-6]|table)\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (match, name: string) => {
+      if (name[0] !== '#') return named[name.toLowerCase()] ?? match;
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+    })
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n');
+}
+
+/**
+ * The message this one forwards as an attachment (message/rfc822), when it is only a cover
+ * note for it: a message that carries documents of its own is the letter, and an attached
+ * message is then one of its enclosures.
+ */
+function forwardedMessage(tree: MimeEntity): MimeEntity | null {
+  if (isEmbeddedMessage(tree)) return tree;
+  // A bounce returns our own message: it is a report, not a letter someone forwarded.
+  if (tree.type === 'multipart/report') return null;
+  const own = entities(tree).filter((e) => e !== tree && e.parts.length === 0);
+  const embedded = entities(tree).filter((e) => e !== tree && isEmbeddedMessage(e));
+  const documents = own.filter((e) => !isEmbeddedMessage(e) && isDocument(e));
+  return embedded.length > 0 && documents.length === 0 ? embedded[0] : null;
+}
+
+const SIGNATURES = ['application/pkcs7-signature', 'application/x-pkcs7-signature', 'application/pgp-signature'];
+
+// Text and HTML bodies are the note; images shown inline are signatures and logos, and a
+// signed note carries its signature as a part.
+function isDocument(entity: MimeEntity): boolean {
+  if (SIGNATURES.includes(entity.type)) return false;
+  const named = entity.disposition === 'attachment' || 'name' in entity.params;
+  if (entity.type === 'text/plain' || entity.type === 'text/html') return named;
+  if (entity.type.startsWith('image/')) return entity.disposition === 'attachment';
+  return !entity.type.startsWith('multipart/');
+}
+
+const RETURNED_HEADERS = ['text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers'];
+
+/** RFC 3464: the delivery-status part of a multipart/report and the message it is about. */
+function deliveryReport(raw: Buffer, tree: MimeEntity): DeliveryReport {
+  const reportType = tree.params['report-type']?.toLowerCase();
+  if (tree.type !== 'multipart/report' || (reportType !== 'delivery-status' && reportType !== 'global-delivery-status')) {
+    return NO_REPORT;
+  }
+  const status = tree.parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
+  const statusText = status ? decodedBody(raw, status).toString('utf8').replace(/\r\n?/g, '\n').trim() : null;
+  // Some MTAs name the original in the status fields; most return its header.
+  let original = statusText
+    ? parseHeaderBlock(Buffer.from(statusText.replace(/\n\n+/g, '\n'))).find((f) => f.name === 'original-message-id')
+    : undefined;
+  if (!original) {
+    // The returned header, or the whole message (decoded: some MTAs send it base64, against RFC 2046).
+    const returned = tree.parts.find((p) => RETURNED_HEADERS.includes(p.type) || isEmbeddedMessage(p));
+    if (returned) original = parseHeaderBlock(decodedBody(raw, returned)).find((f) => f.name === 'message-id');
+  }
+  const id = original?.value.match(/<[^<>\s]+>/)?.[0] ?? (original?.value || null);
+  return { deliveryStatus: statusText, originalMessageId: id };
+}
+
+interface FirstPage {
+  flags: PdfFlags;
+  text: string | null;
+}
+
+// pdf.js (inside pdf-parse) runs in worker threads: a hostile PDF can spin the CPU or eat
+// memory, and a thread can be stopped and bounded where a promise on the main thread cannot.
+// A thread also loads pdf.js's own worker with import(), which Jest's module system refuses.
+// Threads are kept and reused: loading pdf.js costs more than reading a letter's first page.
+const PDF_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PDFParse } = require(workerData.module);
+parentPort.on('message', async ({ data }) => {
+  let parser = null;
+  let outcome;
+  try {
+    parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false });
+    const result = await parser.getText({ first: 1 });
+    outcome = { kind: 'text', text: result.pages[0] ? result.pages[0].text : '' };
+  } catch (error) {
+    const kind = error && error.name === 'PasswordException' ? 'encrypted' : 'unreadable';
+    outcome = { kind, reason: String(error && error.message) };
+  }
+  if (parser) await parser.destroy().catch(() => undefined);
+  parentPort.postMessage(outcome);
+});
+`;
+
+type PdfOutcome = { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable'; reason?: string };
+
+async function readFirstPage(pdf: Buffer, timeoutMs: number): Promise<FirstPage> {
+  // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
+  const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
+    ? await pdfThreads.read(pdf, timeoutMs)
+    : { kind: 'unreadable', reason: 'no PDF header' };
+  const flags: PdfFlags = {
+    present: true,
+    textLayer: false,
+    encrypted: outcome.kind === 'encrypted',
+    unreadable: outcome.kind === 'unreadable',
+  };
+  if (outcome.kind !== 'text') return { flags, text: null };
+  const text = outcome.text.replace(/\r\n?/g, '\n').trim();
+  return { flags: { ...flags, textLayer: text.length > 0 }, text: text || null };
+}
+
+interface PdfJob {
+  data: Uint8Array;
+  timeoutMs: number;
+  resolve: (outcome: PdfOutcome) => void;
+}
+
+/** A few reusable threads that read PDFs one at a time each; a thread that overruns is stopped. */
+class PdfThreads {
+  private readonly idle: Worker[] = [];
+  private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
+  private readonly queue: PdfJob[] = [];
+  private busy = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly idleMs: number,
+  ) {}
+
+  read(pdf: Buffer, timeoutMs: number): Promise<PdfOutcome> {
+    return new Promise((resolve) => {
+      // A copy with its own memory, handed over to the thread rather than copied again.
+      this.queue.push({ data: new Uint8Array(pdf), timeoutMs, resolve });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && (this.idle.length > 0 || this.busy < this.size)) {
+      const job = this.queue.shift()!;
+      let thread = this.idle.pop();
+      if (thread) {
+        clearTimeout(this.idleTimers.get(thread));
+        this.idleTimers.delete(thread);
+      } else {
+        try {
+          thread = this.spawn();
+        } catch (error) {
+          job.resolve({ kind: 'unreadable', reason: String(error) });
+          continue;
+        }
+      }
+      this.run(thread, job);
+    }
+  }
+
+  private spawn(): Worker {
+    const thread = new Worker(PDF_THREAD, {
+      eval: true,
+      workerData: { module: require.resolve('pdf-parse') },
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
+    // A thread that dies while idle is simply not reused; one that dies at work fails its job.
+    thread.on('error', () => undefined);
+    thread.once('exit', () => {
+      const at = this.idle.indexOf(thread);
+      if (at >= 0) this.idle.splice(at, 1);
+      clearTimeout(this.idleTimers.get(thread));
+      this.idleTimers.delete(thread);
+    });
+    return thread;
+  }
+
+  private run(thread: Worker, job: PdfJob): void {
+    this.busy++;
+    thread.ref();
+    let done = false;
+    const finish = (outcome: PdfOutcome, reuse: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      thread.off('message', onMessage);
+      thread.off('exit', onExit);
+      this.busy--;
+      if (reuse) this.rest(thread);
+      else void thread.terminate();
+      job.resolve(outcome);
+      this.dispatch();
+    };
+    const onMessage = (outcome: PdfOutcome) => finish(outcome, true);
+    const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
+    const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
+    thread.on('message', onMessage);
+    thread.once('exit', onExit);
+    thread.postMessage({ data: job.data }, [job.data.buffer as ArrayBuffer]);
+  }
+
+  /** An idle thread neither keeps the process alive nor lives long: it holds pdf.js's memory. */
+  private rest(thread: Worker): void {
+    thread.unref();
+    this.idle.push(thread);
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(thread);
+      this.idle.splice(this.idle.indexOf(thread), 1);
+      void thread.terminate();
+    }, this.idleMs);
+    timer.unref();
+    this.idleTimers.set(thread, timer);
+  }
+}
+
+const pdfThreads = new PdfThreads(Math.max(1, Math.min(4, availableParallelism())), 30_000);

@@ -1,28 +1,28 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { listPendingAcknowledgements } from '../registry/acknowledgements';
+import { listPendingReplies } from '../registry/replies';
 import { listUnprocessedInbound } from '../registry/inbound';
 import type { Pool } from '../registry/db';
-import { acknowledgementJobId, letterJobId, queueAcknowledgement, queueLetter, type Queues } from './queues';
+import { letterJobId, queueLetter, queueReply, replyJobId, type Queues } from './queues';
 
 const PAGE = 1_000;
 
 /**
  * Redis moves work, PostgreSQL remembers it. Every kept message not yet decided on, and
- * every acknowledgement not yet sent, must have a live job; this gives one to those that
+ * every reply (acknowledgement or notice) not yet sent, must have a live job; this gives one to those that
  * lost theirs (Redis flushed or down at intake, a job that ran out of attempts).
  * Returns how many jobs it (re)queued.
  */
-export async function reconcile(pool: Pool, queues: Queues): Promise<{ letters: number; acknowledgements: number }> {
+export async function reconcile(pool: Pool, queues: Queues): Promise<{ letters: number; replies: number }> {
   let letters = 0;
   for (const id of await listUnprocessedInbound(pool, PAGE)) {
     if (await ensureJob(queues.letters, letterJobId(id), () => queueLetter(queues, id))) letters++;
   }
-  let acknowledgements = 0;
-  for (const id of await listPendingAcknowledgements(pool, PAGE)) {
-    if (await ensureJob(queues.mail, acknowledgementJobId(id), () => queueAcknowledgement(queues, id))) acknowledgements++;
+  let replies = 0;
+  for (const id of await listPendingReplies(pool, PAGE)) {
+    if (await ensureJob(queues.mail, replyJobId(id), () => queueReply(queues, id))) replies++;
   }
-  return { letters, acknowledgements };
+  return { letters, replies };
 }
 
 async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>): Promise<boolean> {
@@ -54,7 +54,7 @@ export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, 
       if (stopped) return;
       try {
         const queued = await reconcile(pool, queues);
-        if (queued.letters || queued.acknowledgements) logger.warn(queued, 'reconciler queued work that had no live job');
+        if (queued.letters || queued.replies) logger.warn(queued, 'reconciler queued work that had no live job');
       } catch (err) {
         logger.warn({ err }, 'reconciler could not run; trying again at the next interval');
       }

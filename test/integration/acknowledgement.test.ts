@@ -33,7 +33,7 @@ describe('the acknowledgement on its way out', () => {
   const ackOf = async (messageId: string) =>
     (
       await db.pool.query(
-        'SELECT a.status, a.attempts, a.last_error FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1',
+        'SELECT a.status, a.attempts, a.last_error FROM reply a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1',
         [messageId],
       )
     ).rows[0];

@@ -45,7 +45,7 @@ describe('a worker killed mid-batch', () => {
     const second = spawnSaraban(['worker'], config);
     try {
       await waitFor(
-        async () => (await count(`SELECT count(*)::int AS n FROM acknowledgement WHERE status = 'sent'`)) === TOTAL,
+        async () => (await count(`SELECT count(*)::int AS n FROM reply WHERE status = 'sent'`)) === TOTAL,
         'every acknowledgement sent',
         60_000,
       );

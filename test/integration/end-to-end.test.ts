@@ -40,7 +40,7 @@ describe('a letter e-mailed to saraban@', () => {
   const letterCount = async () => (await db.pool.query('SELECT count(*)::int AS n FROM letter')).rows[0].n as number;
 
   it('is kept, registered and acknowledged to its sender with its number', async () => {
-    const pdf = samplePdf(4096);
+    const pdf = samplePdf();
     const reply = await sendLetter(app.smtpPort!, {
       messageId: '<letter-0001@moe.go.th>',
       attachments: [{ filename: 'หนังสือเชิญประชุม.pdf', content: pdf, contentType: 'application/pdf' }],
@@ -70,11 +70,14 @@ describe('a letter e-mailed to saraban@', () => {
     const text = ack.parsed.text!;
     expect(text).toContain(`เลขรับ: 1/${letter.year}`);
     expect(text).toContain('ทะเบียน: ทะเบียนหนังสือรับ (RB)');
-    expect(text).toContain('เรื่อง: ที่ ศธ 0206/1457 ลงวันที่ 20 พฤศจิกายน 2569 เรื่อง ขอเชิญประชุม');
-    expect(text).toContain(`หนังสือเชิญประชุม.pdf - 4,096 ไบต์ (bytes) - SHA-256 ${createHash('sha256').update(pdf).digest('hex')}`);
+    // The letter's own reference and title, as read from the subject.
+    expect(text).toContain('ที่: ศธ 0206/1457\nเรื่อง: ขอเชิญประชุม\n');
+    expect(text).toContain(
+      `หนังสือเชิญประชุม.pdf - ${pdf.length.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${createHash('sha256').update(pdf).digest('hex')}`,
+    );
     expect(text).toMatch(/registered it in book RB as number 1\//);
 
-    const status = await db.pool.query('SELECT status, sent_at FROM acknowledgement WHERE letter_id = $1', [letter.id]);
+    const status = await db.pool.query('SELECT status, sent_at FROM reply WHERE letter_id = $1', [letter.id]);
     expect(status.rows[0].status).toBe('sent');
   });
 

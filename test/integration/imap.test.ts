@@ -1,7 +1,16 @@
 import { startRoles, type Running } from '../../bin/roles';
 import type { Config } from '../../config/load';
 import { PASSWORD, startDovecot, USER, type Dovecot } from '../support/dovecot';
-import { createTestDatabase, flushPrefix, silent, spawnSaraban, testConfig, waitFor, type TestDatabase } from '../support/services';
+import {
+  createTestDatabase,
+  flushPrefix,
+  samplePdf,
+  silent,
+  spawnSaraban,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '../support/services';
 
 // The IMAP edge against a real Dovecot: every message taken in exactly once, whatever happens.
 describe('IMAP intake', () => {
@@ -26,9 +35,19 @@ describe('IMAP intake', () => {
       `Message-ID: <imap-${folder}-${n}@moe.go.th>`,
       'Date: Tue, 24 Nov 2026 09:15:00 +0700',
       'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
       'Content-Type: text/plain; charset=utf-8',
       '',
       `หนังสือฉบับที่ ${n}`,
+      '--b1',
+      'Content-Type: application/pdf; name="letter.pdf"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="letter.pdf"',
+      '',
+      samplePdf(`letter ${folder} ${n}`).toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '--b1--',
       '',
     ].join('\r\n');
 

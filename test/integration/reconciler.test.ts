@@ -43,14 +43,14 @@ describe('the reconciler', () => {
     }
     // Pretend the mail job vanished before it ran: the row is pending again, Redis is empty.
     await env.db.pool.query(
-      `UPDATE acknowledgement SET status = 'pending', sent_at = NULL WHERE letter_id = (SELECT id FROM letter WHERE message_id = '<r4@moe.go.th>')`,
+      `UPDATE reply SET status = 'pending', sent_at = NULL WHERE letter_id = (SELECT id FROM letter WHERE message_id = '<r4@moe.go.th>')`,
     );
     await flushPrefix(config.redis.prefix);
     const workers = await startRoles(['worker'], config, silent);
     try {
       await waitFor(() => env.relay.messages.length > sentBefore + 1, 'the acknowledgement sent again');
       const { rows } = await env.db.pool.query(
-        `SELECT a.status FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = '<r4@moe.go.th>'`,
+        `SELECT a.status FROM reply a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = '<r4@moe.go.th>'`,
       );
       expect(rows).toEqual([{ status: 'sent' }]);
     } finally {

@@ -40,8 +40,8 @@ describe('registering a letter', () => {
       subject: 'เรื่อง ทดสอบ',
       attachments: [],
     },
-    acknowledgeTo: 'clerk@moe.go.th',
-    acknowledgementMessageId: `<ack.${inboundId}@example.go.th>`,
+    reply: { kind: 'acknowledgement', reason: null, recipient: 'clerk@moe.go.th', messageId: `<ack.${inboundId}@example.go.th>` },
+    replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
   });
 
   it('gives 2026-12-31T17:30Z number 1 of 2570 (00:30 on 1 January in Bangkok)', async () => {
@@ -61,10 +61,11 @@ describe('registering a letter', () => {
     expect(once.created).toBe(true);
     expect(again.created).toBe(false);
     expect(again.letter).toEqual(once.letter);
-    expect(again.acknowledgementId).toBe(once.acknowledgementId);
+    expect(once.replyId).not.toBeNull();
+    expect(again.replyId).toBe(once.replyId); // still pending: the re-run queues it again
     const counts = await db.pool.query(
       `SELECT (SELECT count(*) FROM letter WHERE inbound_id = $1)::int AS letters,
-              (SELECT count(*) FROM acknowledgement a JOIN letter l ON l.id = a.letter_id WHERE l.inbound_id = $1)::int AS acks,
+              (SELECT count(*) FROM reply WHERE inbound_id = $1)::int AS acks,
               (SELECT count(*) FROM audit_event WHERE inbound_id = $1)::int AS events,
               (SELECT last_number FROM book_counter WHERE book = 'ID' AND year = 2569) AS last`,
       [id],

@@ -62,6 +62,10 @@ export function testConfig(databaseUrl: string, overrides: Record<string, unknow
     database: { url: databaseUrl },
     redis: { url: REDIS_URL, prefix: uniqueName('tq') },
     relay: { url: 'smtp://127.0.0.1:1' },
+    // No DNS in tests: a test of authenticity passes its own table of records instead.
+    authenticity: { checkDns: false },
+    // Tests send many letters from one address; the caps have a test of their own.
+    replies: { perSenderPerDay: 100_000, globalPerHour: 100_000 },
     workers: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, mailBackoffMs: 200 },
     log: { level: 'silent' },
     ...overrides,
@@ -176,10 +180,31 @@ export function letterOptions(letter: LetterToSend): SendMailOptions {
   };
 }
 
-/** A small stand-in PDF: the gateway does not read it in this issue, only counts and hashes it. */
-export function samplePdf(bytes = 2048): Buffer {
-  const header = Buffer.from('%PDF-1.4\n% saraban test letter\n');
-  return Buffer.concat([header, randomBytes(bytes - header.length)]);
+/**
+ * A small valid one-page PDF with a text layer (ASCII: the standard fonts have no Thai),
+ * unique per call so that no two test letters are the same file.
+ */
+export function samplePdf(text = `Test letter ${randomBytes(6).toString('hex')}`): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    null, // the content stream, below
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const stream = `BT /F1 14 Tf 72 760 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const offset = pdf.length;
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
 }
 
 /** A raw SMTP client session, to say exactly what a test needs said, when it needs it. */

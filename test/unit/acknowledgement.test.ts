@@ -36,6 +36,11 @@ describe('the acknowledgement', () => {
     });
   });
 
+  it("states the letter's own reference and title when they were understood", () => {
+    const { text } = composeAcknowledgement({ ...facts, reference: 'ศธ 0206/1457', title: 'ขอเชิญประชุม' });
+    expect(text).toContain('ที่: ศธ 0206/1457\nเรื่อง: ขอเชิญประชุม\n');
+  });
+
   it('says so when nothing was attached and the letter had no subject or Message-ID', () => {
     const ack = composeAcknowledgement({ ...facts, attachments: [], subject: ' ', letterMessageId: null });
     expect(ack.text).toContain('ไม่มีไฟล์แนบ (no attachments)');

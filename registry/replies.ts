@@ -1,0 +1,117 @@
+import type { Client, Pool } from './db';
+
+// What we send back to a sender: the acknowledgement (ตอบยืนยันการได้รับ) of a registered
+// letter, or a notice saying why a message was not registered. At most one per message.
+
+export type ReplyKind = 'acknowledgement' | 'notice';
+export type ReplyStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
+
+export interface ReplyPlan {
+  kind: ReplyKind;
+  /** For a notice: the reason code (no-letter-attached, top-secret, duplicate, ...). */
+  reason: string | null;
+  recipient: string;
+  messageId: string;
+}
+
+/** Automatic replies must never become spam or a loop: a cap per sender and one for everything. */
+export interface ReplyLimits {
+  perSenderPerDay: number;
+  globalPerHour: number;
+}
+
+export interface Reply {
+  id: number;
+  inboundId: string;
+  letterId: number | null;
+  kind: ReplyKind;
+  reason: string | null;
+  recipient: string;
+  messageId: string;
+  status: ReplyStatus;
+}
+
+/**
+ * Records the reply to send, inside the caller's transaction. Over a cap it is recorded
+ * as suppressed and never sent. Returns its id when it is to be sent.
+ */
+export async function planReply(
+  client: Client,
+  inboundId: string,
+  letterId: number | null,
+  plan: ReplyPlan,
+  limits: ReplyLimits,
+  at: Date,
+): Promise<number | null> {
+  const recent = await client.query(
+    `SELECT count(*) FILTER (WHERE recipient = $1 AND created_at > $2::timestamptz - interval '1 day')::int AS sender,
+            count(*) FILTER (WHERE created_at > $2::timestamptz - interval '1 hour')::int AS everyone
+       FROM reply WHERE created_at > $2::timestamptz - interval '1 day' AND status <> 'suppressed'`,
+    [plan.recipient, at],
+  );
+  const { sender, everyone } = recent.rows[0];
+  const suppressed = sender >= limits.perSenderPerDay ? 'per-sender cap' : everyone >= limits.globalPerHour ? 'global cap' : null;
+  const { rows } = await client.query(
+    `INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, suppressed ? 'suppressed' : 'pending', suppressed, at],
+  );
+  return suppressed ? null : (rows[0].id as number);
+}
+
+export async function findReply(pool: Pool, id: number): Promise<Reply | null> {
+  const { rows } = await pool.query(
+    'SELECT id, inbound_id, letter_id, kind, reason, recipient, message_id, status FROM reply WHERE id = $1',
+    [id],
+  );
+  const r = rows[0];
+  return r
+    ? {
+        id: r.id,
+        inboundId: r.inbound_id,
+        letterId: r.letter_id,
+        kind: r.kind,
+        reason: r.reason,
+        recipient: r.recipient,
+        messageId: r.message_id,
+        status: r.status,
+      }
+    : null;
+}
+
+/** The reply to send for this message, if one is pending (a re-run of the letters job). */
+export async function pendingReplyOf(client: Client | Pool, inboundId: string): Promise<number | null> {
+  const { rows } = await client.query(`SELECT id FROM reply WHERE inbound_id = $1 AND status = 'pending'`, [inboundId]);
+  return rows[0]?.id ?? null;
+}
+
+export async function markReplySent(pool: Pool, id: number, at: Date, attempts: number): Promise<void> {
+  await pool.query(`UPDATE reply SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1`, [id, at, attempts]);
+}
+
+/** Records a failed attempt; `final` when no retry is left. */
+export async function recordReplyFailure(pool: Pool, id: number, attempts: number, error: string, final: boolean): Promise<void> {
+  await pool.query(
+    `UPDATE reply SET attempts = $2, last_error = $3, status = CASE WHEN $4 THEN 'failed' ELSE status END
+     WHERE id = $1 AND status = 'pending'`,
+    [id, attempts, error.slice(0, 2000), final],
+  );
+}
+
+/**
+ * A bounce came back for one of our replies (matched by its Message-ID): it did not
+ * arrive, whatever the relay said. Returns the reply's id, or null when it is not ours.
+ */
+export async function markReplyBounced(client: Client | Pool, messageId: string, detail: string): Promise<number | null> {
+  const { rows } = await client.query(
+    `UPDATE reply SET status = 'failed', last_error = $2 WHERE message_id = $1 AND status IN ('sent', 'pending') RETURNING id`,
+    [messageId, `bounced: ${detail}`.slice(0, 2000)],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Replies still to be sent, oldest first: what the reconciler re-queues. */
+export async function listPendingReplies(pool: Pool, limit: number): Promise<number[]> {
+  const { rows } = await pool.query(`SELECT id FROM reply WHERE status = 'pending' ORDER BY id LIMIT $1`, [limit]);
+  return rows.map((r) => r.id as number);
+}

@@ -1,0 +1,187 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimSign } from 'mailauth';
+import { checkSmtpAuthenticity, type DnsResolver } from '../../worker/authenticity';
+
+// Real mailauth against a table of DNS records: no network, the same answer every run.
+
+const GOOD_IP = '192.0.2.10';
+const OTHER_IP = '203.0.113.5';
+const mta = 'saraban.test';
+
+function dnsError(code: string, name: string): Error {
+  return Object.assign(new Error(`query ${code} ${name}`), { code });
+}
+
+/** Answers TXT lookups from the table, as dns.promises.resolve would: one chunk per record. */
+function tableResolver(txt: Map<string, string[]>, queried: string[] = []): DnsResolver {
+  return async (name, rrtype) => {
+    queried.push(`${rrtype} ${name}`);
+    const records = rrtype === 'TXT' ? txt.get(name.toLowerCase()) : undefined;
+    if (!records) throw dnsError('ENOTFOUND', name);
+    return records.map((record) => [record]);
+  };
+}
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const records = new Map<string, string[]>([
+  ['s1._domainkey.moe.go.th', [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`]],
+  ['moe.go.th', [`v=spf1 ip4:${GOOD_IP} -all`]],
+  ['_dmarc.moe.go.th', ['v=DMARC1; p=reject']],
+  // An agency with a lenient SPF record and no DMARC record.
+  ['dsi.go.th', [`v=spf1 ip4:${GOOD_IP} ~all`]],
+]);
+
+function letter(fromAddress: string, body = 'ขอเชิญประชุม\r\n'): Buffer {
+  return Buffer.from(
+    [
+      `From: Clerk <${fromAddress}>`,
+      'To: saraban@dsi.go.th',
+      'Subject: =?UTF-8?B?4Lib4Lij4Liw4LiK4Li44Lih?=',
+      'Date: Mon, 6 Jan 2025 10:00:00 +0700',
+      `Message-ID: <1@${fromAddress.split('@')[1]}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      body,
+    ].join('\r\n'),
+  );
+}
+
+async function signed(message: Buffer): Promise<Buffer> {
+  const key = { signingDomain: 'moe.go.th', selector: 's1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+  // The implementation reads only signatureData; index.d.ts also asks for the key at the top level.
+  const { signatures, errors } = await dkimSign(message, { ...key, signatureData: [key], signTime: new Date('2025-01-06T03:00:00Z') });
+  expect(errors).toEqual([]);
+  return Buffer.concat([Buffer.from(signatures), message]);
+}
+
+describe('authenticity checked while the sender is connected (mailauth)', () => {
+  const resolver = tableResolver(records);
+  const moe = { ip: GOOD_IP, helo: 'mail.moe.go.th', mailFrom: 'clerk@moe.go.th' };
+
+  it('finds a signed letter from the agency server authentic: DMARC passes', async () => {
+    const result = await checkSmtpAuthenticity(await signed(letter('clerk@moe.go.th')), moe, { resolver, mta });
+    expect(result).toEqual({
+      verdict: 'authentic',
+      reason: 'dmarc=pass',
+      source: 'smtp',
+      spf: 'pass',
+      spfDomain: 'moe.go.th',
+      dkim: [{ domain: 'moe.go.th', result: 'pass', aligned: true }],
+      dmarc: 'pass',
+      arc: 'none',
+      fromDomain: 'moe.go.th',
+    });
+  });
+
+  it('finds an unsigned letter in the agency name from another server forged', async () => {
+    const result = await checkSmtpAuthenticity(
+      letter('clerk@moe.go.th'),
+      { ...moe, ip: OTHER_IP, helo: 'mx.example.net' },
+      { resolver, mta },
+    );
+    expect(result).toMatchObject({
+      verdict: 'forged',
+      reason: 'dmarc=fail',
+      spf: 'fail',
+      dkim: [],
+      dmarc: 'fail',
+      fromDomain: 'moe.go.th',
+    });
+  });
+
+  it('finds a letter changed after signing authentic when SPF passes for the From domain', async () => {
+    const message = await signed(letter('clerk@moe.go.th'));
+    const tampered = Buffer.from(message.toString('utf8').replace('ขอเชิญประชุม', 'โอนเงินด่วน'));
+    const result = await checkSmtpAuthenticity(tampered, moe, { resolver, mta });
+    // mailauth reports a body hash mismatch as dkim=neutral, not fail; DMARC passes on aligned SPF.
+    expect(result).toMatchObject({
+      verdict: 'authentic',
+      reason: 'dmarc=pass',
+      spf: 'pass',
+      dkim: [{ domain: 'moe.go.th', result: 'neutral', aligned: true }],
+      dmarc: 'pass',
+    });
+  });
+
+  it('finds a letter with changed signed headers from another server forged', async () => {
+    const message = await signed(letter('clerk@moe.go.th'));
+    const tampered = Buffer.from(message.toString('utf8').replace('Date: Mon, 6 Jan 2025', 'Date: Tue, 7 Jan 2025'));
+    const result = await checkSmtpAuthenticity(tampered, { ...moe, ip: OTHER_IP }, { resolver, mta });
+    expect(result).toMatchObject({
+      verdict: 'forged',
+      reason: 'dmarc=fail',
+      spf: 'fail',
+      dkim: [{ domain: 'moe.go.th', result: 'fail', aligned: true }],
+      dmarc: 'fail',
+    });
+  });
+
+  it('leaves a letter unverified when the agency publishes no DMARC record and SPF soft-fails', async () => {
+    const result = await checkSmtpAuthenticity(
+      letter('clerk@dsi.go.th'),
+      { ip: OTHER_IP, helo: 'mx.example.net', mailFrom: 'clerk@dsi.go.th' },
+      { resolver, mta },
+    );
+    expect(result).toMatchObject({ verdict: 'unverified', reason: 'no policy published', spf: 'softfail', dkim: [], dmarc: 'none' });
+  });
+
+  it('leaves a letter unverified, not forged, when every DNS query times out', async () => {
+    const timingOut: DnsResolver = async (name) => {
+      throw dnsError('ETIMEOUT', name);
+    };
+    const result = await checkSmtpAuthenticity(
+      await signed(letter('clerk@moe.go.th')),
+      { ...moe, ip: OTHER_IP },
+      { resolver: timingOut, mta },
+    );
+    expect(result).toMatchObject({
+      verdict: 'unverified',
+      reason: 'dns temperror',
+      spf: 'temperror',
+      dkim: [{ domain: 'moe.go.th', result: 'temperror', aligned: true }],
+      dmarc: 'temperror',
+    });
+  });
+
+  it('treats a DNS server that refuses as a temporary error too', async () => {
+    const refusing: DnsResolver = async (name) => {
+      throw dnsError('ECONNREFUSED', name);
+    };
+    const result = await checkSmtpAuthenticity(letter('clerk@moe.go.th'), { ...moe, ip: OTHER_IP }, { resolver: refusing, mta });
+    expect(result).toMatchObject({ verdict: 'unverified', reason: 'dns temperror', spf: 'temperror', dmarc: 'temperror' });
+  });
+
+  it('gives up as unverified when DNS never answers', async () => {
+    const silent: DnsResolver = () => new Promise(() => undefined);
+    const result = await checkSmtpAuthenticity(letter('clerk@moe.go.th'), moe, { resolver: silent, mta, timeoutMs: 50 });
+    expect(result).toMatchObject({ verdict: 'unverified', reason: 'authenticity check timed out', source: 'smtp' });
+  });
+
+  it('turns an error inside the check into unverified with the reason', async () => {
+    const result = await checkSmtpAuthenticity(null as unknown as Buffer, moe, { resolver, mta });
+    expect(result).toMatchObject({ verdict: 'unverified', source: 'smtp', spf: null, dkim: [], dmarc: null });
+    expect(result.reason).toMatch(/^authenticity check failed: /);
+  });
+
+  it('checks the HELO name for the null sender, and asks only the table', async () => {
+    const queried: string[] = [];
+    const result = await checkSmtpAuthenticity(
+      letter('clerk@moe.go.th'),
+      { ip: GOOD_IP, helo: 'moe.go.th', mailFrom: null },
+      { resolver: tableResolver(records, queried), mta },
+    );
+    expect(result).toMatchObject({ verdict: 'authentic', reason: 'dmarc=pass', spf: 'pass', spfDomain: 'moe.go.th' });
+    expect(queried).toEqual(expect.arrayContaining(['TXT moe.go.th', 'TXT _dmarc.moe.go.th']));
+  });
+
+  it('has no SPF result without the client address', async () => {
+    const result = await checkSmtpAuthenticity(
+      await signed(letter('clerk@moe.go.th')),
+      { ip: null, helo: null, mailFrom: null },
+      { resolver, mta },
+    );
+    expect(result).toMatchObject({ verdict: 'authentic', reason: 'dmarc=pass', spf: null, spfDomain: null });
+  });
+});

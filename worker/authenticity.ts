@@ -1,0 +1,85 @@
+import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
+import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authenticity';
+
+/**
+ * Answers like dns.promises.resolve(name, rrtype): TXT as string[][] (chunks), A as string[].
+ * "No such record" is an error with code ENOTFOUND or ENODATA; ETIMEOUT, EREFUSED and any
+ * other error are taken as a temporary DNS failure.
+ */
+export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
+
+export interface SmtpEnvelope {
+  ip: string | null;
+  helo: string | null;
+  /** The reverse-path; null or '' for the null sender. */
+  mailFrom: string | null;
+}
+
+export interface SmtpAuthenticityOptions {
+  /** Real DNS when not given. */
+  resolver?: DnsResolver;
+  /** Our host name, as written in the Authentication-Results comments. */
+  mta: string;
+  /** A check that takes longer is unverified: a slow DNS server is not proof of forgery. */
+  timeoutMs?: number;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** SMTP mail: SPF (with the session's ip, helo, MAIL FROM), DKIM, DMARC, ARC via mailauth. Never throws: an internal error gives verdict 'unverified' with the reason. */
+export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope, options: SmtpAuthenticityOptions): Promise<AuthResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.timeoutMs ?? TIMEOUT_MS);
+  });
+  try {
+    const checked = await Promise.race([
+      authenticate(raw, {
+        ip: envelope.ip ?? undefined,
+        helo: envelope.helo ?? undefined,
+        // For the null sender mailauth checks the HELO name (postmaster@helo), as RFC 7208 2.4 says.
+        sender: envelope.mailFrom || undefined,
+        mta: options.mta,
+        resolver: options.resolver as DNSResolver | undefined,
+        // Received headers are written by whoever sent the message: the session is the truth.
+        trustReceived: false,
+        disableBimi: true,
+      }),
+      timedOut,
+    ]);
+    if (checked === 'timeout') return unverified('authenticity check timed out');
+    const evidence = evidenceOf(checked, envelope);
+    return { ...verdictOf(evidence), ...evidence };
+  } catch (err) {
+    return unverified(`authenticity check failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function evidenceOf(checked: AuthenticateResult, envelope: SmtpEnvelope): AuthEvidence {
+  const { dkim, spf, dmarc, arc } = checked;
+  // DMARC is only defined for a message with exactly one From address.
+  const from = dkim.headerFrom.length === 1 ? dkim.headerFrom[0] : null;
+  return {
+    source: 'smtp',
+    // Without the client's address SPF has nothing to check (mailauth would say neutral).
+    spf: spf && envelope.ip ? resultOf(spf.status.result) : null,
+    spfDomain: spf && envelope.ip ? spf.domain : null,
+    dkim: dkim.results
+      // An unsigned message has one result, 'none', with no signing domain.
+      .filter((r) => r.signingDomain)
+      .map((r) => ({ domain: r.signingDomain.toLowerCase(), result: resultOf(r.status.result), aligned: Boolean(r.status.aligned) })),
+    dmarc: dmarc ? resultOf(dmarc.status.result) : null,
+    arc: arc ? resultOf(arc.status.result) : null,
+    fromDomain: from ? from.slice(from.lastIndexOf('@') + 1).toLowerCase() : null,
+  };
+}
+
+function resultOf(result: string): string {
+  return result === 'temperr' ? 'temperror' : result;
+}
+
+function unverified(reason: string): AuthResult {
+  return { verdict: 'unverified', reason, source: 'smtp', spf: null, spfDomain: null, dkim: [], dmarc: null, arc: null, fromDomain: null };
+}
