@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import { bookForAddress, type Config } from '../config/load';
+import { smtpRefusals, smtpRefusalsUtf8, type SmtpRefusalDetail, type SmtpRefusalReason } from '../letter/notices';
 import { MessageTooLarge, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
 
 /** Counts what the edge accepted and refused, for /metrics. */
@@ -24,8 +25,13 @@ export interface SmtpGateway {
   close(): Promise<void>;
 }
 
-/** An SMTP refusal: the code and enhanced status are what the sender's server acts on. */
-function refusal(code: number, text: string): Error & { responseCode: number } {
+/**
+ * An SMTP refusal: the code (smtp-server adds the enhanced status) is what the sender's
+ * server acts on; the text is what its postmaster reads: Thai when the client speaks
+ * SMTPUTF8, else English, with a reason code either way.
+ */
+function refusal(session: SMTPServerSession, reason: SmtpRefusalReason, detail: SmtpRefusalDetail = {}): Error & { responseCode: number } {
+  const { code, text } = (session.envelope.smtpUtf8 ? smtpRefusalsUtf8 : smtpRefusals)[reason](detail);
   return Object.assign(new Error(text), { responseCode: code });
 }
 
@@ -53,11 +59,11 @@ export function createSmtpGateway(options: SmtpGatewayOptions): SmtpGateway {
       const book = bookForAddress(config, address.address);
       if (!book) {
         observer.refused('smtp', 'unknown-recipient');
-        return callback(refusal(550, `<${address.address}>: not a central address of this agency; no relaying`));
+        return callback(refusal(session, 'unknown-recipient', { address: address.address }));
       }
       if (session.envelope.rcptTo.length > 0 && bookOf(session) !== book.code) {
         // One message, one book: the sender's server will send this recipient's copy again.
-        return callback(refusal(452, `<${address.address}> belongs to another book; send it again in its own message`));
+        return callback(refusal(session, 'other-book', { address: address.address }));
       }
       callback();
     },
@@ -85,11 +91,11 @@ export function createSmtpGateway(options: SmtpGatewayOptions): SmtpGateway {
             if (err instanceof MessageTooLarge) {
               observer.refused('smtp', 'too-large');
               // rejectOversized makes smtp-server answer 552 5.3.4 itself.
-              return callback(refusal(552, err.message));
+              return callback(refusal(session, 'too-large', { limitBytes: config.smtp.maxSizeBytes }));
             }
             observer.refused('smtp', 'not-kept');
             logger.error({ err, mailFrom }, 'message not kept: answering 451 so the sender retries');
-            callback(refusal(451, 'Cannot keep the message right now (register unavailable); please try again later'));
+            callback(refusal(session, 'not-kept'));
           },
         );
     },

@@ -59,6 +59,7 @@ const KEPT_HEADERS = [
   'auto-submitted',
   'precedence',
   'list-id',
+  'list-unsubscribe',
   'content-type',
   'x-autoreply',
   'x-autorespond',

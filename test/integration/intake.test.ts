@@ -61,9 +61,19 @@ describe('SMTP intake', () => {
       'RCPT TO:<director@example.go.th>',
       'QUIT',
     ]);
-    expect(replies[3]).toMatch(/^550 5\.1\.1 /);
-    expect(replies[4]).toMatch(/^550 5\.1\.1 /);
+    expect(replies[3]).toBe('550 5.1.1 <someone@gmail.com>: not a central address (saraban) of this agency; no relaying [SB-NO-MAILBOX]');
+    expect(replies[4]).toMatch(/^550 5\.1\.1 .*\[SB-NO-MAILBOX\]$/);
     await expect(sendLetter(port, { to: 'someone@gmail.com' })).rejects.toThrow(/550/);
+  });
+
+  it('answers in Thai to a client that speaks SMTPUTF8', async () => {
+    const replies = await smtpDialogue(port, [
+      'EHLO sender.moe.go.th',
+      'MAIL FROM:<clerk@moe.go.th> SMTPUTF8',
+      'RCPT TO:<ผู้อำนวยการ@example.go.th>',
+      'QUIT',
+    ]);
+    expect(replies[3]).toBe('550 5.1.1 <ผู้อำนวยการ@example.go.th>: ไม่ใช่ที่อยู่อีเมลกลาง (สารบรรณ) ของหน่วยงานนี้ และไม่รับส่งต่อ [SB-NO-MAILBOX]');
   });
 
   it('refuses a message over the limit with 552 5.3.4 after reading it, and keeps nothing of it', async () => {
@@ -110,7 +120,7 @@ describe('SMTP intake', () => {
         'QUIT',
       ]);
       expect(replies[3]).toMatch(/^250 /);
-      expect(replies[4]).toMatch(/^452 /);
+      expect(replies[4]).toMatch(/^452 .*belongs to another register; send it again in its own message \[SB-OTHER-BOOK\]$/);
     } finally {
       await other.stop();
     }
@@ -131,7 +141,7 @@ describe('SMTP intake when a service is down', () => {
     const gateway = await startRoles(['gateway'], config, silent);
     try {
       const error = await sendLetter(gateway.smtpPort!).catch((e: Error) => e);
-      expect(String(error)).toMatch(/451 4\.3\.0/);
+      expect(String(error)).toMatch(/451 4\.3\.0 cannot keep the message right now; it will be accepted when you retry \[SB-TRY-LATER\]/);
     } finally {
       await gateway.stop();
     }
