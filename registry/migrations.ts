@@ -151,6 +151,8 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE reply ALTER COLUMN inbound_id SET NOT NULL;
       ALTER TABLE reply ADD CONSTRAINT reply_inbound_id_key UNIQUE (inbound_id);
       ALTER TABLE reply ALTER COLUMN letter_id DROP NOT NULL;
+      -- Several notices may name one letter (each duplicate of it gets its own).
+      ALTER TABLE reply DROP CONSTRAINT acknowledgement_letter_id_key;
       ALTER TABLE reply ADD COLUMN kind text NOT NULL DEFAULT 'acknowledgement' CHECK (kind IN ('acknowledgement', 'notice'));
       ALTER TABLE reply ADD COLUMN reason text;
       ALTER TABLE reply ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();

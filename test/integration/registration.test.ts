@@ -107,4 +107,37 @@ describe('registering a letter', () => {
     const next = await registerLetter(db.pool, failing, clock);
     expect([first.letter.number, next.letter.number]).toEqual([1, 2]);
   });
+
+  it('records replies over the per-sender and global caps as suppressed, never to be sent', async () => {
+    const clock = () => new Date('2026-09-01T03:00:00Z');
+    const capped = (id: string, recipient: string, limits: { perSenderPerDay: number; globalPerHour: number }) =>
+      registerLetter(
+        db.pool,
+        {
+          ...request(id, 'CAP'),
+          reply: { kind: 'acknowledgement', reason: null, recipient, messageId: `<ack.${id}@example.go.th>` },
+          replyLimits: limits,
+        },
+        clock,
+      );
+    const perSender = { perSenderPerDay: 2, globalPerHour: 1000 };
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push((await capped(await keep('CAP'), 'busy@moe.go.th', perSender)).replyId);
+    expect(replies[0]).not.toBeNull();
+    expect(replies[1]).not.toBeNull();
+    expect(replies[2]).toBeNull();
+    // Another sender is not held back by the first one's cap, but the global breaker holds everyone.
+    expect((await capped(await keep('CAP'), 'quiet@moe.go.th', perSender)).replyId).not.toBeNull();
+    expect((await capped(await keep('CAP'), 'other@moe.go.th', { perSenderPerDay: 100, globalPerHour: 3 })).replyId).toBeNull();
+    const { rows } = await db.pool.query(
+      `SELECT status, last_error FROM reply r JOIN letter l ON l.id = r.letter_id WHERE l.book = 'CAP' ORDER BY r.id`,
+    );
+    expect(rows.map((r) => [r.status, r.last_error])).toEqual([
+      ['pending', null],
+      ['pending', null],
+      ['suppressed', 'per-sender cap'],
+      ['pending', null],
+      ['suppressed', 'global cap'],
+    ]);
+  });
 });

@@ -1,26 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import { checkSmtpAuthenticity, type DnsResolver } from '../../worker/authenticity';
+import { dnsError, tableResolver } from '../support/dns';
 
 // Real mailauth against a table of DNS records: no network, the same answer every run.
 
 const GOOD_IP = '192.0.2.10';
 const OTHER_IP = '203.0.113.5';
 const mta = 'saraban.test';
-
-function dnsError(code: string, name: string): Error {
-  return Object.assign(new Error(`query ${code} ${name}`), { code });
-}
-
-/** Answers TXT lookups from the table, as dns.promises.resolve would: one chunk per record. */
-function tableResolver(txt: Map<string, string[]>, queried: string[] = []): DnsResolver {
-  return async (name, rrtype) => {
-    queried.push(`${rrtype} ${name}`);
-    const records = rrtype === 'TXT' ? txt.get(name.toLowerCase()) : undefined;
-    if (!records) throw dnsError('ENOTFOUND', name);
-    return records.map((record) => [record]);
-  };
-}
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const records = new Map<string, string[]>([
