@@ -189,6 +189,7 @@ describe('reading the real-shaped letters', () => {
     const r = await read('13-mailing-list.eml');
     expect(r.headers).toEqual({
       'list-id': '<news.lists.example.go.th>',
+      'list-unsubscribe': '<mailto:news-leave@lists.example.go.th>',
       precedence: 'list',
       'content-type': 'text/plain; charset=UTF-8',
     });
