@@ -186,7 +186,9 @@ describe('the fixture letters, sent to saraban@ one after another', () => {
       expect(result.letter).toBeUndefined();
       expect(result.reply).toMatchObject({ kind: 'notice', reason: 'duplicate', letter_id: first.letter.id });
     }
-    const notices = env.relay.messages.filter((m) => m.parsed.text?.includes('SB-DUPLICATE'));
+    const duplicates = () => env.relay.messages.filter((m) => m.parsed.text?.includes('SB-DUPLICATE'));
+    await waitFor(() => duplicates().length >= 2, 'the two duplicate notices');
+    const notices = duplicates();
     expect(notices).toHaveLength(2);
     for (const n of notices) expect(n.parsed.text).toContain(`1/${year}`);
   });
@@ -210,6 +212,7 @@ describe('the fixture letters, sent to saraban@ one after another', () => {
     const { rows } = await env.db.pool.query('SELECT number FROM letter ORDER BY number');
     expect(rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // 7 acknowledgements and 4 notices (06, 09, 10, 12); nothing to 07, 08, 13.
+    await waitFor(() => env.relay.messages.length >= 11, 'eleven replies');
     await new Promise((r) => setTimeout(r, 500));
     expect(env.relay.messages).toHaveLength(11);
   });
