@@ -99,6 +99,7 @@ export interface RelayedMessage {
 export async function startRelay(listenPort = 0) {
   const messages: RelayedMessage[] = [];
   const server = new SMTPServer({
+    closeTimeout: 1_000,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
