@@ -33,6 +33,16 @@ export function registrationNumber(number: number, year: number): string {
   return `${number}/${year}`;
 }
 
+/** RFC 3834: every reply of ours is marked automatic and tied to the message it answers. */
+export function automaticReplyHeaders(letterMessageId: string | null): Record<string, string> {
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
+  if (letterMessageId) {
+    headers['In-Reply-To'] = letterMessageId;
+    headers['References'] = letterMessageId;
+  }
+  return headers;
+}
+
 export function composeAcknowledgement(facts: AcknowledgementFacts): AcknowledgementMessage {
   const number = registrationNumber(facts.number, facts.year);
   const subject = facts.subject.trim() || '(ไม่มีชื่อเรื่อง)';
@@ -61,11 +71,6 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
     '',
   ].join('\n');
 
-  // RFC 3834: mark the reply as automatic and tie it to the letter it answers.
-  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
-  if (facts.letterMessageId) {
-    headers['In-Reply-To'] = facts.letterMessageId;
-    headers['References'] = facts.letterMessageId;
-  }
+  const headers = automaticReplyHeaders(facts.letterMessageId);
   return { subject: `ได้รับหนังสือแล้ว เลขรับ ${number} / Received, registration no. ${number}: ${subject}`, text, headers };
 }

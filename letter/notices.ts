@@ -1,7 +1,7 @@
 // What a sender hears when a message does not become a new registered letter: never silence
 // (REGULATION.md, "What the sender gets back"). Each notice says what was wrong and what to
 // do, in Thai and then in English, with a reason code the help desk can look up.
-import { registrationNumber } from './acknowledgement';
+import { automaticReplyHeaders, registrationNumber } from './acknowledgement';
 import { formatIsoBangkok, formatThaiDateTime } from './calendar';
 
 export type NoticeReason =
@@ -82,12 +82,7 @@ export function composeNotice(facts: NoticeFacts): NoticeMessage {
     '',
   ].join('\n');
 
-  // RFC 3834, as for the acknowledgement: an automatic reply tied to the message it answers.
-  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
-  if (facts.letterMessageId) {
-    headers['In-Reply-To'] = facts.letterMessageId;
-    headers['References'] = facts.letterMessageId;
-  }
+  const headers = automaticReplyHeaders(facts.letterMessageId);
   const title = `${wording.subjectTh} / ${wording.subjectEn}`;
   return { subject: wording.echoSubject ? `${title} - ${subject}` : title, text, headers, reasonCode };
 }

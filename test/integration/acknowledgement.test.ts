@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { startRoles } from '../../bin/roles';
 import {
   createTestDatabase,
+  freePort,
   flushPrefix,
   sendLetter,
   silent,
@@ -11,14 +12,6 @@ import {
   waitFor,
   type TestDatabase,
 } from '../support/services';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // Sending the acknowledgement: retried with back-off while the relay is away, given up when it refuses.
 describe('the acknowledgement on its way out', () => {

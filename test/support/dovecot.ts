@@ -6,18 +6,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { waitFor } from './services';
+import { freePort, waitFor } from './services';
 
 export const USER = 'clerk';
 export const PASSWORD = 'secret';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {

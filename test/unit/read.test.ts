@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { readMessage } from '../../worker/read';
+import { onePagePdf } from '../support/pdf';
 
 // CI copies shared/ beside the clone, as it is beside the working tree here.
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
@@ -239,42 +240,15 @@ function pdfPart(pdf: Buffer, filename = 'letter.pdf'): [string[], string] {
   return [headers, pdf.toString('base64').replace(/.{76}/g, '$&\r\n')];
 }
 
-/** A one-page PDF saying "Hello" (as often as asked), optionally encrypted with a user password nobody gave us. */
-function tinyPdf(encrypted: boolean, times = 1): Buffer {
-  const content = 'BT /F1 24 Tf 72 700 Td (Hello) Tj ET\n'.repeat(times).trim();
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  // Standard security handler, RC4 40-bit: /U does not match the empty password, so a reader
-  // needs the user password; the content need not really be encrypted for that.
-  if (encrypted) objects.push(`<< /Filter /Standard /V 1 /R 2 /O <${'a'.repeat(64)}> /U <${'b'.repeat(64)}> /P -44 >>`);
-  let out = '%PDF-1.4\n';
-  const offsets = objects.map((object, i) => {
-    const offset = out.length;
-    out += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    return offset;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  const id = '<0123456789abcdef0123456789abcdef>';
-  const encrypt = encrypted ? ` /Encrypt 6 0 R /ID [${id} ${id}]` : '';
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encrypt} >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
 describe('reading the PDF letter', () => {
   it('reads the first page of a PDF with a text layer', async () => {
-    const r = await readMessage(message(['Subject: t'], [[['Content-Type: text/plain'], 'see file'], pdfPart(tinyPdf(false))]), null);
+    const r = await readMessage(message(['Subject: t'], [[['Content-Type: text/plain'], 'see file'], pdfPart(onePagePdf('Hello'))]), null);
     expect(r.pdf).toEqual(TEXT_PDF);
     expect(r.text.firstPage).toBe('Hello');
   });
 
   it('flags a PDF that needs a password as encrypted', async () => {
-    const r = await readMessage(message(['Subject: t'], [pdfPart(tinyPdf(true))]), null);
+    const r = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello', { encrypted: true }))]), null);
     expect(r.pdf).toEqual({ present: true, textLayer: false, encrypted: true, unreadable: false });
     expect(r.text.firstPage).toBeNull();
     expect(r.details.attachments).toHaveLength(1);
@@ -293,14 +267,14 @@ describe('reading the PDF letter', () => {
   });
 
   it('flags a PDF that takes longer than the time allowed as unreadable, and reads the next one', async () => {
-    const slow = await readMessage(message(['Subject: t'], [pdfPart(tinyPdf(false, 50_000))]), null, { pdfTimeoutMs: 1 });
+    const slow = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]), null, { pdfTimeoutMs: 1 });
     expect(slow.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
-    const next = await readMessage(message(['Subject: t'], [pdfPart(tinyPdf(false))]), null);
+    const next = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello'))]), null);
     expect(next.pdf).toEqual(TEXT_PDF);
   });
 
   it('recognises a PDF by its .pdf name when it is sent as application/octet-stream', async () => {
-    const [headers, body] = pdfPart(tinyPdf(false));
+    const [headers, body] = pdfPart(onePagePdf('Hello'));
     headers[0] = 'Content-Type: application/octet-stream; name="letter.pdf"';
     const r = await readMessage(message(['Subject: t'], [[headers, body]]), null);
     expect(r.pdf.textLayer).toBe(true);
@@ -371,13 +345,13 @@ describe('reading mail as it really arrives', () => {
     const inner = message(['Subject: the old letter', 'Date: Fri, 20 Nov 2026 08:05:00 +0700']);
     const raw = message(
       ['Subject: ที่ ศธ 1/2569 เรื่อง ใหม่'],
-      [pdfPart(tinyPdf(false)), [['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="old.eml"'], inner]],
+      [pdfPart(onePagePdf('Hello')), [['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="old.eml"'], inner]],
     );
     const r = await readMessage(raw, null);
     expect(r.forwardedBy).toBeNull();
     expect(r.details.subject).toBe('ที่ ศธ 1/2569 เรื่อง ใหม่');
     expect(r.details.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
-      ['letter.pdf', 'application/pdf', tinyPdf(false).length],
+      ['letter.pdf', 'application/pdf', onePagePdf('Hello').length],
       ['old.eml', 'message/rfc822', inner.length],
     ]);
   });
@@ -387,7 +361,7 @@ describe('reading mail as it really arrives', () => {
       iconv.encode('From: กองคลัง <finance@example.go.th>', 'windows-874'),
       iconv.encode('Subject: ที่ ศธ 5/2569', 'windows-874'),
     ];
-    const letter = message(headers, [pdfPart(tinyPdf(false))]).toString('latin1');
+    const letter = message(headers, [pdfPart(onePagePdf('Hello'))]).toString('latin1');
     const forward = (raw: string, by: string) =>
       message(
         [`Subject: Fwd from ${by}`],
