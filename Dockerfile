@@ -22,9 +22,10 @@ COPY --from=build /src/dist ./dist
 # The example settings with the SMTP and desk listening on every interface, as a container
 # must; the URLs come from DATABASE_URL, REDIS_URL and SARABAN_RELAY_URL. To use settings
 # of your own, mount a file and point SARABAN_CONFIG at it.
-RUN sed 's/^\([[:space:]]*host:[[:space:]]*\)127\.0\.0\.1/\10.0.0.0/' dist/config/saraban.example.yaml > /app/docker.yaml \
- && test "$(grep -c '^[[:space:]]*host:[[:space:]]*0\.0\.0\.0' /app/docker.yaml)" -eq 2
-ENV SARABAN_CONFIG=/app/docker.yaml
+# It sits beside the example so that relative file names in it (letters.agencyDirectory) resolve.
+RUN sed 's/^\([[:space:]]*host:[[:space:]]*\)127\.0\.0\.1/\10.0.0.0/' dist/config/saraban.example.yaml > dist/config/saraban.docker.yaml \
+ && test "$(grep -c '^[[:space:]]*host:[[:space:]]*0\.0\.0\.0' dist/config/saraban.docker.yaml)" -eq 2
+ENV SARABAN_CONFIG=/app/dist/config/saraban.docker.yaml
 
 USER node
 EXPOSE 2525 8080
