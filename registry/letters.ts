@@ -72,6 +72,17 @@ export interface Registration {
 
 export type Clock = () => Date;
 
+/** The message was decided on (held, refused, ...) by another run: nothing to register. */
+export class AlreadyDecided extends Error {
+  override name = 'AlreadyDecided';
+  constructor(
+    readonly inboundId: string,
+    readonly outcome: string,
+  ) {
+    super(`inbound message ${inboundId} was already decided: ${outcome}`);
+  }
+}
+
 /**
  * Registers the message as the next letter of its book and year, in one transaction:
  * duplicate check, counter, letter row, reply to send, audit event, inbound marked done.
@@ -85,6 +96,8 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     if (inbound.rowCount === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
     const decided = await earlierDecision(client, request.inboundId, inbound.rows[0]);
     if (decided) return decided;
+    // Held or refused by a run that raced this one: that decision stands.
+    if (inbound.rows[0].outcome !== null) throw new AlreadyDecided(request.inboundId, inbound.rows[0].outcome);
 
     // One registration at a time per book, and the clock read only inside that lock: numbers
     // and registration times then rise together, also across New Year in Bangkok. The same

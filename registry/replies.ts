@@ -44,7 +44,7 @@ export async function planReply(
   at: Date,
 ): Promise<number | null> {
   const recent = await client.query(
-    `SELECT count(*) FILTER (WHERE recipient = $1 AND created_at > $2::timestamptz - interval '1 day')::int AS sender,
+    `SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) AND created_at > $2::timestamptz - interval '1 day')::int AS sender,
             count(*) FILTER (WHERE created_at > $2::timestamptz - interval '1 hour')::int AS everyone
        FROM reply WHERE created_at > $2::timestamptz - interval '1 day' AND status <> 'suppressed'`,
     [plan.recipient, at],

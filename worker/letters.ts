@@ -8,7 +8,7 @@ import { readLetterMetadata } from '../letter/metadata';
 import { decide, isComplete } from '../letter/policy';
 import type { Pool } from '../registry/db';
 import { findInbound, readInboundRaw, type InboundRecord } from '../registry/inbound';
-import { recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
+import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
 import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
 import { checkSmtpAuthenticity, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
@@ -62,10 +62,12 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
   const limits = config.replies;
 
   if (automatic) {
-    // A bounce of one of our replies: that reply did not arrive.
-    const bounced = read.report.originalMessageId
-      ? await markReplyBounced(pool, read.report.originalMessageId, read.report.deliveryStatus ?? 'delivery failed')
-      : null;
+    // A bounce of one of our replies: that reply did not arrive (a "delayed" warning is not a bounce).
+    const failed = /^action:\s*failed\b/im.test(read.report.deliveryStatus ?? '');
+    const bounced =
+      failed && read.report.originalMessageId
+        ? await markReplyBounced(pool, read.report.originalMessageId, read.report.deliveryStatus ?? 'delivery failed')
+        : null;
     await recordNotRegistered(
       pool,
       { inboundId, outcome: 'automatic', decision: { reason: automatic, ...said, bounced }, reply: null, replyLimits: limits },
@@ -163,7 +165,11 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
       replyLimits: limits,
     },
     clock,
-  );
+  ).catch((err) => {
+    if (err instanceof AlreadyDecided) return null;
+    throw err;
+  });
+  if (!registration) return { kind: 'decided-before' };
   if (registration.replyId !== null) await deps.queueReply(registration.replyId);
   const { letter } = registration;
   log.info(

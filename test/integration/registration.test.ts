@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createPool, type Pool } from '../../registry/db';
 import { storeInbound } from '../../registry/inbound';
-import { registerLetter, type RegistrationRequest } from '../../registry/letters';
+import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
 import { createTestDatabase, type TestDatabase } from '../support/services';
 
 // registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
@@ -139,5 +139,24 @@ describe('registering a letter', () => {
       ['pending', null],
       ['suppressed', 'global cap'],
     ]);
+  });
+
+  it('does not register a message that a racing run already held or refused', async () => {
+    const id = await keep('RACE2');
+    const clock = () => new Date('2026-10-01T03:00:00Z');
+    await recordNotRegistered(
+      db.pool,
+      {
+        inboundId: id,
+        outcome: 'held',
+        decision: { reason: 'top-secret' },
+        reply: null,
+        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
+      },
+      clock,
+    );
+    await expect(registerLetter(db.pool, request(id, 'RACE2'), clock)).rejects.toBeInstanceOf(AlreadyDecided);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM letter WHERE inbound_id = $1', [id]);
+    expect(rows[0].n).toBe(0);
   });
 });
