@@ -126,27 +126,32 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     }
 
     const year = buddhistYear(now);
-    const counter = await client.query(
-      `INSERT INTO book_counter (book, year, last_number) VALUES ($1, $2, 1)
-       ON CONFLICT (book, year) DO UPDATE SET last_number = book_counter.last_number + 1
-       RETURNING last_number`,
-      [request.book, year],
-    );
-    const number = counter.rows[0].last_number as number;
     const d = request.details;
+    // One statement, so the book's lock is held for server time, not for round trips:
+    // next number, the letter row, the inbound message marked done, the audit event.
     const inserted = await client.query(
-      `INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
-                           reference, reference_normalised, circular, letter_date_written, letter_date, title, title_guessed,
-                           addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted,
-                           flags, forwarded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-               $26, $27, $28)
-       RETURNING id`,
+      `WITH counter AS (
+         INSERT INTO book_counter (book, year, last_number) VALUES ($2, $3, 1)
+         ON CONFLICT (book, year) DO UPDATE SET last_number = book_counter.last_number + 1
+         RETURNING last_number),
+       new_letter AS (
+         INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
+                             reference, reference_normalised, circular, letter_date_written, letter_date, title, title_guessed,
+                             addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted,
+                             flags, forwarded_by)
+         SELECT $1, $2, $3, last_number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+                $24, $25, $26, $27 FROM counter
+         RETURNING id, number),
+       done AS (UPDATE inbound SET processed_at = $4, outcome = 'registered' WHERE id = $1),
+       logged AS (
+         INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail)
+         SELECT $4, 'system', 'letter.registered', $1, id,
+                jsonb_build_object('book', $2::text, 'year', $3::int, 'number', number, 'suspect', $24::boolean) FROM new_letter)
+       SELECT id, number FROM new_letter`,
       [
         request.inboundId,
         request.book,
         year,
-        number,
         now,
         d.messageId,
         d.fromAddress,
@@ -173,18 +178,36 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
         d.forwardedBy ? JSON.stringify(d.forwardedBy) : null,
       ],
     );
-    // As stored, defaults included: the same shape a later call returns for it.
-    const letter = (await findLetterBy(client, 'id = $1', [inserted.rows[0].id]))!;
+    const { id, number } = inserted.rows[0] as { id: number; number: number };
+    const letter: Letter = { ...asStored(d), id, inboundId: request.inboundId, book: request.book, year, number, registeredAt: now };
     const replyId = request.reply ? await planReply(client, request.inboundId, letter.id, request.reply, request.replyLimits, now) : null;
-    await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'registered' WHERE id = $1`, [request.inboundId, now]);
-    await audit(client, now, 'letter.registered', request.inboundId, letter.id, {
-      book: request.book,
-      year,
-      number,
-      suspect: d.suspect ?? false,
-    });
     return { outcome: 'registered', letter, replyId, created: true };
   });
+}
+
+/** The details as a read of the row gives them back: every optional column at its default. */
+function asStored(d: LetterDetails): LetterDetails {
+  return {
+    ...d,
+    reference: d.reference ?? null,
+    referenceNormalised: d.referenceNormalised ?? null,
+    circular: d.circular ?? false,
+    letterDateWritten: d.letterDateWritten ?? null,
+    letterDate: d.letterDate ?? null,
+    title: d.title ?? null,
+    titleGuessed: d.titleGuessed ?? false,
+    addressee: d.addressee ?? null,
+    urgency: d.urgency ?? null,
+    urgencyDeadline: d.urgencyDeadline ?? null,
+    secrecy: d.secrecy ?? null,
+    agency: d.agency ?? null,
+    agencySource: d.agencySource ?? null,
+    authenticity: d.authenticity ?? null,
+    suspect: d.suspect ?? false,
+    restricted: d.restricted ?? false,
+    flags: d.flags ?? [],
+    forwardedBy: d.forwardedBy ?? null,
+  };
 }
 
 async function earlierDecision(

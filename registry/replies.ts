@@ -43,19 +43,20 @@ export async function planReply(
   limits: ReplyLimits,
   at: Date,
 ): Promise<number | null> {
-  const recent = await client.query(
-    `SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) AND created_at > $2::timestamptz - interval '1 day')::int AS sender,
-            count(*) FILTER (WHERE created_at > $2::timestamptz - interval '1 hour')::int AS everyone
-       FROM reply WHERE created_at > $2::timestamptz - interval '1 day' AND status <> 'suppressed'`,
-    [plan.recipient, at],
-  );
-  const { sender, everyone } = recent.rows[0];
-  const suppressed = sender >= limits.perSenderPerDay ? 'per-sender cap' : everyone >= limits.globalPerHour ? 'global cap' : null;
+  // One statement: counting and recording in one round trip (callers hold a book's lock).
   const { rows } = await client.query(
-    `INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, suppressed ? 'suppressed' : 'pending', suppressed, at],
+    `WITH recent AS (
+       SELECT count(*) FILTER (WHERE lower(recipient) = lower($5) AND created_at > $7::timestamptz - interval '1 day') AS sender,
+              count(*) FILTER (WHERE created_at > $7::timestamptz - interval '1 hour') AS everyone
+         FROM reply WHERE created_at > $7::timestamptz - interval '1 day' AND status <> 'suppressed'),
+     verdict AS (
+       SELECT CASE WHEN sender >= $8 THEN 'per-sender cap' WHEN everyone >= $9 THEN 'global cap' END AS suppressed FROM recent)
+     INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
+     SELECT $1, $2, $3, $4, $5, $6, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, suppressed, $7 FROM verdict
+     RETURNING id, status`,
+    [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, at, limits.perSenderPerDay, limits.globalPerHour],
   );
+  const suppressed = rows[0].status === 'suppressed';
   return suppressed ? null : (rows[0].id as number);
 }
 
