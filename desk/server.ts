@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
+import { withDeadline } from '../letter/deadline';
 import type { Pool } from '../registry/db';
 import { listMailboxStatus } from '../registry/imap';
 import type { Metrics } from './metrics';
@@ -16,19 +17,9 @@ export interface DeskDeps {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
-    await within(probe(), CHECK_TIMEOUT_MS);
+    await withDeadline(probe(), CHECK_TIMEOUT_MS);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
@@ -58,13 +49,13 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
     const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => pingRedis(deps.redis))]);
     const ok = postgresql.ok && redis.ok;
     // Mailboxes are detail: another server being away is reported, not a reason to restart us.
-    const imap = postgresql.ok ? await within(listMailboxStatus(deps.pool), CHECK_TIMEOUT_MS).catch(() => []) : [];
+    const imap = postgresql.ok ? await withDeadline(listMailboxStatus(deps.pool), CHECK_TIMEOUT_MS).catch(() => []) : [];
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis, imap });
   });
 
   app.get('/metrics', async (_request, reply) => {
     try {
-      const body = await within(deps.metrics.registry.metrics(), 5_000);
+      const body = await withDeadline(deps.metrics.registry.metrics(), 5_000);
       return reply.type(deps.metrics.registry.contentType).send(body);
     } catch (err) {
       return reply

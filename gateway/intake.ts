@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withDeadline } from '../letter/deadline';
 import { storeInbound, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
 import type { Pool } from '../registry/db';
 
@@ -22,7 +23,7 @@ export async function intake(deps: IntakeDeps, message: ArrivingMessage): Promis
   const stored = await storeInbound(deps.pool, message, deps.maxSizeBytes);
   const log = deps.logger.child({ inboundId: stored.id });
   try {
-    await withTimeout(deps.queueLetter(stored.id), QUEUE_WAIT_MS);
+    await withDeadline(deps.queueLetter(stored.id), QUEUE_WAIT_MS);
   } catch (err) {
     log.warn({ err }, 'message kept but not queued (Redis unavailable?); the reconciler will queue it');
   }
@@ -31,12 +32,4 @@ export async function intake(deps: IntakeDeps, message: ArrivingMessage): Promis
     'message kept',
   );
   return stored;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

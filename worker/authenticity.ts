@@ -1,4 +1,5 @@
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
+import { DeadlinePassed, withDeadline } from '../letter/deadline';
 import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authenticity';
 
 /**
@@ -28,12 +29,8 @@ const TIMEOUT_MS = 30_000;
 
 /** SMTP mail: SPF (with the session's ip, helo, MAIL FROM), DKIM, DMARC, ARC via mailauth. Never throws: an internal error gives verdict 'unverified' with the reason. */
 export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope, options: SmtpAuthenticityOptions): Promise<AuthResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), options.timeoutMs ?? TIMEOUT_MS);
-  });
   try {
-    const checked = await Promise.race([
+    const checked = await withDeadline(
       authenticate(raw, {
         ip: envelope.ip ?? undefined,
         helo: envelope.helo ?? undefined,
@@ -45,15 +42,13 @@ export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope,
         trustReceived: false,
         disableBimi: true,
       }),
-      timedOut,
-    ]);
-    if (checked === 'timeout') return unverified('authenticity check timed out');
+      options.timeoutMs ?? TIMEOUT_MS,
+    );
     const evidence = evidenceOf(checked, envelope);
     return { ...verdictOf(evidence), ...evidence };
   } catch (err) {
+    if (err instanceof DeadlinePassed) return unverified('authenticity check timed out');
     return unverified(`authenticity check failed: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
