@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { IntakeObserver } from '../gateway/smtp';
+import type { IntakeObserver } from '../gateway/intake';
 import type { Pool } from '../registry/db';
 import { listMailboxStatus } from '../registry/imap';
 import { registerTotals } from '../registry/stats';

@@ -4,7 +4,7 @@ import { mailboxKey, type Config, type ImapMailbox } from '../config/load';
 import type { Pool } from '../registry/db';
 import { advanceWatermark, loadWatermark, saveMailboxStatus, type MailboxStatus } from '../registry/imap';
 import type { ArrivingMessage, StoredInbound } from '../registry/inbound';
-import type { IntakeObserver } from './smtp';
+import type { IntakeObserver } from './intake';
 
 export interface ImapFetcherOptions {
   mailbox: ImapMailbox;

@@ -3,6 +3,12 @@ import { withDeadline } from '../letter/deadline';
 import { storeInbound, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
 import type { Pool } from '../registry/db';
 
+/** Counts what an edge accepted and refused, for /metrics. */
+export interface IntakeObserver {
+  accepted(edge: 'smtp' | 'imap'): void;
+  refused(edge: 'smtp' | 'imap', reason: string): void;
+}
+
 export interface IntakeDeps {
   pool: Pool;
   maxSizeBytes: number;

@@ -3,13 +3,8 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import { bookForAddress, type Config } from '../config/load';
 import { smtpRefusals, smtpRefusalsUtf8, type SmtpRefusalDetail, type SmtpRefusalReason } from '../letter/notices';
+import type { IntakeObserver } from './intake';
 import { MessageTooLarge, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
-
-/** Counts what the edge accepted and refused, for /metrics. */
-export interface IntakeObserver {
-  accepted(edge: 'smtp' | 'imap'): void;
-  refused(edge: 'smtp' | 'imap', reason: string): void;
-}
 
 export interface SmtpGatewayOptions {
   config: Config;
