@@ -1,7 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Letter } from '../registry/letters';
 
-/** One register entry as `saraban export` prints it; scripts rely on these names. */
+/**
+ * One register entry as `saraban export` prints it; scripts rely on these names. After the
+ * e-mail's facts come the register's own columns (form 13): ที่, ลงวันที่, จาก, ถึง, เรื่อง.
+ */
 export function exportEntry(letter: Letter) {
   return {
     book: letter.book,
@@ -13,13 +16,27 @@ export function exportEntry(letter: Letter) {
     fromName: letter.fromName,
     subject: letter.subject,
     attachments: letter.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
+    reference: letter.reference ?? null,
+    letterDate: letter.letterDate ?? null,
+    agency: letter.agency ?? null,
+    addressee: letter.addressee ?? null,
+    title: letter.title ?? null,
+    urgency: letter.urgency ?? null,
+    secrecy: letter.secrecy ?? null,
+    circular: letter.circular ?? false,
+    // Registered although the sender was shown forged; ลับมาก/ลับ: for named officers only.
+    suspect: letter.suspect ?? false,
+    restricted: letter.restricted ?? false,
   };
 }
+
+// Only its keys are used: the CSV header of an empty register.
+const EMPTY = { attachments: [], registeredAt: new Date(0) } as unknown as Letter;
 
 export function formatRegister(letters: Letter[], format: 'json' | 'csv'): string {
   const entries = letters.map(exportEntry);
   if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
-  const columns = ['book', 'year', 'number', 'registeredAt', 'messageId', 'from', 'fromName', 'subject', 'attachments'];
+  const columns = Object.keys(entries[0] ?? exportEntry(EMPTY));
   const rows = entries.map((e) => ({
     ...e,
     // One cell: "name (size bytes, sha256)" per file, separated by "; ".

@@ -26,6 +26,10 @@ describe('the saraban command', () => {
           messageId: '<cli-1@moe.go.th>',
           from: 'saraban@moe.go.th',
           subject: 'เรื่อง ส่งออกทะเบียน, "ทดสอบ"',
+          title: 'ส่งออกทะเบียน, "ทดสอบ"',
+          reference: null,
+          suspect: false,
+          restricted: false,
           attachments: [
             expect.objectContaining({
               filename: 'หนังสือเชิญประชุม.pdf',
@@ -44,7 +48,9 @@ describe('the saraban command', () => {
         .replace(/^\uFEFF/, '')
         .trim()
         .split('\n');
-      expect(lines[0]).toBe('book,year,number,registeredAt,messageId,from,fromName,subject,attachments');
+      expect(lines[0]).toBe(
+        'book,year,number,registeredAt,messageId,from,fromName,subject,attachments,reference,letterDate,agency,addressee,title,urgency,secrecy,circular,suspect,restricted',
+      );
       expect(lines[1]).toContain(`RB,${year},1,`);
       expect(lines[1]).toContain('"เรื่อง ส่งออกทะเบียน, ""ทดสอบ"""');
 
