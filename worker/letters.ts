@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { mailboxKey, type Config } from '../config/load';
-import type { AgencyDirectory } from '../letter/agencies';
-import { sendingAgency } from '../letter/agencies';
+import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
 import { automaticReason } from '../letter/automatic';
 import { readLetterMetadata } from '../letter/metadata';
