@@ -146,6 +146,8 @@ describe('the fixture letters, sent to saraban@ one after another', () => {
     expect(result.reply).toMatchObject({ kind: 'notice', reason: 'no-letter-attached' });
     const notice = await answerTo('<06.7316b3d5fef9@mail.example-agency.go.th>');
     expect(notice.parsed.text).toContain('SB-NO-LETTER');
+    // The file types this office's settings accept (the test settings keep the defaults).
+    expect(notice.parsed.text).toContain('PDF, DOC, DOCX, ODT, RTF, JPG, JPEG, PNG, TIF, TIFF, GIF หรือ ZIP');
     expect(notice.parsed.headers.get('auto-submitted')).toBe('auto-replied');
   });
 
