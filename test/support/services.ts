@@ -7,13 +7,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
-import IORedis from 'ioredis';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import pg from 'pg';
 import pino from 'pino';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { parseConfig, type Config } from '../../config/load';
+import { deleteRedisPrefix } from '../../bench/scratch';
 import { samplePdf } from './pdf';
 
 export { samplePdf };
@@ -76,21 +76,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, unknow
 }
 
 /** Removes every Redis key of this prefix: Redis "flushed" for this test file alone. */
-export async function flushPrefix(prefix: string): Promise<number> {
-  const redis = new IORedis(REDIS_URL);
-  try {
-    let removed = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-    return removed;
-  } finally {
-    await redis.quit();
-  }
-}
+export const flushPrefix = (prefix: string): Promise<number> => deleteRedisPrefix(REDIS_URL, prefix);
 
 export interface RelayedMessage {
   envelope: { mailFrom: string; rcptTo: string[] };
