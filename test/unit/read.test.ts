@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import { simpleParser } from 'mailparser';
+import { repairMessage } from '../../letter/charset';
 import { readMessage } from '../../worker/read';
 import { onePagePdf } from '../support/pdf';
 
@@ -396,6 +398,74 @@ describe('reading mail as it really arrives', () => {
       deliveryStatus: 'Reporting-MTA: dns; mx.example.org\n\nAction: failed\nStatus: 5.1.1',
       originalMessageId: '<ack.42@example.go.th>',
     });
+  });
+
+  // The worker decodes large attachments itself and lets mailparser read the rest; what the
+  // sender is told (names, types, sizes, SHA-256) must be what a whole-message parse gives.
+  it('lists the same attachments as mailparser reading the whole message, for every fixture', async () => {
+    const names = readdirSync(FIXTURES).filter((n) => n.endsWith('.eml') && n !== '10-forwarded.eml');
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) {
+      const raw = fixture(name);
+      const parsed = await simpleParser(repairMessage(raw));
+      const expected = parsed.attachments.map((a) => ({
+        filename: a.filename ?? 'unnamed',
+        contentType: a.contentType,
+        size: a.content.length,
+        sha256: createHash('sha256').update(a.content).digest('hex'),
+      }));
+      expect({ name, attachments: (await readMessage(raw, null)).details.attachments }).toEqual({ name, attachments: expected });
+    }
+  });
+
+  it('decodes large attachments written with odd line lengths, stray characters and no padding as mailparser does', async () => {
+    const bytes = [randomBytes(30_001), randomBytes(20_000), randomBytes(9_000)];
+    const oddLines = bytes[0]
+      .toString('base64')
+      .match(/.{1,61}/g)!
+      .join('\r\n');
+    const stray = bytes[1]
+      .toString('base64')
+      .match(/.{1,76}/g)!
+      .join(' \r\n\t!');
+    const unpadded = bytes[2].toString('base64').replace(/=+$/, '') + 'x';
+    const part = (type: string, name: string, body: string) => [
+      `--b`,
+      `Content-Type: ${type}; name="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment',
+      '',
+      body,
+    ];
+    const raw = Buffer.from(
+      [
+        'From: a@example.go.th',
+        'Subject: three',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'เรียน ผู้อำนวยการ',
+        ...part('application/pdf', 'a.pdf', oddLines),
+        ...part('text/csv', 'list.csv', Buffer.from('ลำดับ,ชื่อ\n'.repeat(600)).toString('base64')),
+        ...part('image/png', 'b.png', stray),
+        ...part('application/octet-stream', 'c.bin', unpadded),
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const parsed = await simpleParser(raw);
+    const r = await readMessage(raw, null);
+    expect(r.details.attachments.map((a) => a.filename)).toEqual(['a.pdf', 'list.csv', 'b.png', 'c.bin']);
+    expect(r.details.attachments.map((a) => a.sha256)).toEqual(
+      parsed.attachments.map((a) => createHash('sha256').update(a.content).digest('hex')),
+    );
+    expect(r.details.attachments[0].sha256).toBe(createHash('sha256').update(bytes[0]).digest('hex'));
+    expect(r.details.attachments[2].sha256).toBe(createHash('sha256').update(bytes[1]).digest('hex'));
+    expect(r.details.attachments[2].size).toBe(20_000);
+    expect(r.text.body).toBe('เรียน ผู้อำนวยการ');
   });
 
   it('returns what the envelope tells for a message with nothing in it', async () => {
