@@ -123,30 +123,37 @@ export interface InboundRecord {
   decision: { reason: string; subject?: string; messageId?: string | null } | null;
 }
 
-export async function findInbound(pool: Pool, id: string): Promise<InboundRecord | null> {
+const INBOUND_COLUMNS = `i.id, i.received_at, i.edge, i.client_ip, i.helo, i.mail_from, i.rcpt_to, i.book, i.size, i.sha256, i.source_key,
+  i.processed_at, i.outcome, i.decision`;
+
+/** The record of a kept message from its row (columns by name, as `SELECT *` or row_to_json give them). */
+export function toInbound(r: Record<string, unknown>): InboundRecord {
+  return {
+    id: r.id as string,
+    receivedAt: r.received_at as Date,
+    edge: r.edge as InboundRecord['edge'],
+    clientIp: r.client_ip as string | null,
+    helo: r.helo as string | null,
+    mailFrom: r.mail_from as string | null,
+    rcptTo: r.rcpt_to as string[],
+    book: r.book as string,
+    size: r.size as number,
+    sha256: r.sha256 as string,
+    sourceKey: r.source_key as string | null,
+    processedAt: r.processed_at as Date | null,
+    outcome: r.outcome as string | null,
+    decision: r.decision as InboundRecord['decision'],
+  };
+}
+
+/** A kept message's record and its bytes exactly as received, in one round trip: what the letters job reads. */
+export async function findInboundWithRaw(pool: Pool, id: string): Promise<{ inbound: InboundRecord; raw: Buffer } | null> {
   const { rows } = await pool.query(
-    `SELECT id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key, processed_at, outcome, decision
-       FROM inbound WHERE id = $1`,
+    `SELECT ${INBOUND_COLUMNS}, c.data FROM inbound i LEFT JOIN inbound_chunk c ON c.inbound_id = i.id WHERE i.id = $1 ORDER BY c.seq`,
     [id],
   );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: r.id,
-    receivedAt: r.received_at,
-    edge: r.edge,
-    clientIp: r.client_ip,
-    helo: r.helo,
-    mailFrom: r.mail_from,
-    rcptTo: r.rcpt_to,
-    book: r.book,
-    size: r.size,
-    sha256: r.sha256,
-    sourceKey: r.source_key,
-    processedAt: r.processed_at,
-    outcome: r.outcome,
-    decision: r.decision,
-  };
+  if (rows.length === 0) return null;
+  return { inbound: toInbound(rows[0]), raw: Buffer.concat(rows.filter((r) => r.data).map((r) => r.data as Buffer)) };
 }
 
 /** The message exactly as received. */

@@ -91,18 +91,20 @@ export class AlreadyDecided extends Error {
  */
 export async function registerLetter(pool: Pool, request: RegistrationRequest, clock: Clock): Promise<Registration> {
   return transaction(pool, async (client) => {
-    // Serialises two workers on the same message (a retry racing a stalled job).
-    const inbound = await client.query('SELECT outcome, duplicate_of FROM inbound WHERE id = $1 FOR UPDATE', [request.inboundId]);
+    // The book's lock: one registration at a time per book, and the clock read only inside
+    // it, so numbers and registration times rise together, also across New Year in Bangkok;
+    // it also makes the duplicate check below race-free. The row lock serialises two workers
+    // on the same message (a retry racing a stalled job). Both in one round trip: the book's
+    // lock is taken even for a message decided before, which only makes that rare case wait.
+    const inbound = await client.query(
+      'SELECT outcome, duplicate_of, pg_advisory_xact_lock(hashtext($2)) FROM inbound WHERE id = $1 FOR UPDATE',
+      [request.inboundId, `book:${request.book}`],
+    );
     if (inbound.rowCount === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
     const decided = await earlierDecision(client, request.inboundId, inbound.rows[0]);
     if (decided) return decided;
     // Held or refused by a run that raced this one: that decision stands.
     if (inbound.rows[0].outcome !== null) throw new AlreadyDecided(request.inboundId, inbound.rows[0].outcome);
-
-    // One registration at a time per book, and the clock read only inside that lock: numbers
-    // and registration times then rise together, also across New Year in Bangkok. The same
-    // lock makes the duplicate check below race-free.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`book:${request.book}`]);
     const now = clock();
     if (request.duplicate) {
       const first = await findDuplicate(client, request.book, request.duplicate.keys);
@@ -224,26 +226,18 @@ async function earlierDecision(
   return { outcome: row.outcome, letter, replyId: await pendingReplyOf(client, inboundId), created: false };
 }
 
+/** The first letter of the book with the same Message-ID from the same sender, or else with the same reference and one of the same files. */
 async function findDuplicate(client: Client, book: string, keys: DuplicateKeys): Promise<Letter | null> {
-  if (keys.messageId && keys.fromAddress) {
-    const found = await findLetterBy(client, 'book = $1 AND message_id = $2 AND from_address = $3', [
-      book,
-      keys.messageId,
-      keys.fromAddress,
-    ]);
-    if (found) return found;
-  }
-  if (keys.referenceNormalised) {
-    for (const sha256 of keys.attachmentSha256s) {
-      const found = await findLetterBy(client, 'book = $1 AND reference_normalised = $2 AND attachments @> $3::jsonb', [
-        book,
-        keys.referenceNormalised,
-        JSON.stringify([{ sha256 }]),
-      ]);
-      if (found) return found;
-    }
-  }
-  return null;
+  const sameMessage = keys.messageId && keys.fromAddress ? [keys.messageId, keys.fromAddress] : [null, null];
+  const sameFile = keys.referenceNormalised ? keys.attachmentSha256s.map((sha256) => JSON.stringify([{ sha256 }])) : [];
+  if (sameMessage[0] === null && sameFile.length === 0) return null;
+  const { rows } = await client.query(
+    `SELECT ${letterColumns} FROM letter
+      WHERE book = $1 AND ((message_id = $2 AND from_address = $3) OR (reference_normalised = $4 AND attachments @> ANY ($5::jsonb[])))
+      ORDER BY coalesce(message_id = $2 AND from_address = $3, false) DESC, id LIMIT 1`,
+    [book, ...sameMessage, keys.referenceNormalised, sameFile],
+  );
+  return rows[0] ? toLetter(rows[0]) : null;
 }
 
 export interface NotRegistered {
@@ -292,7 +286,8 @@ const letterColumns = `id, inbound_id, book, year, number, registered_at, messag
   reference, reference_normalised, circular, letter_date_written, to_char(letter_date, 'YYYY-MM-DD') AS letter_date, title, title_guessed,
   addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted, flags, forwarded_by`;
 
-function toLetter(r: Record<string, unknown>): Letter {
+/** A letter from its row: the columns of `letterColumns` by name. */
+export function toLetter(r: Record<string, unknown>): Letter {
   return {
     id: r.id as number,
     inboundId: r.inbound_id as string,
@@ -330,8 +325,6 @@ async function findLetterBy(client: Client | Pool, where: string, values: unknow
   const { rows } = await client.query(`SELECT ${letterColumns} FROM letter WHERE ${where} ORDER BY id LIMIT 1`, values);
   return rows[0] ? toLetter(rows[0]) : null;
 }
-
-export const findLetter = (pool: Pool, id: number) => findLetterBy(pool, 'id = $1', [id]);
 
 /** The register of one year, optionally one book, in book and number order. */
 export async function listLetters(pool: Pool, year: number, book?: string): Promise<Letter[]> {

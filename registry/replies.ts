@@ -60,24 +60,18 @@ export async function planReply(
   return suppressed ? null : (rows[0].id as number);
 }
 
-export async function findReply(pool: Pool, id: number): Promise<Reply | null> {
-  const { rows } = await pool.query(
-    'SELECT id, inbound_id, letter_id, kind, reason, recipient, message_id, status FROM reply WHERE id = $1',
-    [id],
-  );
-  const r = rows[0];
-  return r
-    ? {
-        id: r.id,
-        inboundId: r.inbound_id,
-        letterId: r.letter_id,
-        kind: r.kind,
-        reason: r.reason,
-        recipient: r.recipient,
-        messageId: r.message_id,
-        status: r.status,
-      }
-    : null;
+/** A reply from its row (columns by name, as `SELECT *` or row_to_json give them). */
+export function toReply(r: Record<string, unknown>): Reply {
+  return {
+    id: r.id as number,
+    inboundId: r.inbound_id as string,
+    letterId: r.letter_id as number | null,
+    kind: r.kind as ReplyKind,
+    reason: r.reason as string | null,
+    recipient: r.recipient as string,
+    messageId: r.message_id as string,
+    status: r.status as ReplyStatus,
+  };
 }
 
 /** The reply to send for this message, if one is pending (a re-run of the letters job). */

@@ -1,4 +1,5 @@
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
+import { parseHeaderBlock } from '../letter/charset';
 import { DeadlinePassed, withDeadline } from '../letter/deadline';
 import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authenticity';
 
@@ -31,7 +32,7 @@ const TIMEOUT_MS = 30_000;
 export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope, options: SmtpAuthenticityOptions): Promise<AuthResult> {
   try {
     const checked = await withDeadline(
-      authenticate(raw, {
+      authenticate(withoutUnsignedBody(raw), {
         ip: envelope.ip ?? undefined,
         helo: envelope.helo ?? undefined,
         // For the null sender mailauth checks the HELO name (postmaster@helo), as RFC 7208 2.4 says.
@@ -50,6 +51,19 @@ export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope,
     if (err instanceof DeadlinePassed) return unverified('authenticity check timed out');
     return unverified(`authenticity check failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/**
+ * mailauth reads the body only to hash it for DKIM and ARC signatures, byte by byte in
+ * JavaScript: for a letter with a PDF, most of the check's time. A message that carries no
+ * signature has nothing in its body that can change a result, so only its header is given.
+ */
+function withoutUnsignedBody(raw: Buffer): Buffer {
+  const blankLine = [raw.indexOf('\n\r\n'), raw.indexOf('\n\n')].filter((at) => at >= 0);
+  if (blankLine.length === 0) return raw;
+  const header = raw.subarray(0, Math.min(...blankLine) + 1);
+  const signed = parseHeaderBlock(header).some((f) => f.name === 'dkim-signature' || f.name.startsWith('arc-'));
+  return signed ? raw : Buffer.concat([header, Buffer.from('\r\n')]);
 }
 
 function evidenceOf(checked: AuthenticateResult, envelope: SmtpEnvelope): AuthEvidence {

@@ -6,7 +6,7 @@ import { automaticReason } from '../letter/automatic';
 import { readLetterMetadata } from '../letter/metadata';
 import { decide, isComplete } from '../letter/policy';
 import type { Pool } from '../registry/db';
-import { findInbound, readInboundRaw, type InboundRecord } from '../registry/inbound';
+import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
 import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
 import { checkSmtpAuthenticity, type DnsResolver } from './authenticity';
@@ -36,11 +36,12 @@ export type LetterOutcome =
 export async function processInbound(deps: LetterDeps, inboundId: string): Promise<LetterOutcome> {
   const { config, pool, clock } = deps;
   const log = deps.logger.child({ inboundId });
-  const inbound = await findInbound(pool, inboundId);
-  if (!inbound) {
+  const kept = await findInboundWithRaw(pool, inboundId);
+  if (!kept) {
     log.warn('queued message is not in the register; nothing to do');
     return { kind: 'missing' };
   }
+  const { inbound, raw } = kept;
   if (inbound.outcome) {
     // Decided by an earlier run that stopped before queueing its reply.
     const replyId = await pendingReplyOf(pool, inboundId);
@@ -48,7 +49,6 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     return { kind: 'decided-before' };
   }
 
-  const raw = await readInboundRaw(pool, inboundId);
   const read = await readMessage(raw, inbound.mailFrom);
   const ownAddresses = config.books.flatMap((b) => b.addresses);
   const automatic = automaticReason({

@@ -4,9 +4,8 @@ import type { Config } from '../config/load';
 import { composeAcknowledgement } from '../letter/acknowledgement';
 import { composeNotice, type NoticeReason } from '../letter/notices';
 import type { Pool } from '../registry/db';
-import { findInbound } from '../registry/inbound';
-import { findLetter } from '../registry/letters';
-import { findReply, markReplySent } from '../registry/replies';
+import { findReplyToSend } from '../registry/outbox';
+import { markReplySent } from '../registry/replies';
 
 export interface MailDeps {
   config: Config;
@@ -22,13 +21,11 @@ export interface MailDeps {
  * recording sends it again: the same Message-ID lets the receiving side see the repeat.
  */
 export async function sendReply(deps: MailDeps, replyId: number, attempt: number): Promise<'sent' | 'skipped'> {
-  const reply = await findReply(deps.pool, replyId);
-  if (!reply || reply.status !== 'pending') return 'skipped';
-  const inbound = await findInbound(deps.pool, reply.inboundId);
-  const letter = reply.letterId === null ? null : await findLetter(deps.pool, reply.letterId);
-  const book = deps.config.books.find((b) => b.code === (letter?.book ?? inbound?.book));
-  if (!inbound || !book || (reply.kind === 'acknowledgement' && !letter))
-    throw new Error(`reply ${replyId}: its message, letter or book is missing`);
+  const found = await findReplyToSend(deps.pool, replyId);
+  if (!found || found.reply.status !== 'pending') return 'skipped';
+  const { reply, inbound, letter } = found;
+  const book = deps.config.books.find((b) => b.code === (letter?.book ?? inbound.book));
+  if (!book || (reply.kind === 'acknowledgement' && !letter)) throw new Error(`reply ${replyId}: its message, letter or book is missing`);
 
   const message =
     reply.kind === 'acknowledgement'

@@ -62,6 +62,20 @@ describe('authenticity checked while the sender is connected (mailauth)', () => 
     });
   });
 
+  // The body is only read when a signature covers it; these prove it is still read then.
+  it('verifies the body of a signed letter below other fields, also with bare LF line ends', async () => {
+    const body = 'ขอเชิญประชุม\r\n'.repeat(2000);
+    const message = Buffer.concat([Buffer.from('Received: from mail.moe.go.th\r\n'), await signed(letter('clerk@moe.go.th', body))]);
+    const lf = Buffer.from(message.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    for (const raw of [message, lf]) {
+      const result = await checkSmtpAuthenticity(raw, moe, { resolver, mta });
+      expect(result.dkim).toEqual([{ domain: 'moe.go.th', result: 'pass', aligned: true }]);
+    }
+    const changed = Buffer.from(message.toString('latin1').replace(/\r\n$/, ' (changed)\r\n'), 'latin1');
+    const result = await checkSmtpAuthenticity(changed, { ...moe, ip: OTHER_IP }, { resolver, mta });
+    expect(result.dkim).toEqual([{ domain: 'moe.go.th', result: 'neutral', aligned: true }]); // mailauth's word for a body hash that does not match
+  });
+
   it('finds an unsigned letter in the agency name from another server forged', async () => {
     const result = await checkSmtpAuthenticity(
       letter('clerk@moe.go.th'),

@@ -1,0 +1,34 @@
+import type { Pool } from './db';
+import { toInbound, type InboundRecord } from './inbound';
+import { toLetter, type Letter } from './letters';
+import { toReply, type Reply } from './replies';
+
+/** What the mail job needs to write and send one reply. */
+export interface ReplyToSend {
+  reply: Reply;
+  /** The message the reply answers. */
+  inbound: InboundRecord;
+  /** Its letter (for a duplicate, the first registration), or null when none was registered. */
+  letter: Letter | null;
+}
+
+/** The reply with its message and letter, in one round trip (the mail job runs once per letter). */
+export async function findReplyToSend(pool: Pool, replyId: number): Promise<ReplyToSend | null> {
+  const { rows } = await pool.query(
+    `SELECT row_to_json(r) AS reply, row_to_json(i) AS inbound,
+            CASE WHEN l.id IS NULL THEN NULL ELSE row_to_json(l) END AS letter
+       FROM reply r JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
+      WHERE r.id = $1`,
+    [replyId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  // row_to_json writes timestamps as ISO 8601 text and dates as YYYY-MM-DD.
+  const at = (value: string | null) => (value === null ? null : new Date(value));
+  const { inbound, letter } = row;
+  return {
+    reply: toReply(row.reply),
+    inbound: toInbound({ ...inbound, received_at: at(inbound.received_at), processed_at: at(inbound.processed_at) }),
+    letter: letter ? toLetter({ ...letter, registered_at: at(letter.registered_at) }) : null,
+  };
+}
