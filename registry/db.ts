@@ -7,6 +7,8 @@ export type Client = pg.PoolClient;
 // bigint columns (sizes, ids) fit in a JS number for any register we will see.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+// The statements run for every letter carry a name (query({ name, text, values })): each
+// connection then parses and plans them once, not once per letter. A name stands for one text.
 export function createPool(url: string, max = 20): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server must not crash the process; the next query reports it.

@@ -96,10 +96,11 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     // it also makes the duplicate check below race-free. The row lock serialises two workers
     // on the same message (a retry racing a stalled job). Both in one round trip: the book's
     // lock is taken even for a message decided before, which only makes that rare case wait.
-    const inbound = await client.query(
-      'SELECT outcome, duplicate_of, pg_advisory_xact_lock(hashtext($2)) FROM inbound WHERE id = $1 FOR UPDATE',
-      [request.inboundId, `book:${request.book}`],
-    );
+    const inbound = await client.query({
+      name: 'lock-inbound-and-book',
+      text: 'SELECT outcome, duplicate_of, pg_advisory_xact_lock(hashtext($2)) FROM inbound WHERE id = $1 FOR UPDATE',
+      values: [request.inboundId, `book:${request.book}`],
+    });
     if (inbound.rowCount === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
     const decided = await earlierDecision(client, request.inboundId, inbound.rows[0]);
     if (decided) return decided;
@@ -131,8 +132,9 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     const d = request.details;
     // One statement, so the book's lock is held for server time, not for round trips:
     // next number, the letter row, the inbound message marked done, the audit event.
-    const inserted = await client.query(
-      `WITH counter AS (
+    const inserted = await client.query({
+      name: 'register-letter',
+      text: `WITH counter AS (
          INSERT INTO book_counter (book, year, last_number) VALUES ($2, $3, 1)
          ON CONFLICT (book, year) DO UPDATE SET last_number = book_counter.last_number + 1
          RETURNING last_number),
@@ -150,7 +152,7 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
          SELECT $4, 'system', 'letter.registered', $1, id,
                 jsonb_build_object('book', $2::text, 'year', $3::int, 'number', number, 'suspect', $24::boolean) FROM new_letter)
        SELECT id, number FROM new_letter`,
-      [
+      values: [
         request.inboundId,
         request.book,
         year,
@@ -179,7 +181,7 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
         JSON.stringify(d.flags ?? []),
         d.forwardedBy ? JSON.stringify(d.forwardedBy) : null,
       ],
-    );
+    });
     const { id, number } = inserted.rows[0] as { id: number; number: number };
     const letter: Letter = { ...asStored(d), id, inboundId: request.inboundId, book: request.book, year, number, registeredAt: now };
     const replyId = request.reply ? await planReply(client, request.inboundId, letter.id, request.reply, request.replyLimits, now) : null;
@@ -231,12 +233,13 @@ async function findDuplicate(client: Client, book: string, keys: DuplicateKeys):
   const sameMessage = keys.messageId && keys.fromAddress ? [keys.messageId, keys.fromAddress] : [null, null];
   const sameFile = keys.referenceNormalised ? keys.attachmentSha256s.map((sha256) => JSON.stringify([{ sha256 }])) : [];
   if (sameMessage[0] === null && sameFile.length === 0) return null;
-  const { rows } = await client.query(
-    `SELECT ${letterColumns} FROM letter
+  const { rows } = await client.query({
+    name: 'find-duplicate',
+    text: `SELECT ${letterColumns} FROM letter
       WHERE book = $1 AND ((message_id = $2 AND from_address = $3) OR (reference_normalised = $4 AND attachments @> ANY ($5::jsonb[])))
       ORDER BY coalesce(message_id = $2 AND from_address = $3, false) DESC, id LIMIT 1`,
-    [book, ...sameMessage, keys.referenceNormalised, sameFile],
-  );
+    values: [book, ...sameMessage, keys.referenceNormalised, sameFile],
+  });
   return rows[0] ? toLetter(rows[0]) : null;
 }
 

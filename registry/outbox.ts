@@ -14,13 +14,14 @@ export interface ReplyToSend {
 
 /** The reply with its message and letter, in one round trip (the mail job runs once per letter). */
 export async function findReplyToSend(pool: Pool, replyId: number): Promise<ReplyToSend | null> {
-  const { rows } = await pool.query(
-    `SELECT row_to_json(r) AS reply, row_to_json(i) AS inbound,
+  const { rows } = await pool.query({
+    name: 'find-reply-to-send',
+    text: `SELECT row_to_json(r) AS reply, row_to_json(i) AS inbound,
             CASE WHEN l.id IS NULL THEN NULL ELSE row_to_json(l) END AS letter
        FROM reply r JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
       WHERE r.id = $1`,
-    [replyId],
-  );
+    values: [replyId],
+  });
   const row = rows[0];
   if (!row) return null;
   // row_to_json writes timestamps as ISO 8601 text and dates as YYYY-MM-DD.

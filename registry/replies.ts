@@ -44,8 +44,9 @@ export async function planReply(
   at: Date,
 ): Promise<number | null> {
   // One statement: counting and recording in one round trip (callers hold a book's lock).
-  const { rows } = await client.query(
-    `WITH recent AS (
+  const { rows } = await client.query({
+    name: 'plan-reply',
+    text: `WITH recent AS (
        SELECT count(*) FILTER (WHERE lower(recipient) = lower($5) AND created_at > $7::timestamptz - interval '1 day') AS sender,
               count(*) FILTER (WHERE created_at > $7::timestamptz - interval '1 hour') AS everyone
          FROM reply WHERE created_at > $7::timestamptz - interval '1 day' AND status <> 'suppressed'),
@@ -54,8 +55,8 @@ export async function planReply(
      INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
      SELECT $1, $2, $3, $4, $5, $6, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, suppressed, $7 FROM verdict
      RETURNING id, status`,
-    [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, at, limits.perSenderPerDay, limits.globalPerHour],
-  );
+    values: [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, at, limits.perSenderPerDay, limits.globalPerHour],
+  });
   const suppressed = rows[0].status === 'suppressed';
   return suppressed ? null : (rows[0].id as number);
 }
@@ -81,7 +82,11 @@ export async function pendingReplyOf(client: Client | Pool, inboundId: string): 
 }
 
 export async function markReplySent(pool: Pool, id: number, at: Date, attempts: number): Promise<void> {
-  await pool.query(`UPDATE reply SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1`, [id, at, attempts]);
+  await pool.query({
+    name: 'mark-reply-sent',
+    text: `UPDATE reply SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1`,
+    values: [id, at, attempts],
+  });
 }
 
 /** Records a failed attempt; `final` when no retry is left. */
