@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { transaction, type Pool } from './db';
+import type { Client, Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -36,11 +36,29 @@ export class MessageTooLarge extends Error {
 // letter (a PDF of a few hundred KB) is one row.
 const CHUNK_BYTES = 512 * 1024;
 
+// The message's record and its last piece (for a typical letter, its only piece) in one
+// statement. When the same source gave these bytes before, nothing is written and the first
+// copy's id comes back instead.
+const KEEP_INBOUND = `
+  WITH kept AS (
+    INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (source_key) DO NOTHING
+    RETURNING id),
+  last_piece AS (
+    INSERT INTO inbound_chunk (inbound_id, seq, data)
+    SELECT id, $12::int, $13::bytea FROM kept WHERE $12::int = 0 OR octet_length($13::bytea) > 0)
+  SELECT id FROM kept
+  UNION ALL
+  SELECT id FROM inbound WHERE source_key = $11 AND NOT EXISTS (SELECT 1 FROM kept)`;
+
 /**
  * Streams the raw message into PostgreSQL and commits it with its envelope and SHA-256.
  * Returns only after COMMIT: the caller may then say yes to the sender. Over the limit,
- * the rest of the stream is drained unread, the transaction rolled back, and
- * MessageTooLarge thrown.
+ * the rest of the stream is drained unread, nothing is kept, and MessageTooLarge thrown.
+ *
+ * A letter of one piece is kept by one statement when it has fully arrived, so it holds a
+ * database connection for a moment, not for as long as the sender takes to send it; a
+ * larger message is written piece by piece in a transaction opened at its first piece.
  */
 export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSizeBytes: number): Promise<StoredInbound> {
   const id = randomUUID();
@@ -49,65 +67,72 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
   let seq = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  const takePending = () => {
+    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return data;
+  };
+  let transaction: Client | null = null;
   try {
-    return await transaction(pool, async (client) => {
-      const flush = async () => {
-        if (pendingBytes === 0 && seq > 0) return;
-        const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        await client.query({
+    // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
+    // so the finally below can drain it and the SMTP reply comes after the sender's dot.
+    for await (const chunk of message.stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxSizeBytes) continue; // keep reading so the sender gets our reply
+      hash.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= CHUNK_BYTES) {
+        transaction ??= await begin(pool);
+        await transaction.query({
           name: 'insert-inbound-chunk',
           text: 'INSERT INTO inbound_chunk (inbound_id, seq, data) VALUES ($1, $2, $3)',
-          values: [id, seq++, data],
+          values: [id, seq++, takePending()],
         });
-      };
-      // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
-      // so the finally below can drain it and the SMTP reply comes after the sender's dot.
-      for await (const chunk of message.stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxSizeBytes) continue; // keep reading so the sender gets our reply
-        hash.update(chunk);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes >= CHUNK_BYTES) await flush();
       }
-      if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
-      await flush();
-      const sha256 = hash.digest('hex');
-      const sourceKey = message.source ? `${message.source}:${sha256}` : null;
-      const inserted = await client.query({
-        name: 'insert-inbound',
-        text: `INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (source_key) DO NOTHING`,
-        values: [
-          id,
-          message.receivedAt,
-          message.edge,
-          message.clientIp ?? null,
-          message.helo ?? null,
-          message.mailFrom,
-          message.rcptTo,
-          message.book,
-          size,
-          sha256,
-          sourceKey,
-        ],
-      });
-      if (inserted.rowCount === 0) {
-        // Kept before: drop the pieces just written and answer with the first copy.
-        await client.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
-        const first = await client.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
-        return { id: first.rows[0].id as string, size, sha256, alreadyKept: true };
-      }
-      return { id, size, sha256, alreadyKept: false };
+    }
+    if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
+    const sha256 = hash.digest('hex');
+    const sourceKey = message.source ? `${message.source}:${sha256}` : null;
+    const envelope = [message.receivedAt, message.edge, message.clientIp ?? null, message.helo ?? null, message.mailFrom];
+    const { rows } = await (transaction ?? pool).query({
+      name: 'keep-inbound',
+      text: KEEP_INBOUND,
+      values: [id, ...envelope, message.rcptTo, message.book, size, sha256, sourceKey, seq, takePending()],
     });
+    // No row: another connection kept the same bytes from the same source a moment ago.
+    const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(pool, sourceKey));
+    if (keptId !== id && transaction) await transaction.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
+    if (transaction) await transaction.query('COMMIT');
+    return { id: keptId, size, sha256, alreadyKept: keptId !== id };
+  } catch (err) {
+    if (transaction) await transaction.query('ROLLBACK').catch(() => undefined);
+    throw err;
   } finally {
+    transaction?.release();
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.
     if (!message.stream.readableEnded) {
       message.stream.resume();
     }
   }
+}
+
+async function begin(pool: Pool): Promise<Client> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return client;
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+}
+
+async function firstKept(pool: Pool, sourceKey: string | null): Promise<string> {
+  const { rows } = await pool.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
+  if (!rows[0]) throw new Error('the message was neither kept nor found kept before');
+  return rows[0].id as string;
 }
 
 export interface InboundRecord {

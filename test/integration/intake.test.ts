@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { startRoles, type Running } from '../../bin/roles';
-import { readInboundRaw } from '../../registry/inbound';
+import { MessageTooLarge, readInboundRaw, storeInbound } from '../../registry/inbound';
 import { createTestDatabase, flushPrefix, sendLetter, silent, smtpDialogue, testConfig, type TestDatabase } from '../support/services';
 
 // The SMTP edge alone (no workers): what it keeps, what it refuses, and when it says yes.
@@ -124,6 +125,65 @@ describe('SMTP intake', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+// storeInbound itself, at the sizes where the way a message is written changes.
+describe('keeping a message in the register', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const PIECE = 512 * 1024;
+  const arriving = (bytes: Buffer, source?: string) => ({
+    edge: 'imap' as const,
+    // Delivered in network-sized pieces, as a socket would.
+    stream: Readable.from(Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536))),
+    mailFrom: 'saraban@moe.go.th',
+    rcptTo: ['saraban@example.go.th'],
+    book: 'RB',
+    receivedAt: new Date(),
+    source,
+  });
+  const pieces = async (id: string) =>
+    (await db.pool.query('SELECT seq, length(data)::int AS bytes FROM inbound_chunk WHERE inbound_id = $1 ORDER BY seq', [id])).rows;
+
+  it.each([
+    ['an empty message', 0, [0]],
+    ['a message of one piece', 1000, [1000]],
+    ['a message of exactly two pieces', 2 * PIECE, [PIECE, PIECE]],
+    ['a message of two pieces and a bit', 2 * PIECE + 7, [PIECE, PIECE, 7]],
+  ])('keeps %s whole, in the pieces it needs', async (_name, size, expected) => {
+    const bytes = randomBytes(size);
+    const kept = await storeInbound(db.pool, arriving(bytes), 10 * PIECE);
+    expect(kept).toMatchObject({ size, alreadyKept: false, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect((await pieces(kept.id)).map((p) => p.bytes)).toEqual(expected);
+    expect((await readInboundRaw(db.pool, kept.id)).equals(bytes)).toBe(true);
+  });
+
+  it('keeps the same bytes from the same source once, leaving no pieces of the second copy', async () => {
+    for (const size of [1000, 2 * PIECE + 7]) {
+      const bytes = randomBytes(size);
+      const first = await storeInbound(db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
+      const again = await storeInbound(db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
+      expect(again).toMatchObject({ id: first.id, alreadyKept: true });
+      const orphans = await db.pool.query(
+        'SELECT count(*)::int AS n FROM inbound_chunk c WHERE NOT EXISTS (SELECT 1 FROM inbound i WHERE i.id = c.inbound_id)',
+      );
+      expect(orphans.rows[0].n).toBe(0);
+      expect((await readInboundRaw(db.pool, first.id)).equals(bytes)).toBe(true);
+    }
+  });
+
+  it('keeps nothing of a message over the limit, whatever pieces were written', async () => {
+    const before = (await db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n;
+    await expect(storeInbound(db.pool, arriving(randomBytes(3 * PIECE)), 2 * PIECE + 1)).rejects.toBeInstanceOf(MessageTooLarge);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n).toBe(before);
+    expect(db.pool.idleCount).toBe(db.pool.totalCount); // the connection went back to the pool
   });
 });
 
