@@ -45,6 +45,8 @@ const USAGE = `npm run bench -- [options]   (or: node dist/bench/run.js [options
   --timeout SECONDS  give up when a phase has not finished in this time (default 600)
   --postgres URL     PostgreSQL to create the scratch database in (default postgres://postgres@127.0.0.1:5432/postgres)
   --redis URL        Redis for the queues (default redis://127.0.0.1:6379)
+  --workers N        run N \`saraban worker\` processes side by side, as an office with more
+                     cores would (default 1)
   --cpu-prof DIR     write V8 CPU profiles of the gateway and the worker into DIR
                      (open them in Chrome DevTools; profiling slows the run: do not quote its rates)`;
 
@@ -58,6 +60,7 @@ interface Options {
   postgres: string;
   redis: string;
   cpuProfileDir?: string;
+  workers: number;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -72,6 +75,7 @@ function parseOptions(argv: string[]): Options | null {
       postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
       'cpu-prof': { type: 'string' },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,6 +94,7 @@ function parseOptions(argv: string[]): Options | null {
     postgres: values.postgres,
     redis: values.redis,
     cpuProfileDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
+    workers: positive('workers', values.workers),
   };
 }
 
@@ -296,13 +301,16 @@ async function benchGateway(options: Options, press: LetterPress, cleanup: Clean
 
   // Node writes a profile when the process exits normally, which SIGTERM gives it here.
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const worker = startChild('worker', SARABAN, ['worker'], env, nodeArgs);
-  cleanup.push(() => stopChild(worker));
+  // Named worker, worker2, ...: the names key their CPU and memory figures.
+  const workers = Array.from({ length: options.workers }, (_, i) =>
+    startChild(i === 0 ? 'worker' : `worker${i + 1}`, SARABAN, ['worker'], env, nodeArgs),
+  );
+  for (const worker of workers) cleanup.push(() => stopChild(worker));
   const gateway = startChild('gateway', SARABAN, ['gateway'], env, nodeArgs);
   cleanup.push(() => stopChild(gateway));
   // The pids name the profiles (CPU.<date>.<pid>...cpuprofile) and the lines in `top`.
-  console.error(`bench: gateway pid ${gateway.process.pid}, worker pid ${worker.process.pid}`);
-  const phase = phaseSignal(options, 'gateway', [gateway, worker]);
+  console.error(`bench: gateway pid ${gateway.process.pid}, ${workers.map((w) => `${w.name} pid ${w.process.pid}`).join(', ')}`);
+  const phase = phaseSignal(options, 'gateway', [gateway, ...workers]);
   const signal = phase.signal;
   await waitForPort(gateway, smtpPort, 60_000);
 
@@ -317,7 +325,7 @@ async function benchGateway(options: Options, press: LetterPress, cleanup: Clean
     );
   });
 
-  const cpu = { ...meters([gateway, worker]), postgres: postgresCpu.seconds };
+  const cpu = { ...meters([gateway, ...workers]), postgres: postgresCpu.seconds };
   const before = snapshot(cpu);
   const load = await sendLetters(smtpPort, { letters: options.letters, connections: options.connections, press, signal });
   signal.throwIfAborted();
@@ -350,12 +358,12 @@ async function benchGateway(options: Options, press: LetterPress, cleanup: Clean
   };
   // No new mail first, then the workers finish: the order an operator stops them in.
   const gatewayStopped = await stopChild(gateway);
-  const workerStopped = await stopChild(worker);
+  const workersStopped = await Promise.all(workers.map(async (w) => [w.name, processFigures(await stopChild(w))] as const));
   return {
     intake: intakeFigures(load),
     endToEnd,
     cpu: { intake: cpuWindow(before, intakeDone), endToEnd: cpuWindow(before, acknowledged) },
-    processes: { gateway: processFigures(gatewayStopped), worker: processFigures(workerStopped) },
+    processes: { gateway: processFigures(gatewayStopped), ...Object.fromEntries(workersStopped) },
   };
 }
 
@@ -381,7 +389,8 @@ function report(options: Options, sink: SinkResult, gateway: GatewayResult, benc
 
   console.log('');
   const pdf = options.pdfFile ? `${path.basename(options.pdfFile)} (${options.size} bytes)` : `${options.size}-byte stand-in PDF`;
-  console.log(`saraban-gateway bench: ${options.letters} letters, ${pdf} each, ${options.connections} connections`);
+  const workers = options.workers === 1 ? '' : `, ${options.workers} worker processes`;
+  console.log(`saraban-gateway bench: ${options.letters} letters, ${pdf} each, ${options.connections} connections${workers}`);
   console.log(`  machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   console.log('');
   row('', 'bare sink', 'gateway');
@@ -400,7 +409,9 @@ function report(options: Options, sink: SinkResult, gateway: GatewayResult, benc
   console.log(`    bench process (senders, relay)  ${benchPeakRssMiB}`);
   console.log(`    bare sink                       ${sink.processes.sink.peakRssMiB}`);
   console.log(`    gateway                         ${gateway.processes.gateway.peakRssMiB}`);
-  console.log(`    worker                          ${gateway.processes.worker.peakRssMiB}`);
+  for (const [name, figures] of Object.entries(gateway.processes).filter(([name]) => name.startsWith('worker'))) {
+    console.log(`    ${name.padEnd(32)}${figures.peakRssMiB}`);
+  }
   console.log('');
   const cpuLine = (label: string, w: CpuWindow) =>
     console.log(
@@ -443,7 +454,13 @@ function report(options: Options, sink: SinkResult, gateway: GatewayResult, benc
     JSON.stringify({
       bench: 'saraban-gateway',
       at: new Date().toISOString(),
-      options: { letters: options.letters, connections: options.connections, pdfBytes: options.size, pdfFile: options.pdfFile ?? null },
+      options: {
+        letters: options.letters,
+        connections: options.connections,
+        pdfBytes: options.size,
+        pdfFile: options.pdfFile ?? null,
+        workers: options.workers,
+      },
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version },
       bareSink: sink,
       gateway,
