@@ -19,16 +19,18 @@ export function createPool(url: string, max = 20): pg.Pool {
 /** Runs fn in one transaction on one connection; rolls back when it throws. */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection whose ROLLBACK failed is not given back to the pool, where it could still be in a transaction.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

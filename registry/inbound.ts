@@ -74,6 +74,8 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     return data;
   };
   let transaction: Client | null = null;
+  // A connection whose ROLLBACK failed is not given back to the pool for the next message.
+  let broken: Error | undefined;
   try {
     // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
     // so the finally below can drain it and the SMTP reply comes after the sender's dot.
@@ -102,15 +104,15 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
       values: [id, ...envelope, message.rcptTo, message.book, size, sha256, sourceKey, seq, takePending()],
     });
     // No row: another connection kept the same bytes from the same source a moment ago.
-    const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(pool, sourceKey));
+    const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(transaction ?? pool, sourceKey));
     if (keptId !== id && transaction) await transaction.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
     if (transaction) await transaction.query('COMMIT');
     return { id: keptId, size, sha256, alreadyKept: keptId !== id };
   } catch (err) {
-    if (transaction) await transaction.query('ROLLBACK').catch(() => undefined);
+    if (transaction) await transaction.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
     throw err;
   } finally {
-    transaction?.release();
+    transaction?.release(broken);
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.
     if (!message.stream.readableEnded) {
       message.stream.resume();
@@ -129,8 +131,8 @@ async function begin(pool: Pool): Promise<Client> {
   }
 }
 
-async function firstKept(pool: Pool, sourceKey: string | null): Promise<string> {
-  const { rows } = await pool.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
+async function firstKept(db: Pool | Client, sourceKey: string | null): Promise<string> {
+  const { rows } = await db.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
   if (!rows[0]) throw new Error('the message was neither kept nor found kept before');
   return rows[0].id as string;
 }

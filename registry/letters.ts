@@ -96,6 +96,10 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
     // it also makes the duplicate check below race-free. The row lock serialises two workers
     // on the same message (a retry racing a stalled job). Both in one round trip: the book's
     // lock is taken even for a message decided before, which only makes that rare case wait.
+    // PostgreSQL takes the book's lock first (while reading the row), then the row's: nothing
+    // else takes both, so the order cannot deadlock (workers of a release before this one took
+    // them the other way round; mixed during an upgrade, PostgreSQL breaks such a deadlock and
+    // the job is retried).
     const inbound = await client.query({
       name: 'lock-inbound-and-book',
       text: 'SELECT outcome, duplicate_of, pg_advisory_xact_lock(hashtext($2)) FROM inbound WHERE id = $1 FOR UPDATE',

@@ -2,7 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { decodedBody, entities, isEmbeddedMessage, mimeTree, parseHeaderBlock, repairMessage, type MimeEntity } from '../letter/charset';
+import {
+  decodedBody,
+  decodedPlainBase64,
+  entities,
+  isEmbeddedMessage,
+  mimeTree,
+  parseHeaderBlock,
+  repairMessage,
+  type MimeEntity,
+} from '../letter/charset';
 import type { HeaderValues } from '../letter/automatic';
 import type { LetterDetails } from '../registry/letters';
 
@@ -184,9 +193,11 @@ interface SetAside {
 /**
  * mailparser reads every byte of a message in JavaScript, line by line, and a letter is
  * mostly its base64 PDF: that reading was the largest part of the worker's time per letter.
- * Large base64 leaves that are not text are decoded here natively instead, and mailparser
- * reads a copy in which each of their bodies is a stand-in naming it; it still reads every
- * header, file name and text part, and each stand-in is swapped back for the real content.
+ * Large plain base64 leaves that mailparser would list as attachments are decoded here
+ * natively instead, and mailparser reads a copy in which each of their bodies is a stand-in
+ * naming it; it still reads every header, file name and text part, and each stand-in is
+ * swapped back for the real content. Anything unusual (base64 with stray characters or
+ * padding in the middle) is left to mailparser, so what the sender is told stays its reading.
  */
 function setAsideAttachments(input: Buffer, tree: MimeEntity): SetAside {
   const contents = new Map<string, Buffer>();
@@ -197,9 +208,12 @@ function setAsideAttachments(input: Buffer, tree: MimeEntity): SetAside {
   for (const entity of entities(tree)) {
     const large = entity.end - entity.bodyStart >= SET_ASIDE_MIN_BYTES;
     if (entity.parts.length > 0 || entity.encoding !== 'base64' || !large) continue;
-    if (entity.type.startsWith('text/') || isEmbeddedMessage(entity)) continue;
+    // mailparser reads these as text (message/delivery-status too): they are the body, not files.
+    if (entity.type.startsWith('text/') || entity.type.startsWith('message/')) continue;
+    const content = decodedPlainBase64(input, entity);
+    if (!content) continue;
     const standIn = `saraban-set-aside:${run}:${contents.size}`;
-    contents.set(standIn, decodedBody(input, entity));
+    contents.set(standIn, content);
     pieces.push(input.subarray(at, entity.bodyStart), Buffer.from(Buffer.from(standIn).toString('base64')));
     at = entity.end;
   }

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import {
   decodedBody,
+  decodedPlainBase64,
   headerFields,
   mimeTree,
   parseParameters,
@@ -222,6 +223,26 @@ describe('reading the MIME structure', () => {
   it('decodes quoted-printable bodies, soft line breaks included', () => {
     const raw = Buffer.from('Content-Transfer-Encoding: quoted-printable\r\n\r\n=B7=D5=E8 =\r\n=CA=B8 a=3Db');
     expect(iconv.decode(decodedBody(raw, mimeTree(raw)), 'windows-874')).toBe('ที่ สธ a=b');
+  });
+
+  it('decodes base64 as mail writes it, with stray characters, and in padded blocks written one after another', () => {
+    const base64 = (body: string) => Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${body}`);
+    const decoded = (body: string) => decodedBody(base64(body), mimeTree(base64(body))).toString('latin1');
+    expect(decoded('QUJD\r\nREVG\r\nRw==\r\n')).toBe('ABCDEFG');
+    expect(decoded('QUJD\r\n!RE VG\r\n')).toBe('ABCDEF');
+    expect(decoded('QQ==\r\nQUI=\r\nQUJD')).toBe('AABABC');
+    expect(decodedPlainBase64(base64('QQ==\r\nQUJD'), mimeTree(base64('QQ==\r\nQUJD')))).toBeNull();
+  });
+
+  // A pattern in which line breaks could match in two places backtracked for minutes on such a part.
+  it('decodes a hostile base64 body of a megabyte of line breaks and one stray character at once', () => {
+    const body = `QUJD${'\r\n'.repeat(500_000)}!`;
+    expect(
+      decodedBody(
+        Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${body}`),
+        mimeTree(Buffer.from(`Content-Transfer-Encoding: base64\r\n\r\n${body}`)),
+      ).toString(),
+    ).toBe('ABC');
   });
 
   it('reads parameters with quoted semicolons and escaped quotes', () => {

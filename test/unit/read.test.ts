@@ -419,7 +419,7 @@ describe('reading mail as it really arrives', () => {
   });
 
   it('decodes large attachments written with odd line lengths, stray characters and no padding as mailparser does', async () => {
-    const bytes = [randomBytes(30_001), randomBytes(20_000), randomBytes(9_000)];
+    const bytes = [randomBytes(30_001), randomBytes(20_000), randomBytes(9_000), randomBytes(6_001), randomBytes(4_000)];
     const oddLines = bytes[0]
       .toString('base64')
       .match(/.{1,61}/g)!
@@ -429,6 +429,8 @@ describe('reading mail as it really arrives', () => {
       .match(/.{1,76}/g)!
       .join(' \r\n\t!');
     const unpadded = bytes[2].toString('base64').replace(/=+$/, '') + 'x';
+    // Two padded blocks one after the other: decoded one by one, not as one stream.
+    const blocks = `${bytes[3].toString('base64')}\r\n${bytes[4].toString('base64')}`;
     const part = (type: string, name: string, body: string) => [
       `--b`,
       `Content-Type: ${type}; name="${name}"`,
@@ -452,20 +454,57 @@ describe('reading mail as it really arrives', () => {
         ...part('text/csv', 'list.csv', Buffer.from('ลำดับ,ชื่อ\n'.repeat(600)).toString('base64')),
         ...part('image/png', 'b.png', stray),
         ...part('application/octet-stream', 'c.bin', unpadded),
+        ...part('application/octet-stream', 'd.bin', blocks),
         '--b--',
         '',
       ].join('\r\n'),
     );
     const parsed = await simpleParser(raw);
     const r = await readMessage(raw, null);
-    expect(r.details.attachments.map((a) => a.filename)).toEqual(['a.pdf', 'list.csv', 'b.png', 'c.bin']);
+    expect(r.details.attachments.map((a) => a.filename)).toEqual(['a.pdf', 'list.csv', 'b.png', 'c.bin', 'd.bin']);
     expect(r.details.attachments.map((a) => a.sha256)).toEqual(
       parsed.attachments.map((a) => createHash('sha256').update(a.content).digest('hex')),
     );
     expect(r.details.attachments[0].sha256).toBe(createHash('sha256').update(bytes[0]).digest('hex'));
     expect(r.details.attachments[2].sha256).toBe(createHash('sha256').update(bytes[1]).digest('hex'));
     expect(r.details.attachments[2].size).toBe(20_000);
+    expect(r.details.attachments[4].sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([bytes[3], bytes[4]]))
+        .digest('hex'),
+    );
     expect(r.text.body).toBe('เรียน ผู้อำนวยการ');
+  });
+
+  it('reads a large base64 delivery-status part as the report it is, not as a file', async () => {
+    const status = `Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; clerk@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; ${'x'.repeat(5000)}\r\n`;
+    const raw = Buffer.from(
+      [
+        'From: MAILER-DAEMON@example.org',
+        'Subject: Undelivered Mail',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+        '',
+        '--r',
+        'Content-Type: text/plain',
+        '',
+        'could not deliver',
+        '--r',
+        'Content-Type: message/delivery-status',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(status)
+          .toString('base64')
+          .match(/.{1,76}/g)!
+          .join('\r\n'),
+        '--r--',
+        '',
+      ].join('\r\n'),
+    );
+    const r = await readMessage(raw, null);
+    expect(r.text.body).not.toContain('saraban-set-aside');
+    expect(r.text.body).toBe((await simpleParser(raw)).text!.replace(/\r\n?/g, '\n').trim());
+    expect(r.report.deliveryStatus).toContain('Action: failed');
   });
 
   it('returns what the envelope tells for a message with nothing in it', async () => {
