@@ -1,31 +1,15 @@
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startRoles } from '../../bin/roles';
-import {
-  createTestDatabase,
-  freePort,
-  flushPrefix,
-  sendLetter,
-  silent,
-  startRelay,
-  testConfig,
-  waitFor,
-  type TestDatabase,
-} from '../support/services';
+import { freePort, flushPrefix, sendLetter, silent, startRelay, testConfig, waitFor, useTestDatabase } from '../support/services';
 
 // Sending the acknowledgement: retried with back-off while the relay is away, given up when it refuses.
 describe('the acknowledgement on its way out', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const env = useTestDatabase();
 
   const ackOf = async (messageId: string) =>
     (
-      await db.pool.query(
+      await env.db.pool.query(
         'SELECT a.status, a.attempts, a.last_error FROM reply a JOIN letter l ON l.id = a.letter_id WHERE l.message_id = $1',
         [messageId],
       )
@@ -33,7 +17,7 @@ describe('the acknowledgement on its way out', () => {
 
   it('is retried with back-off until the relay answers, then recorded as sent', async () => {
     const relayPort = await freePort();
-    const config = testConfig(db.url, { relay: { url: `smtp://127.0.0.1:${relayPort}` }, workers: { mailBackoffMs: 300 } });
+    const config = testConfig(env.db.url, { relay: { url: `smtp://127.0.0.1:${relayPort}` }, workers: { mailBackoffMs: 300 } });
     const app = await startRoles(['gateway', 'worker'], config, silent);
     let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
     try {
@@ -68,7 +52,7 @@ describe('the acknowledgement on its way out', () => {
 
   it('is marked failed at once when the relay says the recipient does not exist (550 5.1.1)', async () => {
     const refusing = await refusingRelay(550);
-    const config = testConfig(db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 60_000 } });
+    const config = testConfig(env.db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 60_000 } });
     const app = await startRoles(['gateway', 'worker', 'desk'], config, silent);
     try {
       await sendLetter(app.smtpPort!, { messageId: '<refused-1@moe.go.th>' });
@@ -85,7 +69,7 @@ describe('the acknowledgement on its way out', () => {
 
   it('keeps retrying when the relay refuses for another reason (a setting the operator can fix)', async () => {
     const refusing = await refusingRelay(554);
-    const config = testConfig(db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 200 } });
+    const config = testConfig(env.db.url, { relay: { url: refusing.url }, workers: { mailBackoffMs: 200 } });
     const app = await startRoles(['gateway', 'worker'], config, silent);
     try {
       await sendLetter(app.smtpPort!, { messageId: '<refused-2@moe.go.th>' });

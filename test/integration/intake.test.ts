@@ -2,7 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { startRoles, type Running } from '../../bin/roles';
 import { MessageTooLarge, readInboundRaw, storeInbound } from '../../registry/inbound';
-import { createTestDatabase, flushPrefix, sendLetter, silent, smtpDialogue, testConfig, type TestDatabase } from '../support/services';
+import {
+  createTestDatabase,
+  flushPrefix,
+  sendLetter,
+  silent,
+  smtpDialogue,
+  testConfig,
+  type TestDatabase,
+  useTestDatabase,
+} from '../support/services';
 
 // The SMTP edge alone (no workers): what it keeps, what it refuses, and when it says yes.
 describe('SMTP intake', () => {
@@ -130,13 +139,7 @@ describe('SMTP intake', () => {
 
 // storeInbound itself, at the sizes where the way a message is written changes.
 describe('keeping a message in the register', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const env = useTestDatabase();
 
   const PIECE = 512 * 1024;
   const arriving = (bytes: Buffer, source?: string) => ({
@@ -150,7 +153,7 @@ describe('keeping a message in the register', () => {
     source,
   });
   const pieces = async (id: string) =>
-    (await db.pool.query('SELECT seq, length(data)::int AS bytes FROM inbound_chunk WHERE inbound_id = $1 ORDER BY seq', [id])).rows;
+    (await env.db.pool.query('SELECT seq, length(data)::int AS bytes FROM inbound_chunk WHERE inbound_id = $1 ORDER BY seq', [id])).rows;
 
   it.each([
     ['an empty message', 0, [0]],
@@ -159,42 +162,36 @@ describe('keeping a message in the register', () => {
     ['a message of two pieces and a bit', 2 * PIECE + 7, [PIECE, PIECE, 7]],
   ])('keeps %s whole, in the pieces it needs', async (_name, size, expected) => {
     const bytes = randomBytes(size);
-    const kept = await storeInbound(db.pool, arriving(bytes), 10 * PIECE);
+    const kept = await storeInbound(env.db.pool, arriving(bytes), 10 * PIECE);
     expect(kept).toMatchObject({ size, alreadyKept: false, sha256: createHash('sha256').update(bytes).digest('hex') });
     expect((await pieces(kept.id)).map((p) => p.bytes)).toEqual(expected);
-    expect((await readInboundRaw(db.pool, kept.id)).equals(bytes)).toBe(true);
+    expect((await readInboundRaw(env.db.pool, kept.id)).equals(bytes)).toBe(true);
   });
 
   it('keeps the same bytes from the same source once, leaving no pieces of the second copy', async () => {
     for (const size of [1000, 2 * PIECE + 7]) {
       const bytes = randomBytes(size);
-      const first = await storeInbound(db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
-      const again = await storeInbound(db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
+      const first = await storeInbound(env.db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
+      const again = await storeInbound(env.db.pool, arriving(bytes, 'imap:clerk'), 10 * PIECE);
       expect(again).toMatchObject({ id: first.id, alreadyKept: true });
-      const orphans = await db.pool.query(
+      const orphans = await env.db.pool.query(
         'SELECT count(*)::int AS n FROM inbound_chunk c WHERE NOT EXISTS (SELECT 1 FROM inbound i WHERE i.id = c.inbound_id)',
       );
       expect(orphans.rows[0].n).toBe(0);
-      expect((await readInboundRaw(db.pool, first.id)).equals(bytes)).toBe(true);
+      expect((await readInboundRaw(env.db.pool, first.id)).equals(bytes)).toBe(true);
     }
   });
 
   it('keeps nothing of a message over the limit, whatever pieces were written', async () => {
-    const before = (await db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n;
-    await expect(storeInbound(db.pool, arriving(randomBytes(3 * PIECE)), 2 * PIECE + 1)).rejects.toBeInstanceOf(MessageTooLarge);
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n).toBe(before);
-    expect(db.pool.idleCount).toBe(db.pool.totalCount); // the connection went back to the pool
+    const before = (await env.db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n;
+    await expect(storeInbound(env.db.pool, arriving(randomBytes(3 * PIECE)), 2 * PIECE + 1)).rejects.toBeInstanceOf(MessageTooLarge);
+    expect((await env.db.pool.query('SELECT count(*)::int AS n FROM inbound_chunk')).rows[0].n).toBe(before);
+    expect(env.db.pool.idleCount).toBe(env.db.pool.totalCount); // the connection went back to the pool
   });
 });
 
 describe('SMTP intake when a service is down', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const env = useTestDatabase();
 
   it('answers 451 4.3.0, never 250, when PostgreSQL cannot be reached', async () => {
     const config = testConfig('postgres://postgres@127.0.0.1:1/nowhere');
@@ -208,12 +205,12 @@ describe('SMTP intake when a service is down', () => {
   });
 
   it('still answers 250 when Redis cannot be reached: the message is kept for the reconciler', async () => {
-    const config = testConfig(db.url, { redis: { url: 'redis://127.0.0.1:1', prefix: 'unused' } });
+    const config = testConfig(env.db.url, { redis: { url: 'redis://127.0.0.1:1', prefix: 'unused' } });
     const gateway = await startRoles(['gateway'], config, silent);
     try {
       const reply = await sendLetter(gateway.smtpPort!);
       const id = reply.match(/^250 .*Kept as (\S+)/)![1];
-      const { rows } = await db.pool.query('SELECT processed_at FROM inbound WHERE id = $1', [id]);
+      const { rows } = await env.db.pool.query('SELECT processed_at FROM inbound WHERE id = $1', [id]);
       expect(rows).toEqual([{ processed_at: null }]);
     } finally {
       await gateway.stop();

@@ -2,21 +2,15 @@ import { Readable } from 'node:stream';
 import { createPool, type Pool } from '../../registry/db';
 import { storeInbound } from '../../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
-import { createTestDatabase, type TestDatabase } from '../support/services';
+import { useTestDatabase } from '../support/services';
 
 // registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
 describe('registering a letter', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const env = useTestDatabase();
 
   async function keep(book = 'RB'): Promise<string> {
     const stored = await storeInbound(
-      db.pool,
+      env.db.pool,
       {
         edge: 'smtp',
         stream: Readable.from([Buffer.from('Subject: x\r\n\r\nletter\r\n')]),
@@ -45,25 +39,25 @@ describe('registering a letter', () => {
   });
 
   it('gives 2026-12-31T17:30Z number 1 of 2570 (00:30 on 1 January in Bangkok)', async () => {
-    const late = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2026-12-31T16:30:00Z'));
-    const first = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2026-12-31T17:30:00Z'));
+    const late = await registerLetter(env.db.pool, request(await keep('NY')), () => new Date('2026-12-31T16:30:00Z'));
+    const first = await registerLetter(env.db.pool, request(await keep('NY')), () => new Date('2026-12-31T17:30:00Z'));
     expect([late.letter.year, late.letter.number]).toEqual([2569, 1]);
     expect([first.letter.year, first.letter.number]).toEqual([2570, 1]);
-    const second = await registerLetter(db.pool, request(await keep('NY')), () => new Date('2027-01-02T03:00:00Z'));
+    const second = await registerLetter(env.db.pool, request(await keep('NY')), () => new Date('2027-01-02T03:00:00Z'));
     expect([second.letter.year, second.letter.number]).toEqual([2570, 2]);
   });
 
   it('returns the same letter when the same message is registered again, writing nothing new', async () => {
     const id = await keep('ID');
     const clock = () => new Date('2026-06-01T03:00:00Z');
-    const once = await registerLetter(db.pool, request(id, 'ID'), clock);
-    const again = await registerLetter(db.pool, request(id, 'ID'), clock);
+    const once = await registerLetter(env.db.pool, request(id, 'ID'), clock);
+    const again = await registerLetter(env.db.pool, request(id, 'ID'), clock);
     expect(once.created).toBe(true);
     expect(again.created).toBe(false);
     expect(again.letter).toEqual(once.letter);
     expect(once.replyId).not.toBeNull();
     expect(again.replyId).toBe(once.replyId); // still pending: the re-run queues it again
-    const counts = await db.pool.query(
+    const counts = await env.db.pool.query(
       `SELECT (SELECT count(*) FROM letter WHERE inbound_id = $1)::int AS letters,
               (SELECT count(*) FROM reply WHERE inbound_id = $1)::int AS acks,
               (SELECT count(*) FROM audit_event WHERE inbound_id = $1)::int AS events,
@@ -77,7 +71,7 @@ describe('registering a letter', () => {
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) ids.push(await keep('RACE'));
     // Four pools stand for four worker processes; every message is handed to two of them.
-    const pools: Pool[] = Array.from({ length: 4 }, () => createPool(db.url, 5));
+    const pools: Pool[] = Array.from({ length: 4 }, () => createPool(env.db.url, 5));
     try {
       // A clock that moves on each reading, as a real one does.
       let tick = Date.parse('2026-08-23T03:00:00Z');
@@ -88,7 +82,7 @@ describe('registering a letter', () => {
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
-    const { rows } = await db.pool.query(`SELECT number, inbound_id, registered_at FROM letter WHERE book = 'RACE' ORDER BY number`);
+    const { rows } = await env.db.pool.query(`SELECT number, inbound_id, registered_at FROM letter WHERE book = 'RACE' ORDER BY number`);
     expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.inbound_id)).size).toBe(120);
     // A later number never carries an earlier registration time.
@@ -98,13 +92,13 @@ describe('registering a letter', () => {
 
   it('gives the number back when the transaction fails: the next letter still gets the next number', async () => {
     const clock = () => new Date('2026-03-01T03:00:00Z');
-    const first = await registerLetter(db.pool, request(await keep('RB2'), 'RB2'), clock);
+    const first = await registerLetter(env.db.pool, request(await keep('RB2'), 'RB2'), clock);
     // A constraint that fails the audit insert: the last step, after the number was taken.
     const failing = request(await keep('RB2'), 'RB2');
-    await db.pool.query("ALTER TABLE audit_event ADD CONSTRAINT no_rb2 CHECK ((detail->>'book') IS DISTINCT FROM 'RB2') NOT VALID");
-    await expect(registerLetter(db.pool, failing, clock)).rejects.toThrow(/no_rb2/);
-    await db.pool.query('ALTER TABLE audit_event DROP CONSTRAINT no_rb2');
-    const next = await registerLetter(db.pool, failing, clock);
+    await env.db.pool.query("ALTER TABLE audit_event ADD CONSTRAINT no_rb2 CHECK ((detail->>'book') IS DISTINCT FROM 'RB2') NOT VALID");
+    await expect(registerLetter(env.db.pool, failing, clock)).rejects.toThrow(/no_rb2/);
+    await env.db.pool.query('ALTER TABLE audit_event DROP CONSTRAINT no_rb2');
+    const next = await registerLetter(env.db.pool, failing, clock);
     expect([first.letter.number, next.letter.number]).toEqual([1, 2]);
   });
 
@@ -112,7 +106,7 @@ describe('registering a letter', () => {
     const clock = () => new Date('2026-09-01T03:00:00Z');
     const capped = (id: string, recipient: string, limits: { perSenderPerDay: number; globalPerHour: number }) =>
       registerLetter(
-        db.pool,
+        env.db.pool,
         {
           ...request(id, 'CAP'),
           reply: { kind: 'acknowledgement', reason: null, recipient, messageId: `<ack.${id}@example.go.th>` },
@@ -129,7 +123,7 @@ describe('registering a letter', () => {
     // Another sender is not held back by the first one's cap, but the global breaker holds everyone.
     expect((await capped(await keep('CAP'), 'quiet@moe.go.th', perSender)).replyId).not.toBeNull();
     expect((await capped(await keep('CAP'), 'other@moe.go.th', { perSenderPerDay: 100, globalPerHour: 3 })).replyId).toBeNull();
-    const { rows } = await db.pool.query(
+    const { rows } = await env.db.pool.query(
       `SELECT status, last_error FROM reply r JOIN letter l ON l.id = r.letter_id WHERE l.book = 'CAP' ORDER BY r.id`,
     );
     expect(rows.map((r) => [r.status, r.last_error])).toEqual([
@@ -145,7 +139,7 @@ describe('registering a letter', () => {
     const id = await keep('RACE2');
     const clock = () => new Date('2026-10-01T03:00:00Z');
     await recordNotRegistered(
-      db.pool,
+      env.db.pool,
       {
         inboundId: id,
         outcome: 'held',
@@ -155,8 +149,8 @@ describe('registering a letter', () => {
       },
       clock,
     );
-    await expect(registerLetter(db.pool, request(id, 'RACE2'), clock)).rejects.toBeInstanceOf(AlreadyDecided);
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM letter WHERE inbound_id = $1', [id]);
+    await expect(registerLetter(env.db.pool, request(id, 'RACE2'), clock)).rejects.toBeInstanceOf(AlreadyDecided);
+    const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM letter WHERE inbound_id = $1', [id]);
     expect(rows[0].n).toBe(0);
   });
 });

@@ -256,6 +256,18 @@ export function spawnSaraban(args: string[], config: Config, extraEnv: Record<st
   };
 }
 
+/** For a describe block: a private database, made before its tests and removed after. */
+export function useTestDatabase(): { db: TestDatabase } {
+  const env = {} as { db: TestDatabase };
+  beforeAll(async () => {
+    env.db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await env.db.drop();
+  });
+  return env;
+}
+
 /** For a describe block: a private database and a relay, made before its tests and removed after. */
 export function useDatabaseAndRelay(): { db: TestDatabase; relay: Relay } {
   const env = {} as { db: TestDatabase; relay: Relay };
