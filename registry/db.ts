@@ -18,20 +18,37 @@ export function createPool(url: string, max = 20): pg.Pool {
 
 /** Runs fn in one transaction on one connection; rolls back when it throws. */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A connection whose ROLLBACK failed is not given back to the pool, where it could still be in a transaction.
-  let broken: Error | undefined;
+  const client = await begin(pool);
   try {
-    await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    client.release();
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    await abandon(client);
     throw err;
-  } finally {
-    client.release(broken);
   }
+}
+
+/** A connection from the pool with a transaction open on it: end it with COMMIT and release(), or abandon(). */
+export async function begin(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return client;
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
+}
+
+/** Rolls the transaction back and gives the connection back, or drops it when ROLLBACK failed (it could still be in a transaction). */
+export async function abandon(client: pg.PoolClient): Promise<void> {
+  const broken = await client.query('ROLLBACK').then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  client.release(broken);
 }
 
 /** Creates the database named in the URL when it does not exist (a fresh install). */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Client, Pool } from './db';
+import { abandon, begin, type Client, type Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -74,8 +74,6 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     return data;
   };
   let transaction: Client | null = null;
-  // A connection whose ROLLBACK failed is not given back to the pool for the next message.
-  let broken: Error | undefined;
   try {
     // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
     // so the finally below can drain it and the SMTP reply comes after the sender's dot.
@@ -106,28 +104,19 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     // No row: another connection kept the same bytes from the same source a moment ago.
     const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(transaction ?? pool, sourceKey));
     if (keptId !== id && transaction) await transaction.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
-    if (transaction) await transaction.query('COMMIT');
+    if (transaction) {
+      await transaction.query('COMMIT');
+      transaction.release();
+    }
     return { id: keptId, size, sha256, alreadyKept: keptId !== id };
   } catch (err) {
-    if (transaction) await transaction.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    if (transaction) await abandon(transaction);
     throw err;
   } finally {
-    transaction?.release(broken);
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.
     if (!message.stream.readableEnded) {
       message.stream.resume();
     }
-  }
-}
-
-async function begin(pool: Pool): Promise<Client> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    return client;
-  } catch (err) {
-    client.release();
-    throw err;
   }
 }
 
