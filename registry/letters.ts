@@ -88,163 +88,82 @@ export class AlreadyDecided extends Error {
  * duplicate check, counter, letter row, reply to send, audit event, inbound marked done.
  * Idempotent: for a message already decided it returns that decision. Numbers are
  * gapless because the counter row stays locked until COMMIT and a rollback undoes it.
+ *
+ * The work is the database function register_letter (registry/migrations.ts, version 5),
+ * called once: the book's lock, which makes one registration wait for the next, is then
+ * held for the server's time only, not for round trips to a worker busy reading other
+ * letters. The clock is read before the lock; a letter that waited for it takes the
+ * book's last registration time when that is later, so numbers and times rise together.
  */
 export async function registerLetter(pool: Pool, request: RegistrationRequest, clock: Clock): Promise<Registration> {
-  return transaction(pool, async (client) => {
-    // The book's lock: one registration at a time per book, and the clock read only inside
-    // it, so numbers and registration times rise together, also across New Year in Bangkok;
-    // it also makes the duplicate check below race-free. The row lock serialises two workers
-    // on the same message (a retry racing a stalled job). Both in one round trip: the book's
-    // lock is taken even for a message decided before, which only makes that rare case wait.
-    // PostgreSQL takes the book's lock first (while reading the row), then the row's: nothing
-    // else takes both, so the order cannot deadlock (workers of a release before this one took
-    // them the other way round; mixed during an upgrade, PostgreSQL breaks such a deadlock and
-    // the job is retried).
-    const inbound = await client.query({
-      name: 'lock-inbound-and-book',
-      text: 'SELECT outcome, duplicate_of, pg_advisory_xact_lock(hashtext($2)) FROM inbound WHERE id = $1 FOR UPDATE',
-      values: [request.inboundId, `book:${request.book}`],
-    });
-    if (inbound.rowCount === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
-    const decided = await earlierDecision(client, request.inboundId, inbound.rows[0]);
-    if (decided) return decided;
-    // Held or refused by a run that raced this one: that decision stands.
-    if (inbound.rows[0].outcome !== null) throw new AlreadyDecided(request.inboundId, inbound.rows[0].outcome);
-    const now = clock();
-    if (request.duplicate) {
-      const first = await findDuplicate(client, request.book, request.duplicate.keys);
-      if (first) {
-        await client.query(`UPDATE inbound SET processed_at = $2, outcome = 'duplicate', duplicate_of = $3, decision = $4 WHERE id = $1`, [
-          request.inboundId,
-          now,
-          first.id,
-          JSON.stringify(request.duplicate.decision),
-        ]);
-        const replyId = request.duplicate.reply
-          ? await planReply(client, request.inboundId, first.id, request.duplicate.reply, request.replyLimits, now)
-          : null;
-        await audit(client, now, 'inbound.duplicate', request.inboundId, first.id, {
-          book: first.book,
-          year: first.year,
-          number: first.number,
-        });
-        return { outcome: 'duplicate', letter: first, replyId, created: true };
-      }
-    }
-
-    const year = buddhistYear(now);
-    const d = request.details;
-    // One statement, so the book's lock is held for server time, not for round trips:
-    // next number, the letter row, the inbound message marked done, the audit event.
-    const inserted = await client.query({
-      name: 'register-letter',
-      text: `WITH counter AS (
-         INSERT INTO book_counter (book, year, last_number) VALUES ($2, $3, 1)
-         ON CONFLICT (book, year) DO UPDATE SET last_number = book_counter.last_number + 1
-         RETURNING last_number),
-       new_letter AS (
-         INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
-                             reference, reference_normalised, circular, letter_date_written, letter_date, title, title_guessed,
-                             addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted,
-                             flags, forwarded_by)
-         SELECT $1, $2, $3, last_number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                $24, $25, $26, $27 FROM counter
-         RETURNING id, number),
-       done AS (UPDATE inbound SET processed_at = $4, outcome = 'registered' WHERE id = $1),
-       logged AS (
-         INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail)
-         SELECT $4, 'system', 'letter.registered', $1, id,
-                jsonb_build_object('book', $2::text, 'year', $3::int, 'number', number, 'suspect', $24::boolean) FROM new_letter)
-       SELECT id, number FROM new_letter`,
-      values: [
-        request.inboundId,
-        request.book,
-        year,
-        now,
-        d.messageId,
-        d.fromAddress,
-        d.fromName,
-        d.subject,
-        JSON.stringify(d.attachments),
-        d.reference ?? null,
-        d.referenceNormalised ?? null,
-        d.circular ?? false,
-        d.letterDateWritten ?? null,
-        d.letterDate ?? null,
-        d.title ?? null,
-        d.titleGuessed ?? false,
-        d.addressee ?? null,
-        d.urgency ?? null,
-        d.urgencyDeadline ?? null,
-        d.secrecy ?? null,
-        d.agency ?? null,
-        d.agencySource ?? null,
-        d.authenticity ? JSON.stringify(d.authenticity) : null,
-        d.suspect ?? false,
-        d.restricted ?? false,
-        JSON.stringify(d.flags ?? []),
-        d.forwardedBy ? JSON.stringify(d.forwardedBy) : null,
-      ],
-    });
-    const { id, number } = inserted.rows[0] as { id: number; number: number };
-    const letter: Letter = { ...asStored(d), id, inboundId: request.inboundId, book: request.book, year, number, registeredAt: now };
-    const replyId = request.reply ? await planReply(client, request.inboundId, letter.id, request.reply, request.replyLimits, now) : null;
-    return { outcome: 'registered', letter, replyId, created: true };
+  const now = clock();
+  const { rows } = await pool.query({
+    name: 'register-letter-call',
+    text: 'SELECT register_letter($1, $2, $3, $4, $5, $6, $7, $8) AS registration',
+    values: [
+      request.inboundId,
+      request.book,
+      buddhistYear(now),
+      now,
+      JSON.stringify(letterRow(request.details)),
+      request.reply ? JSON.stringify(request.reply) : null,
+      duplicateSearch(request.duplicate),
+      JSON.stringify(request.replyLimits),
+    ],
   });
+  const r = rows[0].registration as {
+    decided?: string;
+    outcome: 'registered' | 'duplicate';
+    created: boolean;
+    letter: Record<string, unknown>;
+    replyId: number | null;
+  };
+  // Held or refused by a run that raced this one: that decision stands.
+  if (r.decided) throw new AlreadyDecided(request.inboundId, r.decided);
+  return { outcome: r.outcome, letter: letterFromJson(r.letter), replyId: r.replyId, created: r.created };
 }
 
-/** The details as a read of the row gives them back: every optional column at its default. */
-function asStored(d: LetterDetails): LetterDetails {
+/**
+ * What register_letter looks for before registering: the first letter of the book with the
+ * same Message-ID from the same sender, or else with the same reference and one of the same
+ * files. Null when there is nothing to compare.
+ */
+function duplicateSearch(duplicate: RegistrationRequest['duplicate']): string | null {
+  if (!duplicate) return null;
+  const { messageId, fromAddress, referenceNormalised, attachmentSha256s } = duplicate.keys;
+  const sameMessage = messageId && fromAddress ? { messageId, fromAddress } : { messageId: null, fromAddress: null };
+  const sameFiles = referenceNormalised ? attachmentSha256s.map((sha256) => [{ sha256 }]) : [];
+  if (sameMessage.messageId === null && sameFiles.length === 0) return null;
+  return JSON.stringify({ ...sameMessage, referenceNormalised, sameFiles, reply: duplicate.reply, decision: duplicate.decision });
+}
+
+/** The details as the letter table's columns, every optional one at its default (see register_letter). */
+function letterRow(d: LetterDetails): Record<string, unknown> {
   return {
-    ...d,
+    message_id: d.messageId,
+    from_address: d.fromAddress,
+    from_name: d.fromName,
+    subject: d.subject,
+    attachments: d.attachments,
     reference: d.reference ?? null,
-    referenceNormalised: d.referenceNormalised ?? null,
+    reference_normalised: d.referenceNormalised ?? null,
     circular: d.circular ?? false,
-    letterDateWritten: d.letterDateWritten ?? null,
-    letterDate: d.letterDate ?? null,
+    letter_date_written: d.letterDateWritten ?? null,
+    letter_date: d.letterDate ?? null,
     title: d.title ?? null,
-    titleGuessed: d.titleGuessed ?? false,
+    title_guessed: d.titleGuessed ?? false,
     addressee: d.addressee ?? null,
     urgency: d.urgency ?? null,
-    urgencyDeadline: d.urgencyDeadline ?? null,
+    urgency_deadline: d.urgencyDeadline ?? null,
     secrecy: d.secrecy ?? null,
     agency: d.agency ?? null,
-    agencySource: d.agencySource ?? null,
+    agency_source: d.agencySource ?? null,
     authenticity: d.authenticity ?? null,
     suspect: d.suspect ?? false,
     restricted: d.restricted ?? false,
     flags: d.flags ?? [],
-    forwardedBy: d.forwardedBy ?? null,
+    forwarded_by: d.forwardedBy ?? null,
   };
-}
-
-async function earlierDecision(
-  client: Client,
-  inboundId: string,
-  row: { outcome: string | null; duplicate_of: number | null },
-): Promise<Registration | null> {
-  if (row.outcome !== 'registered' && row.outcome !== 'duplicate') return null;
-  const letter =
-    row.outcome === 'duplicate'
-      ? await findLetterBy(client, 'id = $1', [row.duplicate_of])
-      : await findLetterBy(client, 'inbound_id = $1', [inboundId]);
-  if (!letter) return null;
-  return { outcome: row.outcome, letter, replyId: await pendingReplyOf(client, inboundId), created: false };
-}
-
-/** The first letter of the book with the same Message-ID from the same sender, or else with the same reference and one of the same files. */
-async function findDuplicate(client: Client, book: string, keys: DuplicateKeys): Promise<Letter | null> {
-  const sameMessage = keys.messageId && keys.fromAddress ? [keys.messageId, keys.fromAddress] : [null, null];
-  const sameFile = keys.referenceNormalised ? keys.attachmentSha256s.map((sha256) => JSON.stringify([{ sha256 }])) : [];
-  if (sameMessage[0] === null && sameFile.length === 0) return null;
-  const { rows } = await client.query({
-    name: 'find-duplicate',
-    text: `SELECT ${letterColumns} FROM letter
-      WHERE book = $1 AND ((message_id = $2 AND from_address = $3) OR (reference_normalised = $4 AND attachments @> ANY ($5::jsonb[])))
-      ORDER BY coalesce(message_id = $2 AND from_address = $3, false) DESC, id LIMIT 1`,
-    values: [book, ...sameMessage, keys.referenceNormalised, sameFile],
-  });
-  return rows[0] ? toLetter(rows[0]) : null;
 }
 
 export interface NotRegistered {
@@ -294,7 +213,7 @@ const letterColumns = `id, inbound_id, book, year, number, registered_at, messag
   addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted, flags, forwarded_by`;
 
 /** A letter from its row: the columns of `letterColumns` by name. */
-export function toLetter(r: Record<string, unknown>): Letter {
+function toLetter(r: Record<string, unknown>): Letter {
   return {
     id: r.id as number,
     inboundId: r.inbound_id as string,
@@ -328,9 +247,9 @@ export function toLetter(r: Record<string, unknown>): Letter {
   };
 }
 
-async function findLetterBy(client: Client | Pool, where: string, values: unknown[]): Promise<Letter | null> {
-  const { rows } = await client.query(`SELECT ${letterColumns} FROM letter WHERE ${where} ORDER BY id LIMIT 1`, values);
-  return rows[0] ? toLetter(rows[0]) : null;
+/** A letter from its row as to_jsonb or row_to_json write it: timestamps as ISO 8601 text, dates as YYYY-MM-DD. */
+export function letterFromJson(r: Record<string, unknown>): Letter {
+  return toLetter({ ...r, registered_at: new Date(r.registered_at as string) });
 }
 
 /** The register of one year, optionally one book, in book and number order. */

@@ -1,6 +1,6 @@
 import type { Pool } from './db';
 import { toInbound, type InboundRecord } from './inbound';
-import { toLetter, type Letter } from './letters';
+import { letterFromJson, type Letter } from './letters';
 import { toReply, type Reply } from './replies';
 
 /** What the mail job needs to write and send one reply. */
@@ -30,6 +30,6 @@ export async function findReplyToSend(pool: Pool, replyId: number): Promise<Repl
   return {
     reply: toReply(row.reply),
     inbound: toInbound({ ...inbound, received_at: at(inbound.received_at), processed_at: at(inbound.processed_at) }),
-    letter: letter ? toLetter({ ...letter, registered_at: at(letter.registered_at) }) : null,
+    letter: letter ? letterFromJson(letter) : null,
   };
 }

@@ -33,7 +33,9 @@ export interface Reply {
 
 /**
  * Records the reply to send, inside the caller's transaction. Over a cap it is recorded
- * as suppressed and never sent. Returns its id when it is to be sent.
+ * as suppressed and never sent. Returns its id when it is to be sent. The rule is the
+ * database function plan_reply (registry/migrations.ts, version 5), which register_letter
+ * calls too.
  */
 export async function planReply(
   client: Client,
@@ -43,22 +45,14 @@ export async function planReply(
   limits: ReplyLimits,
   at: Date,
 ): Promise<number | null> {
-  // One statement: counting and recording in one round trip (callers hold a book's lock).
-  const { rows } = await client.query({
-    name: 'plan-reply',
-    text: `WITH recent AS (
-       SELECT count(*) FILTER (WHERE lower(recipient) = lower($5) AND created_at > $7::timestamptz - interval '1 day') AS sender,
-              count(*) FILTER (WHERE created_at > $7::timestamptz - interval '1 hour') AS everyone
-         FROM reply WHERE created_at > $7::timestamptz - interval '1 day' AND status <> 'suppressed'),
-     verdict AS (
-       SELECT CASE WHEN sender >= $8 THEN 'per-sender cap' WHEN everyone >= $9 THEN 'global cap' END AS suppressed FROM recent)
-     INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
-     SELECT $1, $2, $3, $4, $5, $6, CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, suppressed, $7 FROM verdict
-     RETURNING id, status`,
-    values: [inboundId, letterId, plan.kind, plan.reason, plan.recipient, plan.messageId, at, limits.perSenderPerDay, limits.globalPerHour],
-  });
-  const suppressed = rows[0].status === 'suppressed';
-  return suppressed ? null : (rows[0].id as number);
+  const { rows } = await client.query('SELECT plan_reply($1, $2, $3, $4, $5) AS id', [
+    inboundId,
+    letterId,
+    JSON.stringify(plan),
+    JSON.stringify(limits),
+    at,
+  ]);
+  return rows[0].id as number | null;
 }
 
 /** A reply from its row (columns by name, as `SELECT *` or row_to_json give them). */
