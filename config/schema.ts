@@ -134,9 +134,9 @@ export const configSchema = z
       .prefault({}),
     replies: z
       .object({
-        /** Acknowledgements and notices to one address in 24 hours; more are recorded, not sent. */
+        /** Acknowledgements and notices to one address in one day (from midnight in Bangkok); more are recorded, not sent. */
         perSenderPerDay: z.number().int().nonnegative().default(20),
-        /** Circuit breaker: replies to everyone in one hour. */
+        /** Circuit breaker: replies to everyone in one clock hour. */
         globalPerHour: z.number().int().nonnegative().default(500),
       })
       .prefault({}),

@@ -176,34 +176,57 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   },
   {
     version: 5,
-    name: 'registration in one round trip; reply caps counted only up to the cap',
+    name: 'registration in one round trip; reply caps kept as running tallies',
     sql: `
       -- The last registration time of each book and year: the time is read before the book's
       -- lock is taken, so a letter that waited for the lock takes the later of the two times,
       -- and a later number never carries an earlier time.
       ALTER TABLE book_counter ADD COLUMN last_registered_at timestamptz;
 
-      -- The per-sender cap compares addresses without case.
+      -- Replies planned, per sender and Bangkok day and in all per hour: the caps read and
+      -- bump one row each, where they used to count the day's replies at every registration
+      -- (a cost that grew with the day's mail once an office raised the caps).
+      CREATE TABLE reply_tally (
+        scope        text NOT NULL,          -- 'sender:<address in lower case>', or 'all'
+        window_start timestamptz NOT NULL,   -- the start of the Bangkok day, or of the hour
+        replies      integer NOT NULL,
+        PRIMARY KEY (scope, window_start)
+      );
+      INSERT INTO reply_tally (scope, window_start, replies)
+        SELECT 'sender:' || lower(recipient), date_trunc('day', created_at, 'Asia/Bangkok'), count(*) FROM reply
+         WHERE status <> 'suppressed' AND created_at >= date_trunc('day', now(), 'Asia/Bangkok') GROUP BY 1, 2
+        UNION ALL
+        SELECT 'all', date_trunc('hour', created_at), count(*) FROM reply
+         WHERE status <> 'suppressed' AND created_at >= date_trunc('hour', now()) GROUP BY 2;
       DROP INDEX reply_recipient_recent;
-      CREATE INDEX reply_recipient_recent ON reply (lower(recipient), created_at);
 
-      -- The reply a message calls for, over a cap recorded as suppressed. Returns its id when
-      -- it is to be sent. Counting stops at the cap, so a busy day does not make it slower.
+      -- The reply a message calls for; over a cap it is recorded as suppressed. Returns its id
+      -- when it is to be sent. Rows are locked sender first, then 'all', in every caller.
       CREATE FUNCTION plan_reply(p_inbound uuid, p_letter bigint, p_plan jsonb, p_limits jsonb, p_at timestamptz)
       RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
-        per_sender constant integer := (p_limits->>'perSenderPerDay')::integer;
-        per_hour constant integer := (p_limits->>'globalPerHour')::integer;
+        sender_scope constant text := 'sender:' || lower(p_plan->>'recipient');
+        day_start constant timestamptz := date_trunc('day', p_at, 'Asia/Bangkok');
+        hour_start constant timestamptz := date_trunc('hour', p_at);
+        to_sender integer;
+        to_all integer;
         suppressed text;
         reply_id bigint;
       BEGIN
-        IF (SELECT count(*) FROM (SELECT FROM reply
-              WHERE lower(recipient) = lower(p_plan->>'recipient') AND created_at > p_at - interval '1 day'
-                AND status <> 'suppressed' LIMIT per_sender) AS recent) >= per_sender THEN
+        -- Both counts, each row locked until COMMIT so that racing replies cannot both take the last place.
+        WITH tally AS (
+          INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES (sender_scope, day_start, 0), ('all', hour_start, 0)
+          ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies
+          RETURNING t.scope, t.replies)
+        SELECT max(replies) FILTER (WHERE scope = sender_scope), max(replies) FILTER (WHERE scope = 'all')
+          INTO to_sender, to_all FROM tally;
+        IF to_sender >= (p_limits->>'perSenderPerDay')::integer THEN
           suppressed := 'per-sender cap';
-        ELSIF (SELECT count(*) FROM (SELECT FROM reply
-              WHERE created_at > p_at - interval '1 hour' AND status <> 'suppressed' LIMIT per_hour) AS recent) >= per_hour THEN
+        ELSIF to_all >= (p_limits->>'globalPerHour')::integer THEN
           suppressed := 'global cap';
+        ELSE
+          UPDATE reply_tally SET replies = replies + 1
+           WHERE (scope = sender_scope AND window_start = day_start) OR (scope = 'all' AND window_start = hour_start);
         END IF;
         INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
         VALUES (p_inbound, p_letter, p_plan->>'kind', p_plan->>'reason', p_plan->>'recipient', p_plan->>'messageId',

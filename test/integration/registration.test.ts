@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { createPool, type Pool } from '../../registry/db';
+import { createPool, migrate, type Pool } from '../../registry/db';
+import { migrations } from '../../registry/migrations';
 import { storeInbound } from '../../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
 import { useTestDatabase } from '../support/services';
@@ -135,6 +136,43 @@ describe('registering a letter', () => {
     ]);
   });
 
+  it('counts the per-sender cap by the Bangkok day and the global cap by the hour, without the suppressed', async () => {
+    const limits = { perSenderPerDay: 1, globalPerHour: 2 };
+    const at = (iso: string) => () => new Date(iso);
+    const reply = async (iso: string, recipient: string) =>
+      (
+        await registerLetter(
+          env.db.pool,
+          {
+            ...request(await keep('DAY'), 'DAY'),
+            reply: { kind: 'acknowledgement', reason: null, recipient, messageId: `<ack.${iso}.${recipient}@example.go.th>` },
+            replyLimits: limits,
+          },
+          at(iso),
+        )
+      ).replyId;
+    // 23:50 and 23:55 in Bangkok on 1 March: the sender's second reply that day is suppressed
+    // and does not count towards the hour.
+    expect(await reply('2027-03-01T16:50:00Z', 'Day@moe.go.th')).not.toBeNull();
+    expect(await reply('2027-03-01T16:55:00Z', 'day@MOE.go.th')).toBeNull();
+    expect(await reply('2027-03-01T16:56:00Z', 'other@moe.go.th')).not.toBeNull();
+    // The hour's two replies are taken: anyone else waits for the next hour.
+    expect(await reply('2027-03-01T16:58:00Z', 'third@moe.go.th')).toBeNull();
+    // 00:05 on 2 March in Bangkok: a new day for the sender and a new hour for everyone.
+    expect(await reply('2027-03-01T17:05:00Z', 'day@moe.go.th')).not.toBeNull();
+    const { rows } = await env.db.pool.query(
+      `SELECT scope, window_start, replies FROM reply_tally WHERE window_start >= '2027-02-28T17:00Z' ORDER BY window_start, scope`,
+    );
+    expect(rows.map((r) => [r.scope, (r.window_start as Date).toISOString(), r.replies])).toEqual([
+      ['sender:day@moe.go.th', '2027-02-28T17:00:00.000Z', 1],
+      ['sender:other@moe.go.th', '2027-02-28T17:00:00.000Z', 1],
+      ['sender:third@moe.go.th', '2027-02-28T17:00:00.000Z', 0],
+      ['all', '2027-03-01T16:00:00.000Z', 2],
+      ['all', '2027-03-01T17:00:00.000Z', 1],
+      ['sender:day@moe.go.th', '2027-03-01T17:00:00.000Z', 1],
+    ]);
+  });
+
   it('does not register a message that a racing run already held or refused', async () => {
     const id = await keep('RACE2');
     const clock = () => new Date('2026-10-01T03:00:00Z');
@@ -152,5 +190,42 @@ describe('registering a letter', () => {
     await expect(registerLetter(env.db.pool, request(id, 'RACE2'), clock)).rejects.toBeInstanceOf(AlreadyDecided);
     const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM letter WHERE inbound_id = $1', [id]);
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('upgrading a register to running reply tallies (migration 5)', () => {
+  const env = useTestDatabase();
+
+  it('starts the tallies from the replies already planned this Bangkok day and this hour, not the suppressed', async () => {
+    const { pool } = env.db;
+    // The register as the release before migration 5 left it.
+    await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    await pool.query(
+      'CREATE TABLE schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    for (const m of migrations.filter((m) => m.version < 5)) {
+      await pool.query(m.sql);
+      await pool.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    const planned = async (recipient: string, status: string, age: string) => {
+      const { rows } = await pool.query(
+        `INSERT INTO inbound (id, received_at, edge, rcpt_to, book, size, sha256)
+         VALUES (gen_random_uuid(), now(), 'smtp', '{saraban@example.go.th}', 'RB', 1, 'x') RETURNING id`,
+      );
+      await pool.query(
+        `INSERT INTO reply (inbound_id, kind, recipient, message_id, status, created_at) VALUES ($1, 'acknowledgement', $2, $3, $4, now() - $5::interval)`,
+        [rows[0].id, recipient, `<ack.${rows[0].id}@example.go.th>`, status, age],
+      );
+    };
+    await planned('Busy@moe.go.th', 'sent', '0 seconds');
+    await planned('busy@moe.go.th', 'pending', '0 seconds');
+    await planned('busy@moe.go.th', 'suppressed', '0 seconds');
+    await planned('busy@moe.go.th', 'sent', '3 days');
+    expect(await migrate(pool)).toEqual([5]);
+    const { rows } = await pool.query(`SELECT scope, replies FROM reply_tally ORDER BY scope`);
+    expect(rows).toEqual([
+      { scope: 'all', replies: 2 },
+      { scope: 'sender:busy@moe.go.th', replies: 2 },
+    ]);
   });
 });
