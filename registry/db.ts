@@ -16,6 +16,17 @@ export function createPool(url: string, max = 20): pg.Pool {
   return pool;
 }
 
+/**
+ * A value as the text of a jsonb parameter. PostgreSQL refuses JSON holding half of a UTF-16
+ * surrogate pair (a broken encoded word, a PDF text layer, text cut inside an emoji), where a
+ * text parameter only has it replaced; strings are made well-formed first, the same way.
+ */
+export function jsonb(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v));
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Runs fn in one transaction on one connection; rolls back when it throws. */
 export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await begin(pool);

@@ -1,6 +1,6 @@
 import { buddhistYear } from '../letter/calendar';
 import type { AttachmentReceived } from '../letter/acknowledgement';
-import { transaction, type Client, type Pool } from './db';
+import { jsonb, transaction, type Client, type Pool } from './db';
 import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
 
 /** The register's columns for one letter, as the letters worker read them from the message. */
@@ -105,10 +105,10 @@ export async function registerLetter(pool: Pool, request: RegistrationRequest, c
       request.book,
       buddhistYear(now),
       now,
-      JSON.stringify(letterRow(request.details)),
-      request.reply ? JSON.stringify(request.reply) : null,
+      jsonb(letterRow(request.details)),
+      request.reply ? jsonb(request.reply) : null,
       duplicateSearch(request.duplicate),
-      JSON.stringify(request.replyLimits),
+      jsonb(request.replyLimits),
     ],
   });
   const r = rows[0].registration as {
@@ -134,7 +134,7 @@ function duplicateSearch(duplicate: RegistrationRequest['duplicate']): string | 
   const sameMessage = messageId && fromAddress ? { messageId, fromAddress } : { messageId: null, fromAddress: null };
   const sameFiles = referenceNormalised ? attachmentSha256s.map((sha256) => [{ sha256 }]) : [];
   if (sameMessage.messageId === null && sameFiles.length === 0) return null;
-  return JSON.stringify({ ...sameMessage, referenceNormalised, sameFiles, reply: duplicate.reply, decision: duplicate.decision });
+  return jsonb({ ...sameMessage, referenceNormalised, sameFiles, reply: duplicate.reply, decision: duplicate.decision });
 }
 
 /** The details as the letter table's columns, every optional one at its default (see register_letter). */
@@ -190,10 +190,11 @@ export async function recordNotRegistered(
       request.inboundId,
       now,
       request.outcome,
-      JSON.stringify(request.decision),
+      jsonb(request.decision),
     ]);
-    const replyId = request.reply ? await planReply(client, request.inboundId, null, request.reply, request.replyLimits, now) : null;
     await audit(client, now, `inbound.${request.outcome}`, request.inboundId, null, request.decision);
+    // Last before COMMIT: the reply caps' rows stay locked until then (see plan_reply).
+    const replyId = request.reply ? await planReply(client, request.inboundId, null, request.reply, request.replyLimits, now) : null;
     return { replyId, created: true };
   });
 }
@@ -204,7 +205,7 @@ async function audit(client: Client, at: Date, action: string, inboundId: string
     action,
     inboundId,
     letterId,
-    JSON.stringify(detail),
+    jsonb(detail),
   ]);
 }
 

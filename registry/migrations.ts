@@ -182,13 +182,14 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       -- lock is taken, so a letter that waited for the lock takes the later of the two times,
       -- and a later number never carries an earlier time.
       ALTER TABLE book_counter ADD COLUMN last_registered_at timestamptz;
+      UPDATE book_counter c SET last_registered_at = (SELECT max(registered_at) FROM letter l WHERE l.book = c.book AND l.year = c.year);
 
       -- Replies planned, per sender and Bangkok day and in all per hour: the caps read and
       -- bump one row each, where they used to count the day's replies at every registration
       -- (a cost that grew with the day's mail once an office raised the caps).
       CREATE TABLE reply_tally (
         scope        text NOT NULL,          -- 'sender:<address in lower case>', or 'all'
-        window_start timestamptz NOT NULL,   -- the start of the Bangkok day, or of the hour
+        window_start timestamptz NOT NULL,   -- the start of the Bangkok day, or of the hour (UTC)
         replies      integer NOT NULL,
         PRIMARY KEY (scope, window_start)
       );
@@ -196,18 +197,23 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
         SELECT 'sender:' || lower(recipient), date_trunc('day', created_at, 'Asia/Bangkok'), count(*) FROM reply
          WHERE status <> 'suppressed' AND created_at >= date_trunc('day', now(), 'Asia/Bangkok') GROUP BY 1, 2
         UNION ALL
-        SELECT 'all', date_trunc('hour', created_at), count(*) FROM reply
-         WHERE status <> 'suppressed' AND created_at >= date_trunc('hour', now()) GROUP BY 2;
+        SELECT 'all', date_trunc('hour', created_at, 'UTC'), count(*) FROM reply
+         WHERE status <> 'suppressed' AND created_at >= date_trunc('hour', now(), 'UTC') GROUP BY 2;
+      -- The counts these served are gone.
       DROP INDEX reply_recipient_recent;
+      DROP INDEX reply_created_at;
 
       -- The reply a message calls for; over a cap it is recorded as suppressed. Returns its id
-      -- when it is to be sent. Rows are locked sender first, then 'all', in every caller.
+      -- when it is to be sent. Rows are locked sender first, then 'all', in every caller, and
+      -- held until COMMIT: callers call this last, just before committing, because every
+      -- reply of the office waits for the 'all' row.
       CREATE FUNCTION plan_reply(p_inbound uuid, p_letter bigint, p_plan jsonb, p_limits jsonb, p_at timestamptz)
       RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         sender_scope constant text := 'sender:' || lower(p_plan->>'recipient');
         day_start constant timestamptz := date_trunc('day', p_at, 'Asia/Bangkok');
-        hour_start constant timestamptz := date_trunc('hour', p_at);
+        -- In UTC: a session's TimeZone with a part-hour offset must not move the window.
+        hour_start constant timestamptz := date_trunc('hour', p_at, 'UTC');
         to_sender integer;
         to_all integer;
         suppressed text;
@@ -284,12 +290,12 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
           IF earlier.id IS NOT NULL THEN
             UPDATE inbound SET processed_at = p_at, outcome = 'duplicate', duplicate_of = earlier.id, decision = p_duplicate->'decision'
              WHERE id = p_inbound;
-            IF jsonb_typeof(p_duplicate->'reply') = 'object' THEN
-              reply_id := plan_reply(p_inbound, earlier.id, p_duplicate->'reply', p_limits, p_at);
-            END IF;
             INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail)
             VALUES (p_at, 'system', 'inbound.duplicate', p_inbound, earlier.id,
                     jsonb_build_object('book', earlier.book, 'year', earlier.year, 'number', earlier.number));
+            IF jsonb_typeof(p_duplicate->'reply') = 'object' THEN
+              reply_id := plan_reply(p_inbound, earlier.id, p_duplicate->'reply', p_limits, p_at);
+            END IF;
             RETURN jsonb_build_object('outcome', 'duplicate', 'created', true, 'letter', to_jsonb(earlier), 'replyId', reply_id);
           END IF;
         END IF;

@@ -1,4 +1,4 @@
-import type { Client, Pool } from './db';
+import { jsonb, type Client, type Pool } from './db';
 
 // What we send back to a sender: the acknowledgement (ตอบยืนยันการได้รับ) of a registered
 // letter, or a notice saying why a message was not registered. At most one per message.
@@ -45,13 +45,7 @@ export async function planReply(
   limits: ReplyLimits,
   at: Date,
 ): Promise<number | null> {
-  const { rows } = await client.query('SELECT plan_reply($1, $2, $3, $4, $5) AS id', [
-    inboundId,
-    letterId,
-    JSON.stringify(plan),
-    JSON.stringify(limits),
-    at,
-  ]);
+  const { rows } = await client.query('SELECT plan_reply($1, $2, $3, $4, $5) AS id', [inboundId, letterId, jsonb(plan), jsonb(limits), at]);
   return rows[0].id as number | null;
 }
 
@@ -108,4 +102,10 @@ export async function markReplyBounced(client: Client | Pool, messageId: string,
 export async function listPendingReplies(pool: Pool, limit: number): Promise<number[]> {
   const { rows } = await pool.query(`SELECT id FROM reply WHERE status = 'pending' ORDER BY id LIMIT $1`, [limit]);
   return rows.map((r) => r.id as number);
+}
+
+/** Drops the reply caps' tallies of days and hours long past: the caps read only the current ones. */
+export async function forgetOldReplyTallies(pool: Pool, now: Date): Promise<number> {
+  const { rowCount } = await pool.query(`DELETE FROM reply_tally WHERE window_start < $1::timestamptz - interval '2 days'`, [now]);
+  return rowCount ?? 0;
 }

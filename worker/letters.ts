@@ -29,6 +29,8 @@ export type LetterOutcome =
   | { kind: 'decided-before' }
   | { kind: 'missing' };
 
+const CLOCK_AHEAD_WARNING_MS = 60_000;
+
 /**
  * The "letters" job: read a kept message as a registry clerk would, decide (letter/policy),
  * and record the decision with the reply it calls for. Safe to run any number of times.
@@ -182,6 +184,15 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     },
     registration.outcome === 'registered' ? 'letter registered' : 'duplicate of a registered letter',
   );
+  // A registration never takes an earlier time than the book's last one (registry/letters.ts):
+  // a time well ahead of this worker's clock means another worker's clock runs ahead.
+  const ahead = letter.registeredAt.getTime() - clock().getTime();
+  if (registration.outcome === 'registered' && registration.created && ahead > CLOCK_AHEAD_WARNING_MS) {
+    log.warn(
+      { letterId: letter.id, registeredAt: letter.registeredAt.toISOString(), aheadSeconds: Math.round(ahead / 1000) },
+      "registration time is ahead of this worker's clock: check the clocks (NTP) of the hosts that run workers",
+    );
+  }
   return { kind: registration.outcome, letter, created: registration.created };
 }
 

@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { listPendingReplies } from '../registry/replies';
+import { forgetOldReplyTallies, listPendingReplies } from '../registry/replies';
 import { listUnprocessedInbound } from '../registry/inbound';
 import type { Pool } from '../registry/db';
 import { letterJobId, queueLetter, queueReply, replyJobId, type Queues } from './queues';
@@ -45,7 +45,7 @@ async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>):
   return false; // waiting, delayed, active: alive
 }
 
-/** Runs reconcile now and then every intervalMs, never two at once. */
+/** Runs reconcile now and then every intervalMs, never two at once; also drops old reply tallies. */
 export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -55,6 +55,7 @@ export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, 
       try {
         const queued = await reconcile(pool, queues);
         if (queued.letters || queued.replies) logger.warn(queued, 'reconciler queued work that had no live job');
+        await forgetOldReplyTallies(pool, new Date());
       } catch (err) {
         logger.warn({ err }, 'reconciler could not run; trying again at the next interval');
       }

@@ -58,4 +58,26 @@ describe('the reconciler', () => {
       await flushPrefix(config.redis.prefix);
     }
   });
+
+  it("drops the reply caps' tallies of days and hours long past, and keeps the current ones", async () => {
+    await env.db.pool.query(
+      `INSERT INTO reply_tally (scope, window_start, replies) VALUES ('sender:old@moe.go.th', '2020-01-01T17:00Z', 3), ('all', date_trunc('hour', now(), 'UTC'), 4)
+       ON CONFLICT (scope, window_start) DO UPDATE SET replies = excluded.replies`,
+    );
+    const config = testConfig(env.db.url, { relay: { url: env.relay.url } });
+    const workers = await startRoles(['worker'], config, silent);
+    try {
+      await waitFor(
+        async () => (await env.db.pool.query(`SELECT 1 FROM reply_tally WHERE window_start < '2021-01-01'`)).rowCount === 0,
+        'the old tally dropped',
+      );
+      const { rows } = await env.db.pool.query(
+        `SELECT scope FROM reply_tally WHERE scope = 'all' AND window_start = date_trunc('hour', now(), 'UTC')`,
+      );
+      expect(rows).toEqual([{ scope: 'all' }]);
+    } finally {
+      await workers.stop();
+      await flushPrefix(config.redis.prefix);
+    }
+  });
 });
