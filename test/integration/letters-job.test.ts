@@ -1,11 +1,10 @@
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { readAgencyDirectory } from '../../config/load';
 import { parseAgencyDirectory } from '../../letter/agencies';
-import { storeInbound } from '../../registry/inbound';
 import { recordNotRegistered, registerLetter } from '../../registry/letters';
 import { processInbound, type LetterDeps } from '../../worker/letters';
-import { testConfig, useTestDatabase } from '../support/services';
+import { keepMessage, testConfig, useTestDatabase } from '../support/services';
 
 // The letters job against a real PostgreSQL, for what the register itself cannot see: text
 // the reading gives back, and the clocks of the hosts that run workers.
@@ -28,21 +27,7 @@ describe('the letters job', () => {
     return { config, pool: env.db.pool, clock, logger, agencies: directory, queueReply: async () => undefined };
   }
 
-  async function keep(raw: string): Promise<string> {
-    const stored = await storeInbound(
-      env.db.pool,
-      {
-        edge: 'smtp',
-        stream: Readable.from([Buffer.from(raw.replace(/\n/g, '\r\n'))]),
-        mailFrom: 'saraban@moe.go.th',
-        rcptTo: ['saraban@example.go.th'],
-        book: 'RB',
-        receivedAt: new Date(),
-      },
-      1024 * 1024,
-    );
-    return stored.id;
-  }
+  const keep = (raw: string) => keepMessage(env.db.pool, raw);
 
   const letter = (subject: string, messageId: string) =>
     [

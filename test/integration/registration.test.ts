@@ -1,29 +1,13 @@
-import { Readable } from 'node:stream';
 import { createPool, migrate, type Pool } from '../../registry/db';
 import { migrations } from '../../registry/migrations';
-import { storeInbound } from '../../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
-import { useTestDatabase } from '../support/services';
+import { keepMessage, useTestDatabase } from '../support/services';
 
 // registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
 describe('registering a letter', () => {
   const env = useTestDatabase();
 
-  async function keep(book = 'RB'): Promise<string> {
-    const stored = await storeInbound(
-      env.db.pool,
-      {
-        edge: 'smtp',
-        stream: Readable.from([Buffer.from('Subject: x\r\n\r\nletter\r\n')]),
-        mailFrom: 'clerk@moe.go.th',
-        rcptTo: ['saraban@example.go.th'],
-        book,
-        receivedAt: new Date(),
-      },
-      1024 * 1024,
-    );
-    return stored.id;
-  }
+  const keep = (book = 'RB') => keepMessage(env.db.pool, 'Subject: x\r\n\r\nletter\r\n', book);
 
   const request = (inboundId: string, book = 'RB'): RegistrationRequest => ({
     inboundId,

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { stringify as stringifyYaml } from 'yaml';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import pg from 'pg';
@@ -18,6 +19,7 @@ import { samplePdf } from './pdf';
 
 export { samplePdf };
 import { createPool, migrate, type Pool } from '../../registry/db';
+import { storeInbound } from '../../registry/inbound';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -53,6 +55,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.end();
     },
   };
+}
+
+/** Keeps a message as the SMTP edge would (lines end in CRLF) and returns its inbound id. */
+export async function keepMessage(pool: Pool, raw: string, book = 'RB'): Promise<string> {
+  const stored = await storeInbound(
+    pool,
+    {
+      edge: 'smtp',
+      stream: Readable.from([Buffer.from(raw.replace(/\r?\n/g, '\r\n'))]),
+      mailFrom: 'saraban@moe.go.th',
+      rcptTo: ['saraban@example.go.th'],
+      book,
+      receivedAt: new Date(),
+    },
+    1024 * 1024,
+  );
+  return stored.id;
 }
 
 /** Settings for a test: its own database and Redis prefix, ports chosen by the system. */
