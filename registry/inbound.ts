@@ -147,8 +147,8 @@ export interface InboundRecord {
 const INBOUND_COLUMNS = `i.id, i.received_at, i.edge, i.client_ip, i.helo, i.mail_from, i.rcpt_to, i.book, i.size, i.sha256, i.source_key,
   i.processed_at, i.outcome, i.decision`;
 
-/** The record of a kept message from its row (columns by name, as `SELECT *` or row_to_json give them). */
-export function toInbound(r: Record<string, unknown>): InboundRecord {
+/** The record of a kept message from its row (columns by name). */
+function toInbound(r: Record<string, unknown>): InboundRecord {
   return {
     id: r.id as string,
     receivedAt: r.received_at as Date,
@@ -165,6 +165,12 @@ export function toInbound(r: Record<string, unknown>): InboundRecord {
     outcome: r.outcome as string | null,
     decision: r.decision as InboundRecord['decision'],
   };
+}
+
+/** The record from its row as row_to_json writes it: timestamps as ISO 8601 text. */
+export function inboundFromJson(r: Record<string, unknown>): InboundRecord {
+  const at = (value: unknown) => (value === null ? null : new Date(value as string));
+  return toInbound({ ...r, received_at: at(r.received_at), processed_at: at(r.processed_at) });
 }
 
 /** A kept message's record and its bytes exactly as received, in one round trip: what the letters job reads. */

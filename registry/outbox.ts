@@ -1,5 +1,5 @@
 import type { Pool } from './db';
-import { toInbound, type InboundRecord } from './inbound';
+import { inboundFromJson, type InboundRecord } from './inbound';
 import { letterFromJson, type Letter } from './letters';
 import { toReply, type Reply } from './replies';
 
@@ -24,12 +24,9 @@ export async function findReplyToSend(pool: Pool, replyId: number): Promise<Repl
   });
   const row = rows[0];
   if (!row) return null;
-  // row_to_json writes timestamps as ISO 8601 text and dates as YYYY-MM-DD.
-  const at = (value: string | null) => (value === null ? null : new Date(value));
-  const { inbound, letter } = row;
   return {
     reply: toReply(row.reply),
-    inbound: toInbound({ ...inbound, received_at: at(inbound.received_at), processed_at: at(inbound.processed_at) }),
-    letter: letter ? letterFromJson(letter) : null,
+    inbound: inboundFromJson(row.inbound),
+    letter: row.letter ? letterFromJson(row.letter) : null,
   };
 }
