@@ -1,16 +1,18 @@
 import type { Pool } from './db';
 
-/** Totals the register holds, for /metrics: true across every process that writes them. */
+/** Totals the register holds, for /metrics: true across every process that writes them. The replies in one pass. */
 export async function registerTotals(pool: Pool) {
   const { rows } = await pool.query(`
     SELECT (SELECT count(*) FROM inbound) AS inbound,
            (SELECT count(*) FROM letter) AS letters,
-           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'sent') AS acks_sent,
-           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'failed') AS acks_failed,
-           (SELECT count(*) FROM reply WHERE kind = 'acknowledgement' AND status = 'pending') AS acks_pending,
-           (SELECT count(*) FROM reply WHERE kind = 'notice' AND status = 'sent') AS notices_sent,
-           (SELECT count(*) FROM reply WHERE kind = 'notice' AND status = 'failed') AS notices_failed,
-           (SELECT count(*) FROM reply WHERE status = 'suppressed') AS replies_suppressed`);
+           r.*
+      FROM (SELECT count(*) FILTER (WHERE kind = 'acknowledgement' AND status = 'sent') AS acks_sent,
+                   count(*) FILTER (WHERE kind = 'acknowledgement' AND status = 'failed') AS acks_failed,
+                   count(*) FILTER (WHERE kind = 'acknowledgement' AND status = 'pending') AS acks_pending,
+                   count(*) FILTER (WHERE kind = 'notice' AND status = 'sent') AS notices_sent,
+                   count(*) FILTER (WHERE kind = 'notice' AND status = 'failed') AS notices_failed,
+                   count(*) FILTER (WHERE status = 'suppressed') AS replies_suppressed
+              FROM reply) AS r`);
   const r = rows[0];
   return {
     inbound: r.inbound as number,
