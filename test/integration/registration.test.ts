@@ -177,6 +177,68 @@ describe('registering a letter', () => {
   });
 });
 
+describe('finding the letter a message repeats', () => {
+  const env = useTestDatabase();
+  const clock = () => new Date('2026-05-01T03:00:00Z');
+  const pdf = (sha256: string) => ({ filename: 'หนังสือ.pdf', contentType: 'application/pdf', size: 1000, sha256 });
+
+  /** Keeps a message and registers it, or links it to the letter it repeats. */
+  async function send(letter: { messageId: string; from?: string; reference?: string | null; files?: string[]; book?: string }) {
+    const book = letter.book ?? 'DUP';
+    const inboundId = await keepMessage(env.db.pool, 'Subject: x\r\n\r\nletter\r\n', book);
+    const fromAddress = letter.from ?? 'saraban@moe.go.th';
+    const files = letter.files ?? [];
+    const reference = letter.reference ?? null;
+    const reply = { kind: 'acknowledgement' as const, reason: null, recipient: fromAddress, messageId: `<ack.${inboundId}@example.go.th>` };
+    return registerLetter(
+      env.db.pool,
+      {
+        inboundId,
+        book,
+        details: { messageId: letter.messageId, fromAddress, fromName: null, subject: 'เรื่อง ทดสอบ', attachments: files.map(pdf), referenceNormalised: reference },
+        reply,
+        duplicate: {
+          keys: { messageId: letter.messageId, fromAddress, attachmentSha256s: files, referenceNormalised: reference },
+          reply: { ...reply, kind: 'notice', reason: 'duplicate' },
+          decision: { reason: 'duplicate' },
+        },
+        replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
+      },
+      clock,
+    );
+  }
+
+  it('links the same Message-ID from the same sender to the letter, and not from another sender or in another book', async () => {
+    const first = await send({ messageId: '<m1@moe.go.th>' });
+    const again = await send({ messageId: '<m1@moe.go.th>' });
+    expect(again.outcome).toBe('duplicate');
+    expect(again.letter.id).toBe(first.letter.id);
+    expect((await send({ messageId: '<m1@moe.go.th>', from: 'saraban@mof.go.th' })).outcome).toBe('registered');
+    expect((await send({ messageId: '<m1@moe.go.th>', book: 'DUP2' })).outcome).toBe('registered');
+  });
+
+  it('links the same reference with one of the same files to the earliest such letter; another file is a new letter', async () => {
+    const first = await send({ messageId: '<r1@moe.go.th>', reference: 'ศธ 0206/77', files: ['a1', 'a2'] });
+    const other = await send({ messageId: '<r2@moe.go.th>', reference: 'ศธ 0206/77', files: ['b1'] });
+    expect(other.outcome).toBe('registered');
+    // One file of each: the earlier letter is the one.
+    const again = await send({ messageId: '<r3@moe.go.th>', reference: 'ศธ 0206/77', files: ['b1', 'a2'] });
+    expect(again.outcome).toBe('duplicate');
+    expect(again.letter.id).toBe(first.letter.id);
+    // The same file under another reference is another letter (a reply quoting it, say).
+    expect((await send({ messageId: '<r4@moe.go.th>', reference: 'ศธ 0206/78', files: ['a1'] })).outcome).toBe('registered');
+  });
+
+  it('prefers the letter with the same Message-ID to an earlier one with the same reference and file', async () => {
+    const earlier = await send({ messageId: '<p1@moe.go.th>', reference: 'ศธ 0206/90', files: ['p'] });
+    const same = await send({ messageId: '<p2@moe.go.th>', reference: 'ศธ 0206/91', files: ['q'] });
+    const again = await send({ messageId: '<p2@moe.go.th>', reference: 'ศธ 0206/90', files: ['p'] });
+    expect(earlier.outcome).toBe('registered');
+    expect(again.outcome).toBe('duplicate');
+    expect(again.letter.id).toBe(same.letter.id);
+  });
+});
+
 describe('upgrading a register to running reply tallies (migration 5)', () => {
   const env = useTestDatabase();
 
@@ -205,7 +267,7 @@ describe('upgrading a register to running reply tallies (migration 5)', () => {
     await planned('busy@moe.go.th', 'pending', '0 seconds');
     await planned('busy@moe.go.th', 'suppressed', '0 seconds');
     await planned('busy@moe.go.th', 'sent', '3 days');
-    expect(await migrate(pool)).toEqual([5]);
+    expect(await migrate(pool)).toEqual([5, 6]);
     const { rows } = await pool.query(`SELECT scope, replies FROM reply_tally ORDER BY scope`);
     expect(rows).toEqual([
       { scope: 'all', replies: 2 },
