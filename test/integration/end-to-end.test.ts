@@ -161,6 +161,7 @@ describe('/healthz when a service is down', () => {
       expect(body.redis.ok).toBe(true);
     } finally {
       await desk.stop();
+      await flushPrefix(config.redis.prefix);
     }
   });
 });

@@ -133,6 +133,7 @@ describe('SMTP intake', () => {
       expect(replies[4]).toMatch(/^452 .*belongs to another register; send it again in its own message \[SB-OTHER-BOOK\]$/);
     } finally {
       await other.stop();
+      await flushPrefix(twoBooks.redis.prefix);
     }
   });
 });
@@ -201,6 +202,7 @@ describe('SMTP intake when a service is down', () => {
       expect(String(error)).toMatch(/451 4\.3\.0 cannot keep the message right now; it will be accepted when you retry \[SB-TRY-LATER\]/);
     } finally {
       await gateway.stop();
+      await flushPrefix(config.redis.prefix);
     }
   });
 
