@@ -195,7 +195,14 @@ describe('finding the letter a message repeats', () => {
       {
         inboundId,
         book,
-        details: { messageId: letter.messageId, fromAddress, fromName: null, subject: 'เรื่อง ทดสอบ', attachments: files.map(pdf), referenceNormalised: reference },
+        details: {
+          messageId: letter.messageId,
+          fromAddress,
+          fromName: null,
+          subject: 'เรื่อง ทดสอบ',
+          attachments: files.map(pdf),
+          referenceNormalised: reference,
+        },
         reply,
         duplicate: {
           keys: { messageId: letter.messageId, fromAddress, attachmentSha256s: files, referenceNormalised: reference },
@@ -227,6 +234,8 @@ describe('finding the letter a message repeats', () => {
     expect(again.letter.id).toBe(first.letter.id);
     // The same file under another reference is another letter (a reply quoting it, say).
     expect((await send({ messageId: '<r4@moe.go.th>', reference: 'ศธ 0206/78', files: ['a1'] })).outcome).toBe('registered');
+    // And the same letter sent to another book is that book's letter.
+    expect((await send({ messageId: '<r5@moe.go.th>', reference: 'ศธ 0206/77', files: ['a1'], book: 'DUP2' })).outcome).toBe('registered');
   });
 
   it('prefers the letter with the same Message-ID to an earlier one with the same reference and file', async () => {
@@ -234,6 +243,7 @@ describe('finding the letter a message repeats', () => {
     const same = await send({ messageId: '<p2@moe.go.th>', reference: 'ศธ 0206/91', files: ['q'] });
     const again = await send({ messageId: '<p2@moe.go.th>', reference: 'ศธ 0206/90', files: ['p'] });
     expect(earlier.outcome).toBe('registered');
+    expect(same.outcome).toBe('registered');
     expect(again.outcome).toBe('duplicate');
     expect(again.letter.id).toBe(same.letter.id);
   });
