@@ -1,10 +1,10 @@
 // The load: official letters as another agency's mail server sends them, each with one PDF,
-// over a number of SMTP connections that each send one letter after another.
+// over a number of SMTP connections that each send one letter after another (bench/sender.ts).
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
+import { SmtpRefusal, SmtpSender } from './sender';
 
 /**
  * A stand-in for the letter's PDF, about `bytes` long: one A4 page whose text layer says what a
@@ -155,29 +155,13 @@ export interface LoadResult {
   failures: Array<{ messageId: string; error: string }>;
 }
 
-function connect(port: number) {
-  // One pooled transport with one connection: a sending server that keeps its connection
-  // open and sends letter after letter on it, as an agency's MTA does with a queue.
-  return nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
-    pool: true,
-    maxConnections: 1,
-    maxMessages: Infinity,
-  });
-}
-
-const envelope = { from: SENDER, to: [CENTRAL_ADDRESS] };
-
 /** Sends one letter on a connection of its own and returns the server's reply. */
 export async function sendOne(port: number, letter: OutgoingLetter): Promise<string> {
-  const transport = connect(port);
+  const sender = await SmtpSender.open(port);
   try {
-    return (await transport.sendMail({ envelope, raw: letter.raw })).response;
+    return await sender.send(SENDER, CENTRAL_ADDRESS, letter.raw);
   } finally {
-    transport.close();
+    sender.close();
   }
 }
 
@@ -191,29 +175,40 @@ export async function sendLetters(
   options: { letters: number; connections: number; press: LetterPress; signal: AbortSignal },
 ): Promise<LoadResult> {
   const { letters, connections, press, signal } = options;
-  const transports = Array.from({ length: connections }, () => connect(port));
-  const closeAll = () => transports.forEach((t) => t.close());
+  const open = new Set<SmtpSender>();
+  const closeAll = () => open.forEach((sender) => sender.close());
   signal.addEventListener('abort', closeAll, { once: true });
 
   const deliveries: Delivery[] = [];
   const failures: LoadResult['failures'] = [];
   let next = 0;
   const startedAt = performance.now();
-  try {
-    await Promise.all(
-      transports.map(async (transport) => {
-        for (let n = next++; n < letters && !signal.aborted; n = next++) {
-          const letter = press(n);
-          const begun = performance.now();
-          try {
-            await transport.sendMail({ envelope, raw: letter.raw });
-            deliveries.push({ messageId: letter.messageId, startedAt: begun, acceptedAt: performance.now() });
-          } catch (err) {
-            failures.push({ messageId: letter.messageId, error: (err as Error).message });
+  // One connection, letter after letter; a new one when it breaks (a refusal leaves it usable).
+  const sendOnOneConnection = async () => {
+    let sender: SmtpSender | null = null;
+    try {
+      for (let n = next++; n < letters && !signal.aborted; n = next++) {
+        const letter = press(n);
+        const begun = performance.now();
+        try {
+          if (!sender) open.add((sender = await SmtpSender.open(port)));
+          await sender.send(SENDER, CENTRAL_ADDRESS, letter.raw);
+          deliveries.push({ messageId: letter.messageId, startedAt: begun, acceptedAt: performance.now() });
+        } catch (err) {
+          failures.push({ messageId: letter.messageId, error: (err as Error).message });
+          if (sender && !(err instanceof SmtpRefusal)) {
+            sender.close();
+            open.delete(sender);
+            sender = null;
           }
         }
-      }),
-    );
+      }
+    } finally {
+      sender?.close();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: connections }, sendOnOneConnection));
   } finally {
     signal.removeEventListener('abort', closeAll);
     closeAll();
