@@ -7,6 +7,7 @@ import { createPool } from '../registry/db';
 import { listLetters } from '../registry/letters';
 import { formatRegister } from './export';
 import { prepareDatabase, startRoles, type Role } from './roles';
+import { yieldCpu } from './priority';
 
 const USAGE = `saraban - e-mail gateway for the incoming register (งานสารบรรณ)
 
@@ -35,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
   const logger = pino({ level: config.log.level, base: { service: 'saraban', role: command } });
 
   if (command in ROLES) {
+    // A worker alone in its process gives way to the SMTP edge and PostgreSQL when the CPU is
+    // short: a sender waits for its 250, the letters queue waits for no one. Before the roles
+    // start, so that the PDF reader threads begin at the same priority.
+    if (command === 'worker') yieldCpu(config.workers.niceness, logger);
     await prepareDatabase(config, logger);
     const running = await startRoles(ROLES[command], config, logger);
     await untilSignal(logger);

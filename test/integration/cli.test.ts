@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { buddhistYear } from '../../letter/calendar';
 import { flushPrefix, openSmtpSession, sendLetter, spawnSaraban, useDatabaseAndRelay, testConfig, waitFor } from '../support/services';
 
@@ -72,6 +73,25 @@ describe('the saraban command', () => {
       expect(kept.rows[0].n).toBe(2);
     } finally {
       app.child.kill('SIGKILL');
+      await flushPrefix(config.redis.prefix);
+    }
+  });
+
+  it('runs `saraban worker` with every thread at the lower CPU priority of workers.niceness', async () => {
+    const config = testConfig(env.db.url, { workers: { niceness: 7 }, log: { level: 'info' } });
+    const worker = spawnSaraban(['worker'], config);
+    try {
+      await worker.printed(/workers started/, 'the worker to start');
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value.
+      const niceOf = (tid: string) =>
+        Number(readFileSync(`/proc/${worker.child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+      const threads = readdirSync(`/proc/${worker.child.pid}/task`);
+      expect(threads.length).toBeGreaterThan(1);
+      expect(threads.map(niceOf)).toEqual(threads.map(() => 7));
+      expect(worker.output()).toMatch(/"niceness":7.*lower CPU priority/);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
       await flushPrefix(config.redis.prefix);
     }
   });
