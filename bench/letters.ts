@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
-import { SmtpRefusal, SmtpSender } from './sender';
+import { SmtpSender } from './sender';
 
 /**
  * A stand-in for the letter's PDF, about `bytes` long: one A4 page whose text layer says what a
@@ -157,8 +157,9 @@ export interface LoadResult {
 
 /** Sends one letter on a connection of its own and returns the server's reply. */
 export async function sendOne(port: number, letter: OutgoingLetter): Promise<string> {
-  const sender = await SmtpSender.open(port);
+  const sender = new SmtpSender(port);
   try {
+    await sender.greet();
     return await sender.send(SENDER, CENTRAL_ADDRESS, letter.raw);
   } finally {
     sender.close();
@@ -176,14 +177,15 @@ export async function sendLetters(
 ): Promise<LoadResult> {
   const { letters, connections, press, signal } = options;
   const open = new Set<SmtpSender>();
-  const closeAll = () => open.forEach((sender) => sender.close());
+  const closeAll = () => open.forEach((sender) => sender.close({ drop: signal.aborted }));
   signal.addEventListener('abort', closeAll, { once: true });
 
   const deliveries: Delivery[] = [];
   const failures: LoadResult['failures'] = [];
   let next = 0;
   const startedAt = performance.now();
-  // One connection, letter after letter; a new one when it breaks (a refusal leaves it usable).
+  // One connection, letter after letter; a new one when it breaks (a refusal leaves it usable,
+  // unless it was a 421).
   const sendOnOneConnection = async () => {
     let sender: SmtpSender | null = null;
     try {
@@ -191,16 +193,20 @@ export async function sendLetters(
         const letter = press(n);
         const begun = performance.now();
         try {
-          if (!sender) open.add((sender = await SmtpSender.open(port)));
+          if (!sender) {
+            // Known to closeAll before its greeting, so that an abort reaches it there too.
+            open.add((sender = new SmtpSender(port)));
+            await sender.greet();
+          }
           await sender.send(SENDER, CENTRAL_ADDRESS, letter.raw);
           deliveries.push({ messageId: letter.messageId, startedAt: begun, acceptedAt: performance.now() });
         } catch (err) {
           failures.push({ messageId: letter.messageId, error: (err as Error).message });
-          if (sender && !(err instanceof SmtpRefusal)) {
-            sender.close();
-            open.delete(sender);
-            sender = null;
-          }
+        }
+        if (sender && !sender.usable) {
+          sender.close();
+          open.delete(sender);
+          sender = null;
         }
       }
     } finally {

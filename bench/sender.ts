@@ -14,6 +14,9 @@ export class SmtpRefusal extends Error {
   override name = 'SmtpRefusal';
 }
 
+// A server that stops answering fails the connection instead of hanging the run.
+const REPLY_TIMEOUT_MS = 60_000;
+
 export class SmtpSender {
   private readonly socket: net.Socket;
   private received = '';
@@ -23,9 +26,11 @@ export class SmtpSender {
   private failure: Error | null = null;
   private pipelining = false;
 
-  private constructor(port: number) {
+  /** Connects; `greet()` before the first letter. */
+  constructor(port: number) {
     this.socket = net.connect(port, '127.0.0.1');
     this.socket.setNoDelay(true);
+    this.socket.setTimeout(REPLY_TIMEOUT_MS, () => this.socket.destroy(new Error(`no reply within ${REPLY_TIMEOUT_MS / 1000} s`)));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     const fail = (err: Error) => {
       this.failure ??= err;
@@ -35,19 +40,17 @@ export class SmtpSender {
     this.socket.on('close', () => fail(new Error('connection closed')));
   }
 
-  /** Connects, reads the greeting and says EHLO. */
-  static async open(port: number): Promise<SmtpSender> {
-    const sender = new SmtpSender(port);
-    try {
-      sender.expect(await sender.reply(), '220');
-      sender.socket.write('EHLO bench.moe.go.th\r\n');
-      const ehlo = sender.expect(await sender.reply(), '250');
-      sender.pipelining = /^250[ -]PIPELINING\b/im.test(ehlo);
-      return sender;
-    } catch (err) {
-      sender.close();
-      throw err;
-    }
+  /** Whether another letter can go on this connection. */
+  get usable(): boolean {
+    return this.failure === null && !this.socket.destroyed;
+  }
+
+  /** Reads the greeting and says EHLO. */
+  async greet(): Promise<void> {
+    this.expect(await this.reply(), '220');
+    this.socket.write('EHLO bench.moe.go.th\r\n');
+    const ehlo = this.expect(await this.reply(), '250');
+    this.pipelining = /^250[ -]PIPELINING\b/im.test(ehlo);
   }
 
   /** One transaction; resolves with the server's reply to the message, rejects with a refusal. */
@@ -57,7 +60,10 @@ export class SmtpSender {
     try {
       if (this.pipelining) {
         this.socket.write(mailFrom + rcptTo);
-        const [mail, rcpt] = [await this.reply(), await this.reply()];
+        const mail = await this.reply();
+        // After a 421 no reply to RCPT TO comes: the server has closed the connection.
+        if (mail.startsWith('421')) this.expect(mail, '250');
+        const rcpt = await this.reply();
         this.expect(mail, '250');
         this.expect(rcpt, '250');
       } else {
@@ -69,7 +75,7 @@ export class SmtpSender {
       this.socket.write('DATA\r\n');
       this.expect(await this.reply(), '354');
     } catch (err) {
-      if (err instanceof SmtpRefusal) await this.reset();
+      if (err instanceof SmtpRefusal && this.usable) await this.reset().catch(() => undefined);
       throw err;
     }
     this.socket.write(dotStuffed(message));
@@ -77,9 +83,12 @@ export class SmtpSender {
     return this.expect(await this.reply(), '250');
   }
 
-  close(): void {
-    if (!this.socket.destroyed && this.failure === null) this.socket.end('QUIT\r\n');
-    this.socket.destroy();
+  /** QUIT when the connection is usable (the server closes it then), else, or when told, drops it. */
+  close(options: { drop?: boolean } = {}): void {
+    if (options.drop || !this.usable) return void this.socket.destroy();
+    this.socket.removeAllListeners('timeout');
+    this.socket.setTimeout(1_000, () => this.socket.destroy());
+    this.socket.end('QUIT\r\n');
   }
 
   private async reset(): Promise<void> {
@@ -88,8 +97,10 @@ export class SmtpSender {
   }
 
   private expect(reply: string, code: string): string {
-    if (!reply.startsWith(code)) throw new SmtpRefusal(reply.replace(/\r\n/g, ' '));
-    return reply;
+    if (reply.startsWith(code)) return reply;
+    // 421: the server is closing the connection (shutting down, say); nothing more goes on it.
+    if (reply.startsWith('421')) this.socket.destroy();
+    throw new SmtpRefusal(reply.replace(/\r\n/g, ' '));
   }
 
   private reply(): Promise<string> {
