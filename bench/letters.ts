@@ -195,8 +195,14 @@ export async function sendLetters(
         try {
           if (!sender) {
             // Known to closeAll before its greeting, so that an abort reaches it there too.
-            open.add((sender = new SmtpSender(port)));
-            await sender.greet();
+            const opening = new SmtpSender(port);
+            open.add(opening);
+            await opening.greet().catch((err: unknown) => {
+              opening.close({ drop: true });
+              open.delete(opening);
+              throw err;
+            });
+            sender = opening;
           }
           await sender.send(SENDER, CENTRAL_ADDRESS, letter.raw);
           deliveries.push({ messageId: letter.messageId, startedAt: begun, acceptedAt: performance.now() });
