@@ -8,13 +8,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { composeAcknowledgement } from '../letter/acknowledgement';
 import { mimeTree, repairMessage } from '../letter/charset';
 import { readLetterMetadata } from '../letter/metadata';
-import { checkSmtpAuthenticity } from '../worker/authenticity';
+import { checkSmtpAuthenticity, noDns } from '../worker/authenticity';
 import { readMessage } from '../worker/read';
 import { CENTRAL_ADDRESS, letterPress, SENDER, standInPdf } from './letters';
-
-const noDns = async (name: string) => {
-  throw Object.assign(new Error(`no DNS in the bench: ${name}`), { code: 'ENOTFOUND' });
-};
 
 /** Runs step once per letter (after a warm-up) and prints the process's CPU and the wall time per letter. */
 async function stage(name: string, letters: number, step: (i: number) => unknown): Promise<void> {

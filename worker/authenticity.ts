@@ -10,6 +10,11 @@ import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authent
  */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
 
+/** DNS switched off: every look-up finds nothing, so nothing can be shown forged. */
+export const noDns: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`DNS look-ups are switched off (authenticity.checkDns): ${name}`), { code: 'ENOTFOUND' });
+};
+
 export interface SmtpEnvelope {
   ip: string | null;
   helo: string | null;

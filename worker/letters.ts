@@ -9,7 +9,7 @@ import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
 import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
-import { checkSmtpAuthenticity, type DnsResolver } from './authenticity';
+import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
 
 export interface LetterDeps {
@@ -216,11 +216,6 @@ async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buf
     },
   );
 }
-
-/** DNS switched off: every look-up finds nothing, so nothing can be shown forged. */
-const noDns: DnsResolver = async (name) => {
-  throw Object.assign(new Error(`DNS look-ups are switched off (authenticity.checkDns): ${name}`), { code: 'ENOTFOUND' });
-};
 
 function pdfFlags(read: ReadMessage): string[] {
   const flags: string[] = [];
