@@ -32,8 +32,7 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
   const client = await begin(pool);
   try {
     const result = await fn(client);
-    await client.query('COMMIT');
-    client.release();
+    await commit(client);
     return result;
   } catch (err) {
     await abandon(client);
@@ -41,7 +40,7 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
   }
 }
 
-/** A connection from the pool with a transaction open on it: end it with COMMIT and release(), or abandon(). */
+/** A connection from the pool with a transaction open on it: end it with commit() or abandon(). */
 export async function begin(pool: pg.Pool): Promise<pg.PoolClient> {
   const client = await pool.connect();
   try {
@@ -51,6 +50,12 @@ export async function begin(pool: pg.Pool): Promise<pg.PoolClient> {
     client.release(err as Error);
     throw err;
   }
+}
+
+/** Commits the transaction and gives the connection back (when COMMIT fails, abandon() it). */
+export async function commit(client: pg.PoolClient): Promise<void> {
+  await client.query('COMMIT');
+  client.release();
 }
 
 /** Rolls the transaction back and gives the connection back, or drops it when ROLLBACK failed (it could still be in a transaction). */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { abandon, begin, type Client, type Pool } from './db';
+import { abandon, begin, commit, type Client, type Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -104,10 +104,7 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     // No row: another connection kept the same bytes from the same source a moment ago.
     const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(transaction ?? pool, sourceKey));
     if (keptId !== id && transaction) await transaction.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
-    if (transaction) {
-      await transaction.query('COMMIT');
-      transaction.release();
-    }
+    if (transaction) await commit(transaction);
     return { id: keptId, size, sha256, alreadyKept: keptId !== id };
   } catch (err) {
     if (transaction) await abandon(transaction);
@@ -186,12 +183,6 @@ export async function findInboundWithRaw(pool: Pool, id: string): Promise<{ inbo
   if (rows.length === 0) return null;
   const pieces = rows.filter((r) => r.data !== null).map((r) => Buffer.from(r.data as string, 'base64'));
   return { inbound: toInbound(rows[0]), raw: Buffer.concat(pieces) };
-}
-
-/** The message exactly as received. */
-export async function readInboundRaw(pool: Pool, id: string): Promise<Buffer> {
-  const { rows } = await pool.query('SELECT data FROM inbound_chunk WHERE inbound_id = $1 ORDER BY seq', [id]);
-  return Buffer.concat(rows.map((r) => r.data as Buffer));
 }
 
 /** Messages kept but not yet decided on, oldest first: what the reconciler re-queues. */

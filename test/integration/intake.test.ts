@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { startRoles, type Running } from '../../bin/roles';
-import { MessageTooLarge, readInboundRaw, storeInbound } from '../../registry/inbound';
+import { findInboundWithRaw, MessageTooLarge, storeInbound } from '../../registry/inbound';
 import {
   createTestDatabase,
   flushPrefix,
@@ -49,7 +49,7 @@ describe('SMTP intake', () => {
       book: 'RB',
     });
     expect(row.helo).toBeTruthy();
-    const raw = await readInboundRaw(db.pool, id!);
+    const { raw } = (await findInboundWithRaw(db.pool, id!))!;
     expect(raw.length).toBe(row.size);
     expect(createHash('sha256').update(raw).digest('hex')).toBe(row.sha256);
     expect(raw.toString()).toContain('Subject: =?UTF-8?');
@@ -166,7 +166,7 @@ describe('keeping a message in the register', () => {
     const kept = await storeInbound(env.db.pool, arriving(bytes), 10 * PIECE);
     expect(kept).toMatchObject({ size, alreadyKept: false, sha256: createHash('sha256').update(bytes).digest('hex') });
     expect((await pieces(kept.id)).map((p) => p.bytes)).toEqual(expected);
-    expect((await readInboundRaw(env.db.pool, kept.id)).equals(bytes)).toBe(true);
+    expect((await findInboundWithRaw(env.db.pool, kept.id))!.raw.equals(bytes)).toBe(true);
   });
 
   it('keeps the same bytes from the same source once, leaving no pieces of the second copy', async () => {
@@ -179,7 +179,7 @@ describe('keeping a message in the register', () => {
         'SELECT count(*)::int AS n FROM inbound_chunk c WHERE NOT EXISTS (SELECT 1 FROM inbound i WHERE i.id = c.inbound_id)',
       );
       expect(orphans.rows[0].n).toBe(0);
-      expect((await readInboundRaw(env.db.pool, first.id)).equals(bytes)).toBe(true);
+      expect((await findInboundWithRaw(env.db.pool, first.id))!.raw.equals(bytes)).toBe(true);
     }
   });
 
