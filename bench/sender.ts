@@ -1,5 +1,5 @@
 // The sending side of the load: one SMTP connection that sends prepared messages one after
-// another, as an agency's MTA does with a queue.
+// another, as an agency's MTA does with a queue. The tests' raw SMTP sessions use it too.
 //
 // Hand-written rather than nodemailer's client on purpose. The load generator shares the two
 // cores with what it measures, and nodemailer's client runs every byte of a message through
@@ -48,9 +48,27 @@ export class SmtpSender {
   /** Reads the greeting and says EHLO. */
   async greet(): Promise<void> {
     this.expect(await this.reply(), '220');
-    this.socket.write('EHLO bench.moe.go.th\r\n');
-    const ehlo = this.expect(await this.reply(), '250');
+    const ehlo = this.expect(await this.command('EHLO bench.moe.go.th'), '250');
     this.pipelining = /^250[ -]PIPELINING\b/im.test(ehlo);
+  }
+
+  /** Sends one command line; resolves with the server's reply, whatever it is. */
+  command(line: string): Promise<string> {
+    this.socket.write(`${line}\r\n`);
+    return this.reply();
+  }
+
+  /** Sends bytes as they are (part of a message in DATA), waiting for nothing. */
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** The server's next reply (the greeting first). */
+  reply(): Promise<string> {
+    const ready = this.replies.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   /** One transaction; resolves with the server's reply to the message, rejects with a refusal. */
@@ -91,9 +109,14 @@ export class SmtpSender {
     this.socket.end('QUIT\r\n');
   }
 
+  /** Ends the connection without a word and resolves once it is closed. */
+  async hangUp(): Promise<void> {
+    this.socket.end();
+    if (!this.socket.closed) await new Promise((resolve) => this.socket.once('close', resolve));
+  }
+
   private async reset(): Promise<void> {
-    this.socket.write('RSET\r\n');
-    await this.reply();
+    await this.command('RSET');
   }
 
   private expect(reply: string, code: string): string {
@@ -103,19 +126,13 @@ export class SmtpSender {
     throw new SmtpRefusal(reply.replace(/\r\n/g, ' '));
   }
 
-  private reply(): Promise<string> {
-    const ready = this.replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
   // A reply is one line, or several joined by CRLF when each but the last has "-" after the code.
+  // Bytes are gathered as latin1 and each whole line read as UTF-8 (a server may answer in Thai).
   private onData(chunk: Buffer): void {
     this.received += chunk.toString('latin1');
     let end: number;
     while ((end = this.received.indexOf('\r\n')) >= 0) {
-      const line = this.received.slice(0, end);
+      const line = Buffer.from(this.received.slice(0, end), 'latin1').toString('utf8');
       this.received = this.received.slice(end + 2);
       this.replyLines.push(line);
       if (line[3] === '-') continue;

@@ -1,7 +1,6 @@
 // Real services for integration tests: a private PostgreSQL database and Redis key prefix
 // per test file, an SMTP relay that keeps what it receives, and a sender.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,24 +8,23 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { stringify as stringifyYaml } from 'yaml';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import pg from 'pg';
 import pino from 'pino';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { parseConfig, type Config } from '../../config/load';
-import { deleteRedisPrefix } from '../../bench/scratch';
+import { freePort } from '../../bench/processes';
+import { SmtpSender } from '../../bench/sender';
+import { createScratchDatabase, deleteRedisPrefix, runName } from '../../bench/scratch';
 import { samplePdf } from './pdf';
 
 export { samplePdf };
-import { createPool, migrate, type Pool } from '../../registry/db';
+import { createPool, type Pool } from '../../registry/db';
 import { storeInbound } from '../../registry/inbound';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const silent = pino({ level: 'silent' });
-
-export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
 export interface TestDatabase {
   url: string;
@@ -36,23 +34,14 @@ export interface TestDatabase {
 
 /** A new database with the register's schema, dropped by drop(). */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = uniqueName('t');
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
-  const pool = createPool(url, 10);
-  await migrate(pool);
+  const scratch = await createScratchDatabase(PG_ADMIN_URL, runName('t'));
+  const pool = createPool(scratch.url, 10);
   return {
-    url,
+    url: scratch.url,
     pool,
     async drop() {
       await pool.end();
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }
@@ -82,7 +71,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, unknow
     smtp: { port: 0, closeTimeoutMs: 5_000 },
     desk: { port: 0 },
     database: { url: databaseUrl },
-    redis: { url: REDIS_URL, prefix: uniqueName('tq') },
+    redis: { url: REDIS_URL, prefix: runName('tq') },
     relay: { url: 'smtp://127.0.0.1:1' },
     // No DNS in tests: a test of authenticity passes its own table of records instead.
     authenticity: { checkDns: false },
@@ -189,56 +178,21 @@ export function letterOptions(letter: LetterToSend): SendMailOptions {
   };
 }
 
-/** A port nothing listens on right now (for a server the test starts later). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 /** A raw SMTP client session, to say exactly what a test needs said, when it needs it. */
 export async function openSmtpSession(port: number) {
-  const socket = net.connect(port, '127.0.0.1');
-  let buffer = '';
-  let waiting: ((reply: string) => void) | null = null;
-  socket.on('data', (d) => {
-    buffer += d.toString();
-    // A reply ends with a line "NNN text" (a space after the code, not a dash).
-    if (waiting && /(^|\r\n)\d{3} [^\r\n]*\r\n$/.test(buffer)) {
-      const reply = buffer.trimEnd();
-      buffer = '';
-      const w = waiting;
-      waiting = null;
-      w(reply);
-    }
-  });
-  socket.on('error', () => undefined);
-  const nextReply = () => new Promise<string>((resolve) => (waiting = resolve));
-  const greeting = await nextReply();
+  const session = new SmtpSender(port);
+  const greeting = await session.reply();
   return {
     greeting,
     /** Sends one command line and resolves with the reply. */
-    command(line: string): Promise<string> {
-      const reply = nextReply();
-      socket.write(line + '\r\n');
-      return reply;
-    },
+    command: (line: string) => session.command(line),
     /** Sends raw bytes (part of a message in DATA) without waiting for anything. */
-    write(data: string) {
-      socket.write(data);
-    },
+    write: (data: string) => session.write(data),
     /** Sends the rest of the message and the final dot; resolves with the reply. */
-    finishData(rest: string): Promise<string> {
-      const reply = nextReply();
-      socket.write(rest + '\r\n.\r\n');
-      return reply;
-    },
-    async close() {
-      socket.end();
-      if (!socket.closed) await new Promise((r) => socket.once('close', r));
-    },
+    finishData: (rest: string) => session.command(`${rest}\r\n.`),
+    close: () => session.hangUp(),
   };
 }
 
