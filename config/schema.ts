@@ -97,7 +97,7 @@ export const configSchema = z
         stalledIntervalMs: z.number().int().positive().default(30_000),
         mailAttempts: z.number().int().positive().default(10),
         mailBackoffMs: z.number().int().positive().default(30_000),
-        // How much a worker running in a process of its own lowers its CPU priority (Unix nice).
+        // The Unix nice value a worker running in a process of its own gives its threads (never raised).
         niceness: z.number().int().min(0).max(19).default(10),
       })
       .prefault({}),
