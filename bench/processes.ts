@@ -76,9 +76,17 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * The fields of a /proc/<pid>/stat (or .../task/<tid>/stat) line from the third on: the command
+ * name before them may hold spaces and parentheses, so they are counted after the last ')'.
+ * Field n of proc(5) is at index n - 3.
+ */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function cpuTicksOfStat(stat: string): number {
-  // The command name may hold spaces and parentheses: fields are counted after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(stat);
   return Number(fields[11]) + Number(fields[12]); // utime, stime
 }
 
@@ -117,7 +125,7 @@ export function followCpu(command: string, cmdlineIncludes: string, intervalMs =
         continue;
       }
       // Keyed by pid and start time: a pid may be used again by a new backend.
-      const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      const startTime = statFields(stat)[19];
       lastTicks.set(`${pid}:${startTime}`, cpuTicksOfStat(stat));
     }
   };

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { statFields } from '../../bench/processes';
 import { buddhistYear } from '../../letter/calendar';
 import { flushPrefix, openSmtpSession, sendLetter, spawnSaraban, useDatabaseAndRelay, testConfig, waitFor } from '../support/services';
 
@@ -89,7 +90,7 @@ describe('the saraban command', () => {
       // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value; a thread may end meanwhile.
       const niceOf = (tid: string) => {
         try {
-          return Number(readFileSync(`/proc/${worker.child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+          return Number(statFields(readFileSync(`/proc/${worker.child.pid}/task/${tid}/stat`, 'utf8'))[16]);
         } catch {
           return niceness;
         }
