@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
+import { pdfFile } from './pdf';
 import { SmtpSender } from './sender';
 
 /**
@@ -28,27 +29,7 @@ export function standInPdf(bytes: number): Buffer {
     Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from('\nendstream')]),
     Buffer.concat([Buffer.from(`<< /Length ${padding.length} >>\nstream\n`), padding, Buffer.from('\nendstream')]),
   ];
-  const assemble = (padding: Buffer) => {
-    // A binary comment on line 2 tells tools the file is binary, as real PDFs do.
-    const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-    let length = parts[0].length;
-    const offsets: number[] = [];
-    objects(padding).forEach((body, i) => {
-      offsets.push(length);
-      const object = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-      parts.push(object);
-      length += object.length;
-    });
-    // Each cross-reference entry is exactly 20 bytes, as the format requires.
-    const xref = [
-      'xref',
-      `0 ${offsets.length + 1}`,
-      '0000000000 65535 f ',
-      ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
-    ].join('\n');
-    parts.push(Buffer.from(`${xref}\ntrailer\n<< /Size ${offsets.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-    return Buffer.concat(parts);
-  };
+  const assemble = (padding: Buffer) => pdfFile(objects(padding));
   const overhead = assemble(Buffer.alloc(0)).length;
   return assemble(randomBytes(Math.max(0, bytes - overhead - 8))); // 8: the longer /Length, near enough
 }

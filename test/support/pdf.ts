@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pdfFile } from '../../bench/pdf';
 
 /**
  * A valid one-page PDF with a text layer (ASCII: the standard fonts have no Thai). `times`
@@ -16,19 +17,8 @@ export function onePagePdf(text: string, options: { encrypted?: boolean; times?:
   // Standard security handler, RC4 40-bit: /U does not match the empty password, so a reader
   // needs the user password; the content need not really be encrypted for that.
   if (options.encrypted) objects.push(`<< /Filter /Standard /V 1 /R 2 /O <${'a'.repeat(64)}> /U <${'b'.repeat(64)}> /P -44 >>`);
-  let pdf = '%PDF-1.4\n';
-  const offsets = objects.map((body, i) => {
-    const offset = pdf.length;
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return offset;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   const id = '<0123456789abcdef0123456789abcdef>';
-  const encrypt = options.encrypted ? ` /Encrypt 6 0 R /ID [${id} ${id}]` : '';
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encrypt} >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
+  return pdfFile(objects, options.encrypted ? ` /Encrypt 6 0 R /ID [${id} ${id}]` : '');
 }
 
 /** A test letter's PDF, unique per call so that no two test letters are the same file. */
