@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { migrations } from './migrations';
 
 export type Pool = pg.Pool;
@@ -65,6 +66,57 @@ export async function abandon(client: pg.PoolClient): Promise<void> {
     (err: Error) => err,
   );
   client.release(broken);
+}
+
+/**
+ * The rows of `COPY (query) TO STDOUT (FORMAT binary)`, each field as the bytes the server sent
+ * (null for NULL). pg reads every query result as text, so bytes would have to travel encoded
+ * (base64, hex), and encoding and decoding a letter cost more than the rest of reading it.
+ * COPY takes no parameters: quote values into the query with pg.escapeLiteral.
+ */
+export async function copyBinaryRows(pool: pg.Pool, query: string): Promise<(Buffer | null)[][]> {
+  const client = await pool.connect();
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
+  client.release();
+  return parseBinaryCopy(Buffer.concat(chunks));
+}
+
+const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * PostgreSQL's binary COPY format (its manual: COPY, "Binary Format"): the signature, 32-bit
+ * flags and a header extension of a 32-bit length, then per row a 16-bit field count and each
+ * field as a 32-bit length (-1: NULL) and its bytes; a field count of -1 ends the data.
+ */
+export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
+  if (!data.subarray(0, BINARY_COPY_SIGNATURE.length).equals(BINARY_COPY_SIGNATURE)) throw new Error('not binary COPY data');
+  let at = BINARY_COPY_SIGNATURE.length + 4;
+  at += 4 + data.readUInt32BE(at);
+  const rows: (Buffer | null)[][] = [];
+  for (;;) {
+    const count = data.readInt16BE(at);
+    at += 2;
+    if (count === -1) return rows;
+    const row: (Buffer | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = data.readInt32BE(at);
+      at += 4;
+      if (length < 0) {
+        row.push(null);
+        continue;
+      }
+      if (at + length > data.length) throw new RangeError('binary COPY data ends inside a field');
+      row.push(data.subarray(at, at + length));
+      at += length;
+    }
+    rows.push(row);
+  }
 }
 
 /** Creates the database named in the URL when it does not exist (a fresh install). */

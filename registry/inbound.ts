@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { abandon, begin, commit, type Client, type Pool } from './db';
+import pg from 'pg';
+import { abandon, begin, commit, copyBinaryRows, type Client, type Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -141,14 +142,12 @@ export interface InboundRecord {
   decision: { reason: string; subject?: string; messageId?: string | null } | null;
 }
 
-const INBOUND_COLUMNS = `i.id, i.received_at, i.edge, i.client_ip, i.helo, i.mail_from, i.rcpt_to, i.book, i.size, i.sha256, i.source_key,
-  i.processed_at, i.outcome, i.decision`;
-
-/** The record of a kept message from its row (columns by name). */
-function toInbound(r: Record<string, unknown>): InboundRecord {
+/** The record from its row as row_to_json writes it: timestamps as ISO 8601 text. */
+export function inboundFromJson(r: Record<string, unknown>): InboundRecord {
+  const at = (value: unknown) => (value === null ? null : new Date(value as string));
   return {
     id: r.id as string,
-    receivedAt: r.received_at as Date,
+    receivedAt: at(r.received_at)!,
     edge: r.edge as InboundRecord['edge'],
     clientIp: r.client_ip as string | null,
     helo: r.helo as string | null,
@@ -158,31 +157,25 @@ function toInbound(r: Record<string, unknown>): InboundRecord {
     size: r.size as number,
     sha256: r.sha256 as string,
     sourceKey: r.source_key as string | null,
-    processedAt: r.processed_at as Date | null,
+    processedAt: at(r.processed_at),
     outcome: r.outcome as string | null,
     decision: r.decision as InboundRecord['decision'],
   };
 }
 
-/** The record from its row as row_to_json writes it: timestamps as ISO 8601 text. */
-export function inboundFromJson(r: Record<string, unknown>): InboundRecord {
-  const at = (value: unknown) => (value === null ? null : new Date(value as string));
-  return toInbound({ ...r, received_at: at(r.received_at), processed_at: at(r.processed_at) });
-}
-
 /** A kept message's record and its bytes exactly as received, in one round trip: what the letters job reads. */
 export async function findInboundWithRaw(pool: Pool, id: string): Promise<{ inbound: InboundRecord; raw: Buffer } | null> {
-  // Base64 rather than bytea's hex text: a third less to send and decode (pg's binary
-  // results are read as UTF-8 text, which breaks bytes).
-  const { rows } = await pool.query({
-    name: 'find-inbound-with-raw',
-    text: `SELECT ${INBOUND_COLUMNS}, encode(c.data, 'base64') AS data
-             FROM inbound i LEFT JOIN inbound_chunk c ON c.inbound_id = i.id WHERE i.id = $1 ORDER BY c.seq`,
-    values: [id],
-  });
+  const rows = await copyBinaryRows(
+    pool,
+    `SELECT row_to_json(i)::text, c.data
+       FROM inbound i LEFT JOIN inbound_chunk c ON c.inbound_id = i.id WHERE i.id = ${pg.escapeLiteral(id)} ORDER BY c.seq`,
+  );
   if (rows.length === 0) return null;
-  const pieces = rows.filter((r) => r.data !== null).map((r) => Buffer.from(r.data as string, 'base64'));
-  return { inbound: toInbound(rows[0]), raw: Buffer.concat(pieces) };
+  const pieces = rows.map(([, data]) => data).filter((data): data is Buffer => data !== null);
+  return {
+    inbound: inboundFromJson(JSON.parse(rows[0][0]!.toString('utf8')) as Record<string, unknown>),
+    raw: pieces.length === 1 ? pieces[0] : Buffer.concat(pieces),
+  };
 }
 
 /** Messages kept but not yet decided on, oldest first: what the reconciler re-queues. */

@@ -169,6 +169,10 @@ describe('keeping a message in the register', () => {
     expect((await findInboundWithRaw(env.db.pool, kept.id))!.raw.equals(bytes)).toBe(true);
   });
 
+  it('finds no message for an id it never kept', async () => {
+    expect(await findInboundWithRaw(env.db.pool, '00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+
   it('keeps the same bytes from the same source once, leaving no pieces of the second copy', async () => {
     for (const size of [1000, 2 * PIECE + 7]) {
       const bytes = randomBytes(size);
