@@ -7,7 +7,7 @@ import type { DnsResolver } from './authenticity';
 import { recordReplyFailure } from '../registry/replies';
 import type { Clock } from '../registry/letters';
 import type { Pool } from '../registry/db';
-import { processInbound } from './letters';
+import { processInbound, type LetterOutcome } from './letters';
 import { sendReply } from './mail';
 import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueReply, workerConnection, type LetterJob, type MailJob } from './queues';
 import { startReconciler } from './reconciler';
@@ -20,6 +20,16 @@ import { startReconciler } from './reconciler';
 function isBadRecipient(err: unknown): boolean {
   const response = String((err as { response?: string }).response ?? '');
   return /^5\d\d[ -]5\.1\.\d+/.test(response);
+}
+
+/**
+ * What a finished letters job keeps in Redis, where up to 10,000 finished jobs stay for a day:
+ * the outcome and the letter's number, not the whole letter (PostgreSQL holds that).
+ */
+function jobResult(outcome: LetterOutcome) {
+  if (!('letter' in outcome)) return outcome;
+  const { kind, letter, created } = outcome;
+  return { kind, created, letterId: letter.id, book: letter.book, year: letter.year, number: letter.number };
 }
 
 export interface WorkerRole {
@@ -50,10 +60,12 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
 
   const letters = new Worker<LetterJob>(
     LETTERS_QUEUE,
-    (job) =>
-      processInbound(
-        { config, pool, clock, logger, agencies, resolver: options.resolver, queueReply: (id) => queueReply(queues, id) },
-        job.data.inboundId,
+    async (job) =>
+      jobResult(
+        await processInbound(
+          { config, pool, clock, logger, agencies, resolver: options.resolver, queueReply: (id) => queueReply(queues, id) },
+          job.data.inboundId,
+        ),
       ),
     { ...common, concurrency: config.workers.letterConcurrency },
   );

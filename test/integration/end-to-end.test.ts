@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
 import nodemailer from 'nodemailer';
 import { startRoles, type Running } from '../../bin/roles';
 import { buddhistYear } from '../../letter/calendar';
+import { LETTERS_QUEUE, letterJobId } from '../../worker/queues';
 import {
   createTestDatabase,
   flushPrefix,
   letterOptions,
+  REDIS_URL,
   samplePdf,
   sendLetter,
   silent,
@@ -79,6 +82,22 @@ describe('a letter e-mailed to saraban@', () => {
 
     const status = await db.pool.query('SELECT status, sent_at FROM reply WHERE letter_id = $1', [letter.id]);
     expect(status.rows[0].status).toBe('sent');
+
+    // The finished job keeps the outcome and number in Redis, not a copy of the letter.
+    const queue = new Queue(LETTERS_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const job = await queue.getJob(letterJobId(inboundId));
+      expect(job!.returnvalue).toEqual({
+        kind: 'registered',
+        created: true,
+        letterId: letter.id,
+        book: 'RB',
+        year: letter.year,
+        number: 1,
+      });
+    } finally {
+      await queue.close();
+    }
   });
 
   it('keeps automatic mail and null-sender mail without registering or answering it', async () => {
