@@ -41,14 +41,32 @@ export async function transaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) 
   }
 }
 
+// The pool stops listening for a connection's errors while it is lent out (pool.query()
+// listens in its place): one lost meanwhile (a restart, a dropped socket) would be an
+// unhandled 'error' event, which ends the process. The query that was running, or the next
+// one, fails with the error instead, and the pool drops the connection when it comes back.
+const reportedByItsQueries = () => undefined;
+
+/** A connection of its own from the pool; give it back with giveBack(). */
+async function lend(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  client.on('error', reportedByItsQueries);
+  return client;
+}
+
+function giveBack(client: pg.PoolClient, broken?: Error): void {
+  client.off('error', reportedByItsQueries);
+  client.release(broken);
+}
+
 /** A connection from the pool with a transaction open on it: end it with commit() or abandon(). */
 export async function begin(pool: pg.Pool): Promise<pg.PoolClient> {
-  const client = await pool.connect();
+  const client = await lend(pool);
   try {
     await client.query('BEGIN');
     return client;
   } catch (err) {
-    client.release(err as Error);
+    giveBack(client, err as Error);
     throw err;
   }
 }
@@ -56,7 +74,7 @@ export async function begin(pool: pg.Pool): Promise<pg.PoolClient> {
 /** Commits the transaction and gives the connection back (when COMMIT fails, abandon() it). */
 export async function commit(client: pg.PoolClient): Promise<void> {
   await client.query('COMMIT');
-  client.release();
+  giveBack(client);
 }
 
 /** Rolls the transaction back and gives the connection back, or drops it when ROLLBACK failed (it could still be in a transaction). */
@@ -65,7 +83,7 @@ export async function abandon(client: pg.PoolClient): Promise<void> {
     () => undefined,
     (err: Error) => err,
   );
-  client.release(broken);
+  giveBack(client, broken);
 }
 
 /**
@@ -75,15 +93,15 @@ export async function abandon(client: pg.PoolClient): Promise<void> {
  * COPY takes no parameters: quote values into the query with pg.escapeLiteral.
  */
 export async function copyBinaryRows(pool: pg.Pool, query: string): Promise<(Buffer | null)[][]> {
-  const client = await pool.connect();
+  const client = await lend(pool);
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
   } catch (err) {
-    client.release(err as Error);
+    giveBack(client, err as Error);
     throw err;
   }
-  client.release();
+  giveBack(client);
   return parseBinaryCopy(Buffer.concat(chunks));
 }
 
@@ -96,6 +114,8 @@ const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  */
 export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
   if (!data.subarray(0, BINARY_COPY_SIGNATURE.length).equals(BINARY_COPY_SIGNATURE)) throw new Error('not binary COPY data');
+  // No flag is set for a query's COPY; one we do not know (OIDs, a future format) is not ours to read.
+  if (data.readUInt32BE(BINARY_COPY_SIGNATURE.length) !== 0) throw new Error('binary COPY data with flags set');
   let at = BINARY_COPY_SIGNATURE.length + 4;
   at += 4 + data.readUInt32BE(at);
   const rows: (Buffer | null)[][] = [];

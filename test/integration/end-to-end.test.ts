@@ -86,7 +86,11 @@ describe('a letter e-mailed to saraban@', () => {
     // The finished job keeps the outcome and number in Redis, not a copy of the letter.
     const queue = new Queue(LETTERS_QUEUE, { connection: { url: REDIS_URL }, prefix });
     try {
-      const job = await queue.getJob(letterJobId(inboundId));
+      // The job is marked finished after it queued the acknowledgement, so it may lag behind it.
+      const job = await waitFor(async () => {
+        const found = await queue.getJob(letterJobId(inboundId));
+        return (await found?.isCompleted()) ? found : undefined;
+      }, 'the letters job to be finished');
       expect(job!.returnvalue).toEqual({
         kind: 'registered',
         created: true,

@@ -1,14 +1,14 @@
 import { parseBinaryCopy } from '../../registry/db';
 
 // Builds binary COPY data as PostgreSQL writes it: signature, flags, header extension, rows, trailer.
-function copyData(rows: (Buffer | null)[][], extension = Buffer.alloc(0)): Buffer {
+function copyData(rows: (Buffer | null)[][], extension = Buffer.alloc(0), flags = 0): Buffer {
   const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
   const int32 = (n: number) => {
     const b = Buffer.alloc(4);
     b.writeInt32BE(n);
     return b;
   };
-  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(extension.length), extension];
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(flags), int32(extension.length), extension];
   for (const row of rows) {
     parts.push(int16(row.length));
     for (const field of row) parts.push(...(field === null ? [int32(-1)] : [int32(field.length), field]));
@@ -43,5 +43,7 @@ describe('reading binary COPY data (the kept message as bytes)', () => {
     expect(() => parseBinaryCopy(Buffer.from('id,data\n1,abc\n'))).toThrow('not binary COPY data');
     const whole = copyData([[Buffer.alloc(100, 7)]]);
     expect(() => parseBinaryCopy(whole.subarray(0, whole.length - 20))).toThrow(RangeError);
+    // Bit 16: each row carries an OID first, which a query's COPY never asks for.
+    expect(() => parseBinaryCopy(copyData([[Buffer.from('x')]], Buffer.alloc(0), 1 << 16))).toThrow('flags set');
   });
 });
