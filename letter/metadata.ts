@@ -211,6 +211,7 @@ const CODE = REFERENCE_CODE_PATTERN;
 const MARKINGS = 'ด่วน\\s?ที่สุด|ด่วน\\s?มาก|ด่วน|ลับ\\s?ที่สุด|ลับ\\s?มาก|ลับ';
 const SEPARATORS = '[\\s\\-–—|,;:*!]';
 
+const MAX_REFERENCE_CHARS = 100;
 const REFERENCE = new RegExp(`${STARTS}(?:(ที่)\\s*[:：.]?\\s*)?(${CODE})\\s*(\\d+(?:\\.\\d+)*)\\s*/\\s*(ว\\s*\\.?\\s*)?(\\d+)(?!\\d)`, 'dg');
 
 // Typed without a space, เรียน is still the addressee line when a title or a name follows.
@@ -299,6 +300,8 @@ function findReference(text: Text): Found<NonNullable<LetterMetadata['reference'
     const codeStart = m.indices![2][0];
     const end = start + m[0].length;
     const written = cut(text, codeStart, end);
+    // A unit's code and a number (ศธ 0206.4/ว 1234): a run of letters longer than this is text, not a reference.
+    if (written.length > MAX_REFERENCE_CHARS) continue;
     const found = { value: { written, normalised: normaliseReference(written), circular: m[4] !== undefined }, span: [start, end] as Span };
     if (labelled) return found;
     bare ??= found;

@@ -19,11 +19,20 @@ export function createPool(url: string, max = 20): pg.Pool {
 
 /**
  * A value as the text of a jsonb parameter. PostgreSQL refuses JSON holding half of a UTF-16
- * surrogate pair (a broken encoded word, a PDF text layer, text cut inside an emoji), where a
- * text parameter only has it replaced; strings are made well-formed first, the same way.
+ * surrogate pair (a broken encoded word, a PDF text layer, text cut inside an emoji) or a NUL
+ * (an encoded word can decode to one), where a text parameter only has the half replaced:
+ * both are replaced with U+FFFD first, as a text parameter has the half.
  */
 export function jsonb(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v));
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storableText(v.replace(LONE_SURROGATE, '\uFFFD')) : v));
+}
+
+/**
+ * Text a message gave us, as a text parameter can hold it: PostgreSQL refuses a NUL in text
+ * (it stores no U+0000), so it is replaced with U+FFFD.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD');
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

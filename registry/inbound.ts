@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
-import { abandon, begin, commit, copyBinaryRows, type Client, type Pool } from './db';
+import { abandon, begin, commit, copyBinaryRows, storableText, type Client, type Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -96,11 +96,12 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
     const sha256 = hash.digest('hex');
     const sourceKey = message.source ? `${message.source}:${sha256}` : null;
-    const envelope = [message.receivedAt, message.edge, message.clientIp ?? null, message.helo ?? null, message.mailFrom];
+    const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
+    const envelope = [message.receivedAt, message.edge, message.clientIp ?? null, text(message.helo), text(message.mailFrom)];
     const { rows } = await (transaction ?? pool).query({
       name: 'keep-inbound',
       text: KEEP_INBOUND,
-      values: [id, ...envelope, message.rcptTo, message.book, size, sha256, sourceKey, seq, takePending()],
+      values: [id, ...envelope, message.rcptTo.map(storableText), message.book, size, sha256, sourceKey, seq, takePending()],
     });
     // No row: another connection kept the same bytes from the same source a moment ago.
     const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(transaction ?? pool, sourceKey));

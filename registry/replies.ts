@@ -1,4 +1,4 @@
-import { jsonb, type Client, type Pool } from './db';
+import { jsonb, storableText, type Client, type Pool } from './db';
 
 // What we send back to a sender: the acknowledgement (ตอบยืนยันการได้รับ) of a registered
 // letter, or a notice saying why a message was not registered. At most one per message.
@@ -93,7 +93,7 @@ export async function recordReplyFailure(pool: Pool, id: number, attempts: numbe
 export async function markReplyBounced(client: Client | Pool, messageId: string, detail: string): Promise<number | null> {
   const { rows } = await client.query(
     `UPDATE reply SET status = 'failed', last_error = $2 WHERE message_id = $1 AND status IN ('sent', 'pending') RETURNING id`,
-    [messageId, `bounced: ${detail}`.slice(0, 2000)],
+    [storableText(messageId), storableText(`bounced: ${detail}`.slice(0, 2000))],
   );
   return rows[0]?.id ?? null;
 }

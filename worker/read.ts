@@ -159,7 +159,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
   const pdf = attachments.find((a) => a.contentType === 'application/pdf' || /\.pdf$/i.test(a.filename ?? ''));
   return {
     details: {
-      messageId: parsed.messageId ?? null,
+      messageId: usableMessageId(parsed.messageId),
       fromAddress,
       fromName: from?.name || null,
       subject,
@@ -178,6 +178,14 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
     report: deliveryReport(input, tree),
     authenticationResults: headerValues(parsed, 'authentication-results'),
   };
+}
+
+// RFC 5322 lines end by 998 octets and a Message-ID cannot be folded: a longer one is no
+// Message-ID, and the register's index (message_id, book, id) could not hold it.
+const MAX_MESSAGE_ID_BYTES = 998;
+
+function usableMessageId(messageId: string | undefined): string | null {
+  return messageId && Buffer.byteLength(messageId) <= MAX_MESSAGE_ID_BYTES ? messageId : null;
 }
 
 // Below this a base64 part is left to mailparser: setting it aside would save nothing.

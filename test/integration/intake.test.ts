@@ -169,6 +169,16 @@ describe('keeping a message in the register', () => {
     expect((await findInboundWithRaw(env.db.pool, kept.id))!.raw.equals(bytes)).toBe(true);
   });
 
+  it('keeps a message whose envelope, as a mailbox gave it, holds a NUL, the NUL replaced', async () => {
+    const kept = await storeInbound(
+      env.db.pool,
+      { ...arriving(Buffer.from('Subject: x\r\n\r\nx\r\n')), mailFrom: 'a\u0000b@moe.go.th' },
+      PIECE,
+    );
+    const { rows } = await env.db.pool.query('SELECT mail_from FROM inbound WHERE id = $1', [kept.id]);
+    expect(rows[0].mail_from).toBe('a\uFFFDb@moe.go.th');
+  });
+
   it('finds no message for an id it never kept', async () => {
     expect(await findInboundWithRaw(env.db.pool, '00000000-0000-4000-8000-000000000000')).toBeNull();
   });

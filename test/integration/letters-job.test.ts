@@ -72,6 +72,100 @@ describe('the letters job', () => {
     expect(rows[0]).toEqual({ outcome: 'held', decision: { reason: 'top-secret', subject: 'ลับที่สุด \uFFFD' } });
   });
 
+  // A NUL cannot be stored in PostgreSQL's text or jsonb; an encoded word can decode to one.
+  it('registers a letter whose subject and sender name decode to a NUL, the NUL replaced', async () => {
+    const raw = letter('=?utf-8?B?YQBi?=', '<nul@moe.go.th>').replace(
+      'From: saraban@moe.go.th',
+      'From: =?utf-8?B?YQBi?= <saraban@moe.go.th>',
+    );
+    const id = await keep(raw);
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    expect(outcome.kind).toBe('registered');
+    const { rows } = await env.db.pool.query('SELECT subject, from_name FROM letter WHERE inbound_id = $1', [id]);
+    expect(rows[0]).toEqual({ subject: 'a\uFFFDb', from_name: 'a\uFFFDb' });
+  });
+
+  it('records a held message whose decision holds a NUL', async () => {
+    const id = await keep(letter('x', '<held-nul@moe.go.th>'));
+    await recordNotRegistered(
+      env.db.pool,
+      {
+        inboundId: id,
+        outcome: 'held',
+        decision: { reason: 'top-secret', subject: 'ลับที่สุด a\u0000b' },
+        reply: null,
+        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
+      },
+      () => new Date(),
+    );
+    const { rows } = await env.db.pool.query('SELECT decision FROM inbound WHERE id = $1', [id]);
+    expect(rows[0].decision.subject).toBe('ลับที่สุด a\uFFFDb');
+  });
+
+  it('takes a bounce whose delivery status holds a NUL as automatic mail', async () => {
+    const raw = [
+      'From: MAILER-DAEMON@moe.go.th',
+      'To: saraban@example.go.th',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Message-ID: <bounce-nul@moe.go.th>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.moe.go.th',
+      '',
+      'Final-Recipient: rfc822; clerk@moe.go.th',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 no\u0000such user',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'Message-ID: <ack.00000000-0000-4000-8000-000000000000@example.go.th>',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const id = await keep(raw);
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    expect(outcome).toMatchObject({ kind: 'automatic' });
+  });
+
+  it('registers a letter whose Message-ID is longer than a line may be without one', async () => {
+    const long = `<${'x'.repeat(6000)}@moe.go.th>`;
+    const id = await keep(letter('long id', long));
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    expect(outcome.kind).toBe('registered');
+    const { rows } = await env.db.pool.query('SELECT message_id, reference FROM letter WHERE inbound_id = $1', [id]);
+    expect(rows[0]).toEqual({ message_id: null, reference: 'ศธ 0206/999' });
+  });
+
+  it("passes over a reference thousands of characters long and takes the letter's own", async () => {
+    const raw = letter('long reference', '<long-ref@moe.go.th>').replace('ที่ ศธ 0206/999', `ที่ ศธ 0206${'.1'.repeat(2500)}/1 ที่ ศธ 0206/999`);
+    const id = await keep(raw);
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    expect(outcome.kind).toBe('registered');
+    const { rows } = await env.db.pool.query('SELECT reference FROM letter WHERE inbound_id = $1', [id]);
+    expect(rows[0].reference).toBe('ศธ 0206/999');
+  });
+
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {
     const now = Date.now();
     // Another worker, its clock ten minutes ahead, registered the book's last letter.

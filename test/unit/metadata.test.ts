@@ -325,6 +325,11 @@ describe('the reference (ที่)', () => {
     expect(parseReference(text)).toEqual({ written, normalised, circular });
   });
 
+  it('does not take a run of numbers hundreds of characters long for a reference', () => {
+    expect(parseReference(`ที่ ศธ 0206${'.1'.repeat(100)}/1`)).toBeNull();
+    expect(parseReference(`ที่ ศธ 0206${'.1'.repeat(100)}/1 ที่ ศธ 0206/1457`)?.normalised).toBe('ศธ 0206/1457');
+  });
+
   it('takes the one marked ที่ over a bare one', () => {
     expect(parseReference('ศธ 0206/1 ขอส่ง ที่ มท 0201.2/ว 5951')?.normalised).toBe('มท 0201.2/ว 5951');
   });
