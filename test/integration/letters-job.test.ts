@@ -55,21 +55,24 @@ describe('the letters job', () => {
     expect(rows[0].subject).toBe('เ\uFFFDA');
   });
 
-  it('records a held message whose decision holds half of a UTF-16 pair', async () => {
-    const id = await keep(letter('x', '<held@moe.go.th>'));
+  it.each([
+    ['half of a UTF-16 pair', 'ลับที่สุด \ud83d', 'ลับที่สุด \uFFFD'],
+    ['a NUL', 'ลับที่สุด a\u0000b', 'ลับที่สุด a\uFFFDb'],
+  ])('records a held message whose decision holds %s, replaced', async (what, subject, stored) => {
+    const id = await keep(letter('x', `<held-${what.length}@moe.go.th>`));
     await recordNotRegistered(
       env.db.pool,
       {
         inboundId: id,
         outcome: 'held',
-        decision: { reason: 'top-secret', subject: 'ลับที่สุด \ud83d' },
+        decision: { reason: 'top-secret', subject },
         reply: null,
         replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
       },
       () => new Date(),
     );
     const { rows } = await env.db.pool.query('SELECT outcome, decision FROM inbound WHERE id = $1', [id]);
-    expect(rows[0]).toEqual({ outcome: 'held', decision: { reason: 'top-secret', subject: 'ลับที่สุด \uFFFD' } });
+    expect(rows[0]).toEqual({ outcome: 'held', decision: { reason: 'top-secret', subject: stored } });
   });
 
   // A NUL cannot be stored in PostgreSQL's text or jsonb; an encoded word can decode to one.
@@ -86,23 +89,6 @@ describe('the letters job', () => {
     expect(outcome.kind).toBe('registered');
     const { rows } = await env.db.pool.query('SELECT subject, from_name FROM letter WHERE inbound_id = $1', [id]);
     expect(rows[0]).toEqual({ subject: 'a\uFFFDb', from_name: 'a\uFFFDb' });
-  });
-
-  it('records a held message whose decision holds a NUL', async () => {
-    const id = await keep(letter('x', '<held-nul@moe.go.th>'));
-    await recordNotRegistered(
-      env.db.pool,
-      {
-        inboundId: id,
-        outcome: 'held',
-        decision: { reason: 'top-secret', subject: 'ลับที่สุด a\u0000b' },
-        reply: null,
-        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
-      },
-      () => new Date(),
-    );
-    const { rows } = await env.db.pool.query('SELECT decision FROM inbound WHERE id = $1', [id]);
-    expect(rows[0].decision.subject).toBe('ลับที่สุด a\uFFFDb');
   });
 
   it('takes a bounce whose delivery status holds a NUL as automatic mail', async () => {
