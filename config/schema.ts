@@ -99,6 +99,8 @@ export const configSchema = z
         mailBackoffMs: z.number().int().positive().default(30_000),
         // The Unix nice value a worker running in a process of its own gives its threads (never raised).
         niceness: z.number().int().min(0).max(19).default(10),
+        // How large (RSS, MiB) a worker process may grow while it reads PDFs' first pages.
+        pdfMemoryMb: z.number().int().min(256).default(1536),
       })
       .prefault({}),
     imap: z.array(imapMailbox).default([]),

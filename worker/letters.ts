@@ -51,7 +51,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     return { kind: 'decided-before' };
   }
 
-  const read = await readMessage(raw, inbound.mailFrom);
+  const read = await readMessage(raw, inbound.mailFrom, { pdfMemoryBytes: config.workers.pdfMemoryMb * 2 ** 20 });
   const ownAddresses = config.books.flatMap((b) => b.addresses);
   const automatic = automaticReason({
     mailFrom: inbound.mailFrom,

@@ -60,6 +60,8 @@ export interface ReadMessage {
 export interface ReadOptions {
   /** How long reading the PDF's first page may take. */
   pdfTimeoutMs?: number;
+  /** How large (RSS) this process may grow while PDFs are read (see PdfThreads). */
+  pdfMemoryBytes?: number;
 }
 
 // Headers whose raw value is kept: the marks of automatic mail (RFC 3834 and the common
@@ -77,6 +79,7 @@ const KEPT_HEADERS = [
 // How many messages deep a forwarded letter is followed (a forward of a forward of a forward).
 const MAX_FORWARD_DEPTH = 3;
 const PDF_TIMEOUT_MS = 5_000;
+const PDF_MEMORY_BYTES = 1536 * 2 ** 20;
 
 const NO_PDF: PdfFlags = { present: false, textLayer: false, encrypted: false, unreadable: false };
 const NO_REPORT: DeliveryReport = { deliveryStatus: null, originalMessageId: null };
@@ -102,7 +105,9 @@ export async function readMessage(raw: Buffer, mailFrom: string | null, options:
       authenticationResults: [],
     };
   }
-  const firstPage = letter.pdf ? await readFirstPage(letter.pdf, options.pdfTimeoutMs ?? PDF_TIMEOUT_MS) : null;
+  const firstPage = letter.pdf
+    ? await readFirstPage(letter.pdf, options.pdfTimeoutMs ?? PDF_TIMEOUT_MS, options.pdfMemoryBytes ?? PDF_MEMORY_BYTES)
+    : null;
   return {
     details: letter.details,
     headers: letter.headers,
@@ -364,10 +369,10 @@ parentPort.on('message', async ({ data }) => {
 
 type PdfOutcome = { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable'; reason?: string };
 
-async function readFirstPage(pdf: Buffer, timeoutMs: number): Promise<FirstPage> {
+async function readFirstPage(pdf: Buffer, timeoutMs: number, memoryBytes: number): Promise<FirstPage> {
   // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
   const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
-    ? await pdfThreads.read(pdf, timeoutMs)
+    ? await pdfThreads.read(pdf, timeoutMs, memoryBytes)
     : { kind: 'unreadable', reason: 'no PDF header' };
   const flags: PdfFlags = {
     present: true,
@@ -381,16 +386,33 @@ async function readFirstPage(pdf: Buffer, timeoutMs: number): Promise<FirstPage>
 }
 
 interface PdfJob {
-  data: Uint8Array;
+  pdf: Buffer;
   timeoutMs: number;
+  memoryBytes: number;
+  /** Stopped once when the process outgrew memoryBytes beside others: read again with none beside it. */
+  alone: boolean;
   resolve: (outcome: PdfOutcome) => void;
 }
 
-/** A few reusable threads that read PDFs one at a time each; a thread that overruns is stopped. */
+// How often the process's size is looked at while PDFs are read.
+const MEMORY_CHECK_MS = 100;
+
+/**
+ * A few reusable threads that read PDFs one at a time each; a thread that overruns is stopped.
+ * Overrunning is taking too long, or too much memory: a thread's heap limit does not count the
+ * buffers pdf.js decodes streams into, and a page whose few KB of compressed content decode to
+ * GBs would otherwise take the process down with it. Which of the PDFs being read is growing
+ * cannot be seen from here, so when the process outgrows the limit every reader is stopped and
+ * each of their PDFs is read again alone; one that outgrows it alone is unreadable.
+ */
 class PdfThreads {
   private readonly idle: Worker[] = [];
   private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
   private readonly queue: PdfJob[] = [];
+  private readonly reading = new Map<Worker, { job: PdfJob; stop: () => void }>();
+  private memoryWatch: NodeJS.Timeout | null = null;
+  /** Stopped readers whose memory has not been given back yet: nothing starts meanwhile. */
+  private stopping = 0;
   private busy = 0;
 
   constructor(
@@ -398,16 +420,18 @@ class PdfThreads {
     private readonly idleMs: number,
   ) {}
 
-  read(pdf: Buffer, timeoutMs: number): Promise<PdfOutcome> {
+  read(pdf: Buffer, timeoutMs: number, memoryBytes: number): Promise<PdfOutcome> {
     return new Promise((resolve) => {
-      // A copy with its own memory, handed over to the thread rather than copied again.
-      this.queue.push({ data: new Uint8Array(pdf), timeoutMs, resolve });
+      this.queue.push({ pdf, timeoutMs, memoryBytes, alone: false, resolve });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0 && (this.idle.length > 0 || this.busy < this.size)) {
+    while (this.queue.length > 0 && this.stopping === 0) {
+      const next = this.queue[0];
+      const readingAlone = [...this.reading.values()].some((r) => r.job.alone);
+      if (next.alone ? this.busy > 0 : readingAlone || (this.idle.length === 0 && this.busy >= this.size)) return;
       const job = this.queue.shift()!;
       let thread = this.idle.pop();
       if (thread) {
@@ -446,24 +470,52 @@ class PdfThreads {
     this.busy++;
     thread.ref();
     let done = false;
-    const finish = (outcome: PdfOutcome, reuse: boolean) => {
+    // A copy with its own memory, handed over to the thread rather than copied again.
+    const data = new Uint8Array(job.pdf);
+    const finish = (outcome: PdfOutcome | 'again', reuse: boolean) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       thread.off('message', onMessage);
       thread.off('exit', onExit);
+      this.reading.delete(thread);
       this.busy--;
       if (reuse) this.rest(thread);
-      else void thread.terminate();
-      job.resolve(outcome);
+      else this.stop(thread);
+      if (outcome === 'again') this.queue.unshift({ ...job, alone: true });
+      else job.resolve(outcome);
       this.dispatch();
     };
     const onMessage = (outcome: PdfOutcome) => finish(outcome, true);
     const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
     const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
+    const tooLarge = { kind: 'unreadable' as const, reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
+    this.reading.set(thread, { job, stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);
     thread.once('exit', onExit);
-    thread.postMessage({ data: job.data }, [job.data.buffer as ArrayBuffer]);
+    thread.postMessage({ data }, [data.buffer as ArrayBuffer]);
+    this.watchMemory();
+  }
+
+  private stop(thread: Worker): void {
+    this.stopping++;
+    void thread.terminate().finally(() => {
+      this.stopping--;
+      this.dispatch();
+    });
+  }
+
+  private watchMemory(): void {
+    this.memoryWatch ??= setInterval(() => {
+      if (this.reading.size === 0) {
+        clearInterval(this.memoryWatch!);
+        this.memoryWatch = null;
+        return;
+      }
+      const limit = Math.min(...[...this.reading.values()].map((r) => r.job.memoryBytes));
+      if (process.memoryUsage.rss() > limit) for (const { stop } of [...this.reading.values()]) stop();
+    }, MEMORY_CHECK_MS);
+    this.memoryWatch.unref();
   }
 
   /** An idle thread neither keeps the process alive nor lives long: it holds pdf.js's memory. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createDeflate } from 'node:zlib';
 import { pdfFile } from '../../bench/pdf';
 
 /**
@@ -19,6 +20,29 @@ export function onePagePdf(text: string, options: { encrypted?: boolean; times?:
   if (options.encrypted) objects.push(`<< /Filter /Standard /V 1 /R 2 /O <${'a'.repeat(64)}> /U <${'b'.repeat(64)}> /P -44 >>`);
   const id = '<0123456789abcdef0123456789abcdef>';
   return pdfFile(objects, options.encrypted ? ` /Encrypt 6 0 R /ID [${id} ${id}]` : '');
+}
+
+/**
+ * A one-page PDF whose page is a few hundred KB of compressed content that pdf.js decodes into
+ * `megabytes` MB of spaces before reading its text: a PDF that asks for memory, not time.
+ */
+export async function memoryHungryPdf(megabytes: number): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => compressed.push(chunk));
+  const finished = new Promise((resolve) => deflate.on('end', resolve));
+  const spaces = Buffer.alloc(2 ** 20, ' ');
+  for (let i = 0; i < megabytes; i++) deflate.write(spaces);
+  deflate.end();
+  await finished;
+  const stream = Buffer.concat(compressed);
+  return pdfFile([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    Buffer.concat([Buffer.from(`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`), stream, Buffer.from('\nendstream')]),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]);
 }
 
 /** A test letter's PDF, unique per call so that no two test letters are the same file. */

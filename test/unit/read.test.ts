@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { repairMessage } from '../../letter/charset';
 import { readMessage } from '../../worker/read';
-import { onePagePdf } from '../support/pdf';
+import { memoryHungryPdf, onePagePdf } from '../support/pdf';
 
 // CI copies shared/ beside the clone, as it is beside the working tree here.
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
@@ -273,6 +273,26 @@ describe('reading the PDF letter', () => {
     expect(slow.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
     const next = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello'))]), null);
     expect(next.pdf).toEqual(TEXT_PDF);
+  });
+
+  // A thread's heap limit does not count the buffers pdf.js decodes into: the process's size is watched.
+  it('stops reading a PDF that takes the process past its memory limit, as unreadable', async () => {
+    const hungry = message(['Subject: t'], [pdfPart(await memoryHungryPdf(1024))]);
+    // Room for a reader (pdf.js loaded in a thread), not for 1 GB of spaces; time for all of it.
+    const options = { pdfTimeoutMs: 120_000, pdfMemoryBytes: process.memoryUsage.rss() + 300 * 2 ** 20 };
+    const stopped = await readMessage(hungry, null, options);
+    expect(stopped.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
+  });
+
+  it('reads again, alone, a PDF whose reader was stopped for another one beside it', async () => {
+    // Which reader grows cannot be seen, so both are stopped: here the second is over its limit from the start.
+    const slow = message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]);
+    const [beside, overLimit] = await Promise.all([
+      readMessage(slow, null, { pdfTimeoutMs: 60_000 }),
+      readMessage(slow, null, { pdfTimeoutMs: 60_000, pdfMemoryBytes: 1 }),
+    ]);
+    expect(beside.pdf).toEqual({ present: true, textLayer: true, encrypted: false, unreadable: false });
+    expect(overLimit.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
   });
 
   it('recognises a PDF by its .pdf name when it is sent as application/octet-stream', async () => {
