@@ -37,43 +37,6 @@ export class MessageTooLarge extends Error {
 // letter (a PDF of a few hundred KB) is one row.
 const CHUNK_BYTES = 512 * 1024;
 
-/**
- * A large message holds a connection, in its transaction, for as long as its sender takes to
- * send it: a few slow senders (or one who sends a byte a minute) could hold every connection
- * of the pool, and every other message would be refused (451) for want of one. So at most a
- * quarter of the pool's connections are held that way; a large message beyond that waits,
- * unread, for a turn (its sender waits on TCP), and one-piece letters always find a connection.
- */
-class Turns {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
-const turnsByPool = new WeakMap<Pool, Turns>();
-function largeMessageTurns(pool: Pool): Turns {
-  let turns = turnsByPool.get(pool);
-  if (!turns) {
-    turns = new Turns(Math.max(1, Math.floor((pool.options.max ?? 10) / 4)));
-    turnsByPool.set(pool, turns);
-  }
-  return turns;
-}
-
 // The message's record and its last piece (for a typical letter, its only piece) in one
 // statement. When the same source gave these bytes before, nothing is written and the first
 // copy's id comes back instead.
@@ -112,7 +75,6 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     return data;
   };
   let transaction: Client | null = null;
-  let turns: Turns | null = null;
   try {
     // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
     // so the finally below can drain it and the SMTP reply comes after the sender's dot.
@@ -123,11 +85,7 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes >= CHUNK_BYTES) {
-        if (!transaction) {
-          turns = largeMessageTurns(pool);
-          await turns.take();
-          transaction = await begin(pool);
-        }
+        transaction ??= await begin(pool);
         await transaction.query({
           name: 'insert-inbound-chunk',
           text: 'INSERT INTO inbound_chunk (inbound_id, seq, data) VALUES ($1, $2, $3)',
@@ -154,7 +112,6 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     if (transaction) await abandon(transaction);
     throw err;
   } finally {
-    turns?.give();
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.
     if (!message.stream.readableEnded) {
       message.stream.resume();

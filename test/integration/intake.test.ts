@@ -5,14 +5,12 @@ import { findInboundWithRaw, MessageTooLarge, storeInbound } from '../../registr
 import {
   createTestDatabase,
   flushPrefix,
-  openSmtpSession,
   sendLetter,
   silent,
   smtpDialogue,
   testConfig,
   type TestDatabase,
   useTestDatabase,
-  waitFor,
 } from '../support/services';
 
 // The SMTP edge alone (no workers): what it keeps, what it refuses, and when it says yes.
@@ -113,39 +111,6 @@ describe('SMTP intake', () => {
     const size = (await db.pool.query('SELECT size FROM inbound WHERE id = $1', [id])).rows[0].size;
     expect(rows[0].bytes).toBe(size);
     expect(rows[0].n).toBeGreaterThanOrEqual(2);
-  });
-
-  it('still takes a one-piece letter while twenty senders stall in the middle of large messages', async () => {
-    // Each has sent more than a piece (512 KiB), so each would hold a connection in a transaction.
-    const stalled = await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        const session = await openSmtpSession(port);
-        await session.command('EHLO slow.example.org');
-        await session.command('MAIL FROM:<slow@example.org>');
-        await session.command('RCPT TO:<saraban@example.go.th>');
-        await session.command('DATA');
-        session.write(`Subject: slow\r\n\r\n${'x'.repeat(76)}\r\n`.repeat(8_000));
-        return session;
-      }),
-    );
-    try {
-      await waitFor(
-        async () =>
-          (
-            await db.pool.query(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`,
-            )
-          ).rows[0].n >= 5,
-        'the first large messages to open their transactions',
-      );
-      await expect(sendLetter(port)).resolves.toMatch(/^250 /);
-      const open = await db.pool.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`,
-      );
-      expect(open.rows[0].n).toBe(5); // a quarter of the gateway's 20 connections
-    } finally {
-      await Promise.all(stalled.map((session) => session.close()));
-    }
   });
 
   it('sends a recipient of another book back to be sent again in its own transaction (452)', async () => {
