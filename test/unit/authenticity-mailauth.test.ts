@@ -167,14 +167,28 @@ describe('authenticity checked while the sender is connected (mailauth)', () => 
   });
 
   // mailauth's address parser takes time in the square of the addresses: 100,000 took 30 s.
+  // mailauth's header work grows with the square of what it reads, beyond the reach of its deadline.
+  const plain = letter('clerk@moe.go.th').toString();
+  const addresses = (n: number) => Array.from({ length: n }, (_, i) => `clerk${i}@moe.go.th`).join(', ');
   it.each([
-    ['From', (list: string) => letter('clerk@moe.go.th').toString().replace('From: Clerk <clerk@moe.go.th>', `From: ${list}`)],
-    ['Return-Path', (list: string) => `Return-Path: ${list}\r\n${letter('clerk@moe.go.th').toString()}`],
-  ])('does not check a message whose %s field lists thousands of addresses', async (field, withList) => {
-    const list = Array.from({ length: 20_000 }, (_, i) => `clerk${i}@moe.go.th`).join(', ');
-    const result = await checkSmtpAuthenticity(Buffer.from(withList(list)), { ...moe, mailFrom: null }, { resolver, mta });
+    [
+      'a From field of 500 addresses',
+      plain.replace('From: Clerk <clerk@moe.go.th>', `From: ${addresses(500)}`),
+      /^its From and Return-Path fields are \d+ bytes long$/,
+    ],
+    [
+      'a Return-Path field of 500 addresses',
+      `Return-Path: ${addresses(500)}\r\n${plain}`,
+      /^its From and Return-Path fields are \d+ bytes long$/,
+    ],
+    ['two From fields', `From: other@moe.go.th\r\n${plain}`, /^it has 2 From fields$/],
+    ['a header of 20,000 addresses', `To: ${addresses(20_000)}\r\n${plain}`, /^its header is \d+ bytes long$/],
+    ['a subject folded over 5,000 lines', `Subject: a${'\r\n x'.repeat(5_000)}\r\n${plain}`, /^its header has \d+ lines$/],
+  ])('does not check a message with %s', async (_what, message, why) => {
+    const result = await checkSmtpAuthenticity(Buffer.from(message), { ...moe, mailFrom: null }, { resolver, mta });
     expect(result).toMatchObject({ verdict: 'unverified', source: 'smtp', spf: null, dkim: [], dmarc: null });
-    expect(result.reason).toBe(`not checked: its ${field.toLowerCase()} field is ${Buffer.byteLength(list)} bytes long`);
+    expect(result.reason).toMatch(/^not checked: /);
+    expect(result.reason.replace(/^not checked: /, '')).toMatch(why);
   });
 
   it('checks a message whose From field is long but under the limit', async () => {
