@@ -396,6 +396,9 @@ interface PdfJob {
 
 // How often the process's size is looked at while PDFs are read.
 const MEMORY_CHECK_MS = 100;
+// What a PDF read alone may always add, even when the process was already past the limit when
+// it began (the main thread holding large letters): it is judged on what it adds.
+const ALONE_GROWTH_BYTES = 256 * 2 ** 20;
 
 /**
  * A few reusable threads that read PDFs one at a time each; a thread that overruns is stopped.
@@ -409,7 +412,7 @@ class PdfThreads {
   private readonly idle: Worker[] = [];
   private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
   private readonly queue: PdfJob[] = [];
-  private readonly reading = new Map<Worker, { job: PdfJob; stop: () => void }>();
+  private readonly reading = new Map<Worker, { job: PdfJob; startRss: number; stop: () => void }>();
   private memoryWatch: NodeJS.Timeout | null = null;
   /** Stopped readers whose memory has not been given back yet: nothing starts meanwhile. */
   private stopping = 0;
@@ -490,7 +493,7 @@ class PdfThreads {
     const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
     const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
     const tooLarge = { kind: 'unreadable' as const, reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
-    this.reading.set(thread, { job, stop: () => finish(job.alone ? tooLarge : 'again', false) });
+    this.reading.set(thread, { job, startRss: process.memoryUsage.rss(), stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);
     thread.once('exit', onExit);
     thread.postMessage({ data }, [data.buffer as ArrayBuffer]);
@@ -512,8 +515,15 @@ class PdfThreads {
         this.memoryWatch = null;
         return;
       }
-      const limit = Math.min(...[...this.reading.values()].map((r) => r.job.memoryBytes));
-      if (process.memoryUsage.rss() > limit) for (const { stop } of [...this.reading.values()]) stop();
+      const rss = process.memoryUsage.rss();
+      const readers = [...this.reading.values()];
+      // Read alone, nothing else is being read: what the process added since is this PDF's.
+      const alone = readers.find((r) => r.job.alone);
+      if (alone) {
+        if (rss - alone.startRss > Math.max(alone.job.memoryBytes - alone.startRss, ALONE_GROWTH_BYTES)) alone.stop();
+        return;
+      }
+      if (rss > Math.min(...readers.map((r) => r.job.memoryBytes))) for (const { stop } of readers) stop();
     }, MEMORY_CHECK_MS);
     this.memoryWatch.unref();
   }

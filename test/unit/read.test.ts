@@ -287,12 +287,23 @@ describe('reading the PDF letter', () => {
   it('reads again, alone, a PDF whose reader was stopped for another one beside it', async () => {
     // Which reader grows cannot be seen, so both are stopped: here the second is over its limit from the start.
     const slow = message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]);
+    const hungry = message(['Subject: t'], [pdfPart(await memoryHungryPdf(1024))]);
     const [beside, overLimit] = await Promise.all([
       readMessage(slow, null, { pdfTimeoutMs: 60_000 }),
-      readMessage(slow, null, { pdfTimeoutMs: 60_000, pdfMemoryBytes: 1 }),
+      readMessage(hungry, null, { pdfTimeoutMs: 120_000, pdfMemoryBytes: 1 }),
     ]);
     expect(beside.pdf).toEqual({ present: true, textLayer: true, encrypted: false, unreadable: false });
     expect(overLimit.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
+  });
+
+  it('judges a PDF read alone on what it adds, not on what the rest of the process holds', async () => {
+    // The letters in hand can take the process past the limit on their own (25 MB messages, eight at once).
+    const held = Buffer.alloc(400 * 2 ** 20, 1);
+    const options = { pdfTimeoutMs: 60_000, pdfMemoryBytes: process.memoryUsage.rss() - 100 * 2 ** 20 };
+    // Long enough to be read when the process's size is looked at (every 100 ms).
+    const read = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]), null, options);
+    expect(read.pdf).toEqual({ present: true, textLayer: true, encrypted: false, unreadable: false });
+    expect(held[held.length - 1]).toBe(1);
   });
 
   it('recognises a PDF by its .pdf name when it is sent as application/octet-stream', async () => {
