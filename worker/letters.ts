@@ -30,6 +30,9 @@ export type LetterOutcome =
   | { kind: 'missing' };
 
 const CLOCK_AHEAD_WARNING_MS = 60_000;
+// RFC 5321's limit on a path: no mail can be sent to a longer envelope sender (an IMAP mailbox's
+// Return-Path is not checked by any SMTP server of ours), and the reply caps could not index it.
+const MAX_ADDRESS_BYTES = 254;
 
 /**
  * The "letters" job: read a kept message as a registry clerk would, decide (letter/policy),
@@ -94,7 +97,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
   });
   const domain = config.smtp.hostname ?? config.agency.domain;
   const replyTo = (kind: ReplyKind, reason: string | null): ReplyPlan | null =>
-    inbound.mailFrom
+    inbound.mailFrom && Buffer.byteLength(inbound.mailFrom) <= MAX_ADDRESS_BYTES
       ? {
           kind,
           reason,

@@ -152,6 +152,19 @@ describe('the letters job', () => {
     expect(rows[0].reference).toBe('ศธ 0206/999');
   });
 
+  it('registers a letter whose envelope sender is too long to be an address, and plans no reply to it', async () => {
+    // An IMAP mailbox's Return-Path reaches us unchecked by any SMTP server.
+    const sender = `${'x'.repeat(6000)}@moe.go.th`;
+    const id = await keepMessage(env.db.pool, letter('long sender', '<long-sender@moe.go.th>'), 'RB', sender);
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    expect(outcome.kind).toBe('registered');
+    const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM reply WHERE inbound_id = $1', [id]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {
     const now = Date.now();
     // Another worker, its clock ten minutes ahead, registered the book's last letter.

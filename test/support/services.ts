@@ -47,13 +47,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Keeps a message as the SMTP edge would (lines end in CRLF) and returns its inbound id. */
-export async function keepMessage(pool: Pool, raw: string, book = 'RB'): Promise<string> {
+export async function keepMessage(pool: Pool, raw: string, book = 'RB', mailFrom = 'saraban@moe.go.th'): Promise<string> {
   const stored = await storeInbound(
     pool,
     {
       edge: 'smtp',
       stream: Readable.from([Buffer.from(raw.replace(/\r?\n/g, '\r\n'))]),
-      mailFrom: 'saraban@moe.go.th',
+      mailFrom,
       rcptTo: ['saraban@example.go.th'],
       book,
       receivedAt: new Date(),
