@@ -397,7 +397,8 @@ interface PdfJob {
 // How often the process's size is looked at while PDFs are read.
 const MEMORY_CHECK_MS = 100;
 // What a PDF read alone may always add, even when the process was already past the limit when
-// it began (the main thread holding large letters): it is judged on what it adds.
+// it began (the main thread holding large letters): it is judged on what it adds, and the
+// process is never let past the limit and this together.
 const ALONE_GROWTH_BYTES = 256 * 2 ** 20;
 
 /**
@@ -520,7 +521,12 @@ class PdfThreads {
       // Read alone, nothing else is being read: what the process added since is this PDF's.
       const alone = readers.find((r) => r.job.alone);
       if (alone) {
-        if (rss - alone.startRss > Math.max(alone.job.memoryBytes - alone.startRss, ALONE_GROWTH_BYTES)) alone.stop();
+        // Never past the limit and the allowance together, whatever the process held to begin with.
+        const ceiling = Math.min(
+          Math.max(alone.job.memoryBytes, alone.startRss + ALONE_GROWTH_BYTES),
+          alone.job.memoryBytes + ALONE_GROWTH_BYTES,
+        );
+        if (rss > ceiling) alone.stop();
         return;
       }
       if (rss > Math.min(...readers.map((r) => r.job.memoryBytes))) for (const { stop } of readers) stop();
