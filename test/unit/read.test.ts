@@ -309,14 +309,15 @@ describe('reading the PDF letter', () => {
   it('never lets a PDF read alone take the process past the limit and 256 MiB', async () => {
     const held = Buffer.alloc(400 * 2 ** 20, 1);
     const hungry = message(['Subject: t'], [pdfPart(await memoryHungryPdf(1024))]);
-    const limit = process.memoryUsage.rss() - 100 * 2 ** 20;
+    // Well below what the process holds: without the ceiling the read alone could reach limit + 300 + 256 MiB.
+    const limit = process.memoryUsage.rss() - 300 * 2 ** 20;
     let peak = 0;
     const sampling = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
     const read = await readMessage(hungry, null, { pdfTimeoutMs: 120_000, pdfMemoryBytes: limit });
     clearInterval(sampling);
     expect(read.pdf.unreadable).toBe(true);
-    // What one look every 100 ms can let it grow past that: well under 64 MiB here.
-    expect(peak).toBeLessThan(limit + 256 * 2 ** 20 + 64 * 2 ** 20);
+    // Plus what it grows between two looks, 100 ms apart (pdf.js doubles its buffer as it decodes).
+    expect(peak).toBeLessThan(limit + 256 * 2 ** 20 + 150 * 2 ** 20);
     expect(held[0]).toBe(1);
   });
 
