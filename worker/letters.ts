@@ -96,8 +96,12 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     letterUnreadable: read.pdf.present && (read.pdf.encrypted || read.pdf.unreadable),
   });
   const domain = config.smtp.hostname ?? config.agency.domain;
+  const writable = inbound.mailFrom !== null && Buffer.byteLength(inbound.mailFrom) <= MAX_ADDRESS_BYTES;
+  if (inbound.mailFrom !== null && !writable) {
+    log.warn({ senderBytes: Buffer.byteLength(inbound.mailFrom) }, 'envelope sender too long to be an address: no reply will be sent');
+  }
   const replyTo = (kind: ReplyKind, reason: string | null): ReplyPlan | null =>
-    inbound.mailFrom && Buffer.byteLength(inbound.mailFrom) <= MAX_ADDRESS_BYTES
+    inbound.mailFrom && writable
       ? {
           kind,
           reason,

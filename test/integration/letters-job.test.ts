@@ -163,6 +163,7 @@ describe('the letters job', () => {
     expect(outcome.kind).toBe('registered');
     const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM reply WHERE inbound_id = $1', [id]);
     expect(rows[0].n).toBe(0);
+    expect(logged.find((l) => l.level === 40 && l.inboundId === id)).toMatchObject({ senderBytes: 6010 });
   });
 
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {
