@@ -87,7 +87,8 @@ const NO_REPORT: DeliveryReport = { deliveryStatus: null, originalMessageId: nul
 /**
  * Reads what the register needs from a raw message. The message is repaired for parsing
  * (letter/charset) but the raw bytes are not changed. A message that cannot be read is
- * still a message someone sent: it is registered with what the envelope tells. Never throws.
+ * still a message someone sent: it is registered with what the envelope tells. Never throws,
+ * but for PdfReadingPostponed (the worker too full to judge the PDF: try again later).
  */
 export async function readMessage(raw: Buffer, mailFrom: string | null, options: ReadOptions = {}): Promise<ReadMessage> {
   let letter: LetterRead;
@@ -367,13 +368,22 @@ parentPort.on('message', async ({ data }) => {
 });
 `;
 
-type PdfOutcome = { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable'; reason?: string };
+type PdfOutcome = { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason?: string };
+
+/**
+ * The PDF could not be judged: the worker held more than workers.pdfMemoryMb before it began.
+ * Thrown, so that the letters job is tried again later (a full worker is no sign of a bad PDF).
+ */
+export class PdfReadingPostponed extends Error {
+  override name = 'PdfReadingPostponed';
+}
 
 async function readFirstPage(pdf: Buffer, timeoutMs: number, memoryBytes: number): Promise<FirstPage> {
   // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
   const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
     ? await pdfThreads.read(pdf, timeoutMs, memoryBytes)
     : { kind: 'unreadable', reason: 'no PDF header' };
+  if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
   const flags: PdfFlags = {
     present: true,
     textLayer: false,
@@ -493,8 +503,13 @@ class PdfThreads {
     const onMessage = (outcome: PdfOutcome) => finish(outcome, true);
     const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
     const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
-    const tooLarge = { kind: 'unreadable' as const, reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
-    this.reading.set(thread, { job, startRss: process.memoryUsage.rss(), stop: () => finish(job.alone ? tooLarge : 'again', false) });
+    const startRss = process.memoryUsage.rss();
+    // Read alone and stopped: the PDF's doing, unless the process was past the limit before it began.
+    const tooLarge: PdfOutcome =
+      startRss > job.memoryBytes
+        ? { kind: 'postponed', reason: `the worker held ${startRss} bytes, more than ${job.memoryBytes}, before reading the PDF` }
+        : { kind: 'unreadable', reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
+    this.reading.set(thread, { job, startRss, stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);
     thread.once('exit', onExit);
     thread.postMessage({ data }, [data.buffer as ArrayBuffer]);
