@@ -42,15 +42,19 @@ const TIMEOUT_MS = 30_000;
 // wrote and nothing here trusts, left out), so that padding cannot turn "forged" into anything
 // milder; only a signature over what was changed no longer verifies.
 const MAX_FOLDED_LINES = 10_000;
+// mailauth takes each folded line out of the array of all lines: its time is folded lines x lines.
+const MAX_FOLDED_BY_LINES = 50_000_000;
 const MAX_ADDRESS_FIELDS_BYTES = 8 * 1024;
 
 /** The header as mailauth may be given it, whether it carries a signature, or why it cannot be checked at all. */
 export function headerForMailauth(header: Buffer): { header: Buffer; signed: boolean } | { notChecked: string } {
-  // latin1 and JavaScript's trim(), as mailauth reads field names.
+  // As mailauth reads a header: latin1, a line that starts with any white space (\s: also 0xA0,
+  // \v, \f, CR) continues the field before it, and names are trimmed with trim().
   const fields: string[] = [];
+  const lines = header.toString('latin1').split('\n');
   let folded = 0;
-  for (const line of header.toString('latin1').split('\n')) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length > 0) {
+  for (const line of lines) {
+    if (/^\s/.test(line) && fields.length > 0) {
       fields[fields.length - 1] += `\n${line}`;
       folded++;
     } else fields.push(line);
@@ -82,8 +86,8 @@ export function headerForMailauth(header: Buffer): { header: Buffer; signed: boo
       return [`From: <${addresses[0]}>${eol}`];
     });
   }
-  if (folded > MAX_FOLDED_LINES) plain = plain.map((f) => f.replace(/\r?\n(?=[ \t])/g, ''));
-  return { header: plain === fields && folded <= MAX_FOLDED_LINES ? header : Buffer.from(plain.join('\n'), 'latin1'), signed };
+  if (folded > MAX_FOLDED_LINES || folded * lines.length > MAX_FOLDED_BY_LINES) plain = plain.map((f) => f.replace(/\r?\n(?=\s)/g, ''));
+  return { header: plain === fields ? header : Buffer.from(plain.join('\n'), 'latin1'), signed };
 }
 
 /** SMTP mail: SPF (with the session's ip, helo, MAIL FROM), DKIM, DMARC, ARC via mailauth. Never throws: an internal error gives verdict 'unverified' with the reason. */

@@ -401,6 +401,8 @@ interface PdfJob {
   memoryBytes: number;
   /** Stopped once when the process outgrew memoryBytes beside others: read again with none beside it. */
   alone: boolean;
+  /** The process's size when the PDF was handed over, before any reader touched it. */
+  rssBefore: number;
   resolve: (outcome: PdfOutcome) => void;
 }
 
@@ -436,7 +438,7 @@ class PdfThreads {
 
   read(pdf: Buffer, timeoutMs: number, memoryBytes: number): Promise<PdfOutcome> {
     return new Promise((resolve) => {
-      this.queue.push({ pdf, timeoutMs, memoryBytes, alone: false, resolve });
+      this.queue.push({ pdf, timeoutMs, memoryBytes, alone: false, rssBefore: process.memoryUsage.rss(), resolve });
       this.dispatch();
     });
   }
@@ -504,10 +506,11 @@ class PdfThreads {
     const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
     const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
     const startRss = process.memoryUsage.rss();
-    // Read alone and stopped: the PDF's doing, unless the process was past the limit before it began.
+    // Read alone and stopped: the PDF's doing, unless the process was past the limit when it was handed over
+    // (measured then, not now: a reader stopped a moment ago may not have given its memory back yet).
     const tooLarge: PdfOutcome =
-      startRss > job.memoryBytes
-        ? { kind: 'postponed', reason: `the worker held ${startRss} bytes, more than ${job.memoryBytes}, before reading the PDF` }
+      job.rssBefore > job.memoryBytes
+        ? { kind: 'postponed', reason: `the worker held ${job.rssBefore} bytes, more than ${job.memoryBytes}, before reading the PDF` }
         : { kind: 'unreadable', reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
     this.reading.set(thread, { job, startRss, stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);

@@ -194,6 +194,16 @@ describe('authenticity checked while the sender is connected (mailauth)', () => 
     expect(result).toMatchObject({ verdict: 'forged', reason: 'dmarc=fail', fromDomain: 'moe.go.th' });
   });
 
+  it('does not check a letter whose From names 20,000 addresses on a line that starts with 0xA0 (a folded line to mailauth)', async () => {
+    const message = Buffer.concat([
+      Buffer.from(`From: clerk@moe.go.th\r\n\xa0${addresses(20_000)}\r\n`, 'latin1'),
+      Buffer.from(plain.replace(/^From: .*\r\n/m, '')),
+    ]);
+    const result = await checkSmtpAuthenticity(message, foreign, { resolver, mta });
+    expect(result).toMatchObject({ verdict: 'unverified' });
+    expect(result.reason).toMatch(/^not checked: its From field names 2000[01] addresses$/);
+  });
+
   it('does not check a letter whose From names 500 addresses: DMARC needs one', async () => {
     const message = plain.replace('From: Clerk <clerk@moe.go.th>', `From: ${addresses(500)}`);
     const result = await checkSmtpAuthenticity(Buffer.from(message), foreign, { resolver, mta });
@@ -201,10 +211,12 @@ describe('authenticity checked while the sender is connected (mailauth)', () => 
   });
 
   it('gives mailauth a header beyond the bounds made plain: no folded line, no Return-Path, From its one address', () => {
-    const header = `Return-Path: ${addresses(20_000)}\r\n${folded(12_000)}From: "${'A'.repeat(9_000)}" <clerk@moe.go.th>\r\n`;
-    const prepared = headerForMailauth(Buffer.from(header));
+    // mailauth also takes a line that starts with 0xA0, \v or \f for a folded one.
+    const odd = `X-Odd: b${'\r\n\xa0y\r\n\vz\r\n\fw'.repeat(1_000)}\r\n`;
+    const header = `Return-Path: ${addresses(20_000)}\r\n${folded(12_000)}${odd}From: "${'A'.repeat(9_000)}" <clerk@moe.go.th>\r\n`;
+    const prepared = headerForMailauth(Buffer.from(header, 'latin1'));
     const text = 'header' in prepared ? prepared.header.toString('latin1') : '';
-    expect(text).not.toMatch(/\n[ \t]/);
+    expect(text).not.toMatch(/\n\s/);
     expect(text).not.toMatch(/^return-path:/im);
     expect(text).toMatch(/^From: <clerk@moe\.go\.th>\r$/m);
     expect(text).toMatch(/^X-Pad: a( x)+\r$/m);
