@@ -59,32 +59,28 @@ export function headerForMailauth(header: Buffer): { header: Buffer; signed: boo
       folded++;
     } else fields.push(line);
   }
-  const nameOf = (field: string) =>
-    field
-      .slice(0, Math.max(0, field.indexOf(':')))
+  const names = fields.map((f) =>
+    f
+      .slice(0, Math.max(0, f.indexOf(':')))
       .trim()
-      .toLowerCase();
-  const signed = fields.some((f) => nameOf(f) === 'dkim-signature' || nameOf(f).startsWith('arc-'));
+      .toLowerCase(),
+  );
+  const signed = names.some((name) => name === 'dkim-signature' || name.startsWith('arc-'));
   let plain = fields;
-  const addressFields = fields.filter((f) => nameOf(f) === 'from' || nameOf(f) === 'return-path');
+  const isAddressField = (i: number) => names[i] === 'from' || names[i] === 'return-path';
+  const addressFields = fields.filter((_f, i) => isAddressField(i));
   if (addressFields.reduce((sum, f) => sum + f.length, 0) > MAX_ADDRESS_FIELDS_BYTES) {
-    const addresses = addressFields
-      .filter((f) => nameOf(f) === 'from')
+    const addresses = fields
+      .filter((_f, i) => names[i] === 'from')
       .flatMap((f) => addressparser(f.slice(f.indexOf(':') + 1), { flatten: true }))
       .map((a) => a.address)
       .filter(Boolean);
     // DMARC is only defined for a From of one address: with more (or none) mailauth could only say so.
     if (addresses.length !== 1) return { notChecked: `its From field names ${addresses.length} addresses` };
-    const eol = addressFields[0].endsWith('\r') ? '\r' : '';
-    let fromWritten = false;
-    plain = plain.flatMap((f) => {
-      const name = nameOf(f);
-      if (name === 'return-path') return [];
-      if (name !== 'from') return [f];
-      if (fromWritten) return [];
-      fromWritten = true;
-      return [`From: <${addresses[0]}>${eol}`];
-    });
+    // The first From keeps its place, with the one address; every other From and Return-Path goes.
+    const first = names.indexOf('from');
+    const eol = fields[first].endsWith('\r') ? '\r' : '';
+    plain = fields.flatMap((f, i) => (!isAddressField(i) ? [f] : i === first ? [`From: <${addresses[0]}>${eol}`] : []));
   }
   if (folded > MAX_FOLDED_LINES || folded * lines.length > MAX_FOLDED_BY_LINES) plain = plain.map((f) => f.replace(/\r?\n(?=\s)/g, ''));
   return { header: plain === fields ? header : Buffer.from(plain.join('\n'), 'latin1'), signed };
@@ -99,10 +95,13 @@ export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope,
     // mailauth reads the body only to hash it for DKIM and ARC signatures, byte by byte in
     // JavaScript: for a letter with a PDF, most of the check's time. A message that carries no
     // signature has nothing in its body that can change a result, so only its header is given.
-    const body = header ? raw.subarray(header.length) : Buffer.alloc(0);
-    const message = prepared.signed
-      ? Buffer.concat([prepared.header, body])
-      : Buffer.concat([prepared.header, header ? Buffer.from('\r\n') : Buffer.alloc(0)]);
+    const message = !header
+      ? prepared.header // no blank line: the message is all header
+      : !prepared.signed
+        ? Buffer.concat([prepared.header, Buffer.from('\r\n')])
+        : prepared.header === header
+          ? raw
+          : Buffer.concat([prepared.header, raw.subarray(header.length)]);
     const checked = await withDeadline(
       authenticate(message, {
         ip: envelope.ip ?? undefined,
