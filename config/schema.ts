@@ -50,6 +50,9 @@ const imapMailbox = z
   .refine((m) => m.password !== undefined || m.accessToken !== undefined, { message: 'give password or accessToken' })
   .transform((m) => ({ ...m, port: m.port ?? (m.secure ? 993 : 143) }));
 
+/** workers.pdfMemoryMb when the settings do not say; also what reading a message assumes when not told. */
+export const DEFAULT_PDF_MEMORY_MB = 1536;
+
 export const configSchema = z
   .object({
     agency: z.object({
@@ -100,7 +103,7 @@ export const configSchema = z
         // The Unix nice value a worker running in a process of its own gives its threads (never raised).
         niceness: z.number().int().min(0).max(19).default(10),
         // How large (RSS, MiB) a worker process may grow while it reads PDFs' first pages.
-        pdfMemoryMb: z.number().int().min(256).default(1536),
+        pdfMemoryMb: z.number().int().min(256).default(DEFAULT_PDF_MEMORY_MB),
       })
       .prefault({}),
     imap: z.array(imapMailbox).default([]),

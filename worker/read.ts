@@ -12,6 +12,7 @@ import {
   repairMessage,
   type MimeEntity,
 } from '../letter/charset';
+import { DEFAULT_PDF_MEMORY_MB } from '../config/schema';
 import type { HeaderValues } from '../letter/automatic';
 import type { LetterDetails } from '../registry/letters';
 
@@ -79,7 +80,7 @@ const KEPT_HEADERS = [
 // How many messages deep a forwarded letter is followed (a forward of a forward of a forward).
 const MAX_FORWARD_DEPTH = 3;
 const PDF_TIMEOUT_MS = 5_000;
-const PDF_MEMORY_BYTES = 1536 * 2 ** 20;
+const PDF_MEMORY_BYTES = DEFAULT_PDF_MEMORY_MB * 2 ** 20;
 
 const NO_PDF: PdfFlags = { present: false, textLayer: false, encrypted: false, unreadable: false };
 const NO_REPORT: DeliveryReport = { deliveryStatus: null, originalMessageId: null };
