@@ -29,6 +29,17 @@ describe('the letters job', () => {
 
   const keep = (raw: string) => keepMessage(env.db.pool, raw);
 
+  /** Keeps the message (from this envelope sender), runs the letters job on it now, and returns what it decided and the letter's row. */
+  async function runJob(raw: string, mailFrom?: string) {
+    const id = await keepMessage(env.db.pool, raw, 'RB', mailFrom);
+    const outcome = await processInbound(
+      deps(() => new Date()),
+      id,
+    );
+    const { rows } = await env.db.pool.query('SELECT * FROM letter WHERE inbound_id = $1', [id]);
+    return { id, outcome, row: rows[0] as Record<string, unknown> | undefined };
+  }
+
   const letter = (subject: string, messageId: string) =>
     [
       'From: saraban@moe.go.th',
@@ -45,14 +56,9 @@ describe('the letters job', () => {
 
   it('registers a letter whose subject decodes to half of a UTF-16 pair, the half replaced as PostgreSQL would', async () => {
     // UTF-16BE bytes 0E40 D83D 0041: "เ", the first half of an emoji, "A".
-    const id = await keep(letter('=?UTF-16BE?B?DkDYPQBB?=', '<half@moe.go.th>'));
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { outcome, row } = await runJob(letter('=?UTF-16BE?B?DkDYPQBB?=', '<half@moe.go.th>'));
     expect(outcome.kind).toBe('registered');
-    const { rows } = await env.db.pool.query('SELECT subject FROM letter WHERE inbound_id = $1', [id]);
-    expect(rows[0].subject).toBe('เ\uFFFDA');
+    expect(row!.subject).toBe('เ\uFFFDA');
   });
 
   it.each([
@@ -81,14 +87,9 @@ describe('the letters job', () => {
       'From: saraban@moe.go.th',
       'From: =?utf-8?B?YQBi?= <saraban@moe.go.th>',
     );
-    const id = await keep(raw);
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { outcome, row } = await runJob(raw);
     expect(outcome.kind).toBe('registered');
-    const { rows } = await env.db.pool.query('SELECT subject, from_name FROM letter WHERE inbound_id = $1', [id]);
-    expect(rows[0]).toEqual({ subject: 'a\uFFFDb', from_name: 'a\uFFFDb' });
+    expect({ subject: row!.subject, from_name: row!.from_name }).toEqual({ subject: 'a\uFFFDb', from_name: 'a\uFFFDb' });
   });
 
   it('takes a bounce whose delivery status holds a NUL as automatic mail', async () => {
@@ -120,46 +121,28 @@ describe('the letters job', () => {
       '--b--',
       '',
     ].join('\r\n');
-    const id = await keep(raw);
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { outcome } = await runJob(raw);
     expect(outcome).toMatchObject({ kind: 'automatic' });
   });
 
   it('registers a letter whose Message-ID is longer than a line may be without one', async () => {
     const long = `<${'x'.repeat(6000)}@moe.go.th>`;
-    const id = await keep(letter('long id', long));
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { outcome, row } = await runJob(letter('long id', long));
     expect(outcome.kind).toBe('registered');
-    const { rows } = await env.db.pool.query('SELECT message_id, reference FROM letter WHERE inbound_id = $1', [id]);
-    expect(rows[0]).toEqual({ message_id: null, reference: 'ศธ 0206/999' });
+    expect({ message_id: row!.message_id, reference: row!.reference }).toEqual({ message_id: null, reference: 'ศธ 0206/999' });
   });
 
   it("passes over a reference thousands of characters long and takes the letter's own", async () => {
     const raw = letter('long reference', '<long-ref@moe.go.th>').replace('ที่ ศธ 0206/999', `ที่ ศธ 0206${'.1'.repeat(2500)}/1 ที่ ศธ 0206/999`);
-    const id = await keep(raw);
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { outcome, row } = await runJob(raw);
     expect(outcome.kind).toBe('registered');
-    const { rows } = await env.db.pool.query('SELECT reference FROM letter WHERE inbound_id = $1', [id]);
-    expect(rows[0].reference).toBe('ศธ 0206/999');
+    expect(row!.reference).toBe('ศธ 0206/999');
   });
 
   it('registers a letter whose envelope sender is too long to be an address, and plans no reply to it', async () => {
     // An IMAP mailbox's Return-Path reaches us unchecked by any SMTP server.
     const sender = `${'x'.repeat(6000)}@moe.go.th`;
-    const id = await keepMessage(env.db.pool, letter('long sender', '<long-sender@moe.go.th>'), 'RB', sender);
-    const outcome = await processInbound(
-      deps(() => new Date()),
-      id,
-    );
+    const { id, outcome } = await runJob(letter('long sender', '<long-sender@moe.go.th>'), sender);
     expect(outcome.kind).toBe('registered');
     const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM reply WHERE inbound_id = $1', [id]);
     expect(rows[0].n).toBe(0);
