@@ -9,10 +9,10 @@ import { buddhistYear } from '../../letter/calendar';
 import { tableResolver } from '../support/dns';
 import { flushPrefix, silent, testConfig, useDatabaseAndRelay, waitFor, type RelayedMessage } from '../support/services';
 
-// Each real-shaped letter of ../shared/fixtures through SMTP, in order, and what became of
+// Each real-shaped letter of test/fixtures through SMTP, in order, and what became of
 // it: the register row, and what its sender received (acknowledgement, notice or nothing).
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, '../fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 
 // The agencies' SPF records let 127.0.0.1 (the test's sender) send for them; none publishes DMARC.

@@ -11,7 +11,7 @@ import {
 
 const nothing = { reference: null, letterDate: null, title: null, urgency: null, secrecy: null, addressee: null };
 
-// The first page of the PDFs in ../shared/fixtures, as pdf-parse extracts it (note สำา).
+// The first page of the PDFs in test/fixtures, as pdf-parse extracts it (note สำา).
 const FIXTURE_FIRST_PAGE = [
   'ที่ ศธ 0206/1457',
   'สำานักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1',

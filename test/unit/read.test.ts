@@ -8,7 +8,7 @@ import { PdfReadingPostponed, readMessage } from '../../worker/read';
 import { memoryHungryPdf, onePagePdf } from '../support/pdf';
 
 // CI copies shared/ beside the clone, as it is beside the working tree here.
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, '../fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const read = (name: string) => readMessage(fixture(name), 'envelope@example.org');
 
