@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import { configSchema, type Config, type ImapMailbox } from './schema';
 
 export type { Config, Book, ImapMailbox } from './schema';
@@ -38,12 +40,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function parseConfig(raw: unknown, source = 'settings', baseDir = path.dirname(exampleConfigPath)): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    const lines = result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => `  - ${[...i.path, key].join('.')}: ${unknownKey(i.path, key)}`)
+        : [`  - ${i.path.join('.') || '(top level)'}: ${i.message}`],
+    );
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
   const config = result.data;
   config.letters.agencyDirectory = path.resolve(baseDir, config.letters.agencyDirectory);
   return config;
+}
+
+/** A misspelt setting is refused, not silently replaced by its default: name the setting meant. */
+function unknownKey(at: PropertyKey[], key: string): string {
+  const known = Object.keys(shapeAt(configSchema, at) ?? {});
+  const near = known.length ? closest(key, known) : null;
+  // Two edits or a third of the name: a misspelling, not another setting.
+  const likely = near !== null && distance(key, near) <= Math.max(2, Math.floor(near.length / 3));
+  return `unknown setting${likely ? `; did you mean ${[...at, near].join('.')}?` : ''} (known here: ${known.join(', ')})`;
+}
+
+/** The object schema's fields at a path of the settings, looking through defaults, arrays and transforms. */
+function shapeAt(schema: z.core.$ZodType, at: PropertyKey[]): Record<string, unknown> | null {
+  let node: z.core.$ZodType | undefined = schema;
+  for (let i = 0; node; ) {
+    const def = node._zod.def as unknown as Record<string, unknown>;
+    if ('innerType' in def) node = def.innerType as z.core.$ZodType; // default, prefault, optional
+    else if (def.type === 'pipe') node = def.in as z.core.$ZodType; // transform
+    else if (i === at.length) return def.type === 'object' ? (def.shape as Record<string, unknown>) : null;
+    else if (def.type === 'array') node = typeof at[i++] === 'number' ? (def.element as z.core.$ZodType) : undefined;
+    else if (def.type === 'object') node = (def.shape as Record<string, z.core.$ZodType>)[at[i++] as string];
+    else return null;
+  }
+  return null;
 }
 
 /** The agency directory's text (CSV), read once at start; a missing file is an operator error. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** One incoming register (ทะเบียนหนังสือรับ) and the central addresses that feed it. */
-const book = z.object({
+const book = z.strictObject({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use letters, digits, _ or - (at most 32)'),
   name: z.string().min(1),
   addresses: z
@@ -16,7 +16,7 @@ const book = z.object({
 
 /** A mailbox on another server that the gateway takes letters from (the IMAP edge). */
 const imapMailbox = z
-  .object({
+  .strictObject({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).optional(),
     /** TLS from the first byte (993); when false, STARTTLS is used if the server offers it. */
@@ -54,15 +54,15 @@ const imapMailbox = z
 export const DEFAULT_PDF_MEMORY_MB = 1536;
 
 export const configSchema = z
-  .object({
-    agency: z.object({
+  .strictObject({
+    agency: z.strictObject({
       name: z.string().min(1),
       nameEn: z.string().min(1).optional(),
       domain: z.string().min(1),
     }),
     books: z.array(book).min(1),
     smtp: z
-      .object({
+      .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(2525),
         // Name in the greeting and in our Message-IDs' right-hand side; the agency domain when unset.
@@ -78,21 +78,21 @@ export const configSchema = z
       })
       .prefault({}),
     desk: z
-      .object({
+      .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
       })
       .prefault({}),
-    database: z.object({ url: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/saraban') }).prefault({}),
+    database: z.strictObject({ url: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/saraban') }).prefault({}),
     redis: z
-      .object({
+      .strictObject({
         url: z.string().min(1).default('redis://127.0.0.1:6379'),
         prefix: z.string().min(1).default('saraban'),
       })
       .prefault({}),
-    relay: z.object({ url: z.string().min(1).default('smtp://127.0.0.1:1025') }).prefault({}),
+    relay: z.strictObject({ url: z.string().min(1).default('smtp://127.0.0.1:1025') }).prefault({}),
     workers: z
-      .object({
+      .strictObject({
         letterConcurrency: z.number().int().positive().default(8),
         mailConcurrency: z.number().int().positive().default(8),
         // How long a job may run before another worker takes it over (a crashed worker's jobs).
@@ -108,7 +108,7 @@ export const configSchema = z
       .prefault({}),
     imap: z.array(imapMailbox).default([]),
     letters: z
-      .object({
+      .strictObject({
         /** An attachment of one of these MIME types ("image/*" for all images) or extensions is a letter. */
         allowedTypes: z.array(z.string()).default([
           'application/pdf',
@@ -132,7 +132,7 @@ export const configSchema = z
       })
       .prefault({}),
     authenticity: z
-      .object({
+      .strictObject({
         /** A sender shown to be forged: register as suspect without replying, refuse, or acknowledge anyway. */
         onForged: z.enum(['suspect', 'refuse', 'acknowledge']).default('suspect'),
         /** false: no DNS look-ups (an office without outside DNS); every sender is then unverified. */
@@ -140,15 +140,15 @@ export const configSchema = z
       })
       .prefault({}),
     replies: z
-      .object({
+      .strictObject({
         /** Acknowledgements and notices to one address in one day (from midnight in Bangkok); more are recorded, not sent. */
         perSenderPerDay: z.number().int().nonnegative().default(20),
         /** Circuit breaker: replies to everyone in one clock hour. */
         globalPerHour: z.number().int().nonnegative().default(500),
       })
       .prefault({}),
-    reconciler: z.object({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
-    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    reconciler: z.strictObject({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
+    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   })
   .superRefine((config, ctx) => {
     config.imap.forEach((m, i) => {

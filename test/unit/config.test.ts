@@ -47,6 +47,20 @@ describe('settings', () => {
     expect(() => loadConfig({ SARABAN_SMTP_PORT: 'twenty' })).toThrow(/SARABAN_SMTP_PORT=twenty/);
   });
 
+  it('refuses a misspelt setting at any depth by its path, naming the setting meant', () => {
+    const base = { agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }] };
+    expect(() => parseConfig({ ...base, replies: { perSenderPerDya: 5 } })).toThrow(
+      /replies\.perSenderPerDya: unknown setting; did you mean replies\.perSenderPerDay\?/,
+    );
+    expect(() => parseConfig({ ...base, smpt: { port: 25 } })).toThrow(/smpt: unknown setting; did you mean smtp\?/);
+    expect(() => parseConfig({ ...base, books: [{ ...base.books[0], adresses: [] }] })).toThrow(/books\.0\.adresses: unknown setting/);
+    expect(() => parseConfig({ ...base, imap: [{ host: 'h', user: 'u', password: 'p', folderr: 'X' }] })).toThrow(
+      /imap\.0\.folderr: unknown setting; did you mean imap\.0\.folder\?/,
+    );
+    // Nothing near: no guess, but the names that are known there.
+    expect(() => parseConfig({ ...base, colour: 'blue' })).toThrow(/colour: unknown setting \(known here: agency, books, smtp/);
+  });
+
   it('refuses one address in two books', () => {
     expect(() =>
       parseConfig({
