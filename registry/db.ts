@@ -156,6 +156,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
+  // Lost in the middle (PostgreSQL restarting as we start): the query fails and start-up says
+  // what to check, where an unheard 'error' event would end the process with a stack trace.
+  client.on('error', reportedByItsQueries);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

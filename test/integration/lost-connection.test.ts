@@ -1,6 +1,6 @@
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { PoolClient } from 'pg';
-import { abandon, begin, copyBinaryRows, createPool, type Pool } from '../../registry/db';
+import { abandon, begin, copyBinaryRows, createPool, ensureDatabase, type Pool } from '../../registry/db';
 import { findInboundWithRaw } from '../../registry/inbound';
 import { createTestDatabase, type TestDatabase } from '../support/services';
 
@@ -40,5 +40,30 @@ describe('a PostgreSQL connection lost while it is lent out', () => {
     await expect(findInboundWithRaw(pool, 'not-an-id')).rejects.toMatchObject({ code: '22P02' });
     await expect(copyBinaryRows(pool, 'SELECT 1 / (2 - g) FROM generate_series(1, 3) g')).rejects.toMatchObject({ code: '22012' });
     expect(await poolAnswers()).toBe(1);
+  });
+});
+
+describe('PostgreSQL lost while start-up makes sure the database exists', () => {
+  // Between the gateway and PostgreSQL: passes the connection's start-up through, then cuts it
+  // when the first query is sent, as a PostgreSQL restarting at that moment would.
+  let proxy: net.Server;
+  let port: number;
+  beforeAll(async () => {
+    proxy = net.createServer((client) => {
+      const server = net.connect(5432, '127.0.0.1');
+      let messages = 0;
+      client.on('data', (chunk) => (++messages === 1 ? server.write(chunk) : (client.destroy(), server.destroy())));
+      server.on('data', (chunk) => client.write(chunk));
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+      server.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    port = (proxy.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => proxy.close(resolve)));
+
+  it('fails the check, not the process', async () => {
+    await expect(ensureDatabase(`postgres://postgres@127.0.0.1:${port}/saraban_lost`)).rejects.toThrow(/Connection terminated/);
   });
 });
