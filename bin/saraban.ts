@@ -104,10 +104,24 @@ async function exportRegister(config: Config, args: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(err instanceof ConfigError ? `settings: ${err.message}` : `saraban: ${err.message}`);
-    process.exit(1);
-  },
-);
+// A reader that went away (`| head`, a script that stopped reading): the output is not whole,
+// and the status must say so; without this listener EPIPE would end the process with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  console.error(`saraban: cannot write the output (${err.code ?? err.message}); what was printed is incomplete`);
+  process.exit(1);
+});
+
+/**
+ * Exits once everything printed has reached the reader: a pipe takes 64 KiB at a time, and
+ * process.exit() drops what is still queued behind it, so a register piped into a slow
+ * program would lose its end with status 0.
+ */
+function exitWhenWritten(code: number): void {
+  if (process.stdout.writableLength === 0) process.exit(code);
+  process.stdout.once('drain', () => exitWhenWritten(code));
+}
+
+main(process.argv.slice(2)).then(exitWhenWritten, (err: Error) => {
+  console.error(err instanceof ConfigError ? `settings: ${err.message}` : `saraban: ${err.message}`);
+  exitWhenWritten(1);
+});
