@@ -41,6 +41,22 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
   }
 }
 
+/** A port that cannot be had, said as the setting to change. */
+function listenFailed(what: string, at: { host: string; port: number }, setting: string, variable: string) {
+  return (err: NodeJS.ErrnoException): never => {
+    const where = `${at.host}:${at.port}`;
+    const why =
+      err.code === 'EADDRINUSE'
+        ? `another program already listens on ${where}: stop it, or set ${setting}.port in the settings (or ${variable}) to a free port`
+        : err.code === 'EACCES'
+          ? `ports below 1024 need privileges: set ${setting}.port (or ${variable}) to 1024 or above, or give the service CAP_NET_BIND_SERVICE`
+          : err.code === 'EADDRNOTAVAIL'
+            ? `${at.host} is not an address of this machine: set ${setting}.host to one of its addresses, or 0.0.0.0 for all`
+            : `check ${setting}.host and ${setting}.port (or ${variable})`;
+    throw new Error(`cannot listen for ${what} on ${where} (${err.code ?? err.message}): ${why}`, { cause: err });
+  };
+}
+
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -77,7 +93,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
       intake: keep,
       clock,
     });
-    running.smtpPort = await gateway.listen();
+    running.smtpPort = await gateway.listen().catch(listenFailed('SMTP intake', config.smtp, 'smtp', 'SARABAN_SMTP_PORT'));
     const fetchers = config.imap.map((mailbox) =>
       startImapFetcher({
         mailbox,
@@ -103,7 +119,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
   }
   if (roles.includes('desk')) {
     const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }) });
-    await desk.listen({ host: config.desk.host, port: config.desk.port });
+    await desk.listen({ host: config.desk.host, port: config.desk.port }).catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
     stops.push(() => desk.close());

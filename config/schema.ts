@@ -83,10 +83,20 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
       })
       .prefault({}),
-    database: z.strictObject({ url: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/saraban') }).prefault({}),
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\/[^/]*\/[^/?]+/, 'write postgres://user:password@host:5432/database (in DATABASE_URL or database.url)')
+          .default('postgres://postgres@127.0.0.1:5432/saraban'),
+      })
+      .prefault({}),
     redis: z
       .strictObject({
-        url: z.string().min(1).default('redis://127.0.0.1:6379'),
+        url: z
+          .string()
+          .regex(/^rediss?:\/\/./, 'write redis://[:password@]host:6379[/db] (in REDIS_URL or redis.url)')
+          .default('redis://127.0.0.1:6379'),
         prefix: z.string().min(1).default('saraban'),
       })
       .prefault({}),

@@ -61,6 +61,15 @@ describe('settings', () => {
     expect(() => parseConfig({ ...base, colour: 'blue' })).toThrow(/colour: unknown setting \(known here: agency, books, smtp/);
   });
 
+  it('shows the form a database or Redis URL must take, naming the variable', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'localhost:5432' })).toThrow(
+      /database\.url: write postgres:\/\/user:password@host:5432\/database \(in DATABASE_URL or database\.url\)/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db.example.go.th' })).toThrow(/in DATABASE_URL/);
+    expect(() => loadConfig({ REDIS_URL: '127.0.0.1:6379' })).toThrow(/redis\.url: write redis:\/\/.*\(in REDIS_URL or redis\.url\)/);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5433/saraban?sslmode=require' }).database.url).toMatch(/^postgresql:/);
+  });
+
   it('refuses one address in two books', () => {
     expect(() =>
       parseConfig({
