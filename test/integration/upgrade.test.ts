@@ -1,17 +1,33 @@
-import { migrate, readMigrations, transaction } from '../../registry/db';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dumpSchema, SCHEMA_FILE } from '../../bin/schema-dump';
+import pg from 'pg';
+import { createPool, migrate, readMigrations, transaction, type Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
-import { keepMessage, useTestDatabase } from '../support/services';
+import { keepMessage, PG_ADMIN_URL } from '../support/services';
 
 // A register in service was made by the runner that kept its migrations in TypeScript strings
 // (versions 1 to 6). Its files are those strings byte for byte (test/unit/registry/migrations.test.ts).
 const RELEASED_BEFORE_SQL_FILES = 6;
 
 describe('migrating a register made when the migrations were TypeScript strings', () => {
-  const env = useTestDatabase();
+  // A database of its own, left empty: the old runner made its schema, not migrate().
+  const env = {} as { db: { url: string; pool: Pool } };
+  const name = `t_upgrade_${randomBytes(6).toString('hex')}`;
+  const admin = (sql: string) => withAdmin((client) => client.query(sql));
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    env.db = { url: url.toString(), pool: createPool(url.toString(), 2) };
+  });
+  afterAll(async () => {
+    await env.db.pool.end();
+    await admin(`DROP DATABASE ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  });
 
   /** Versions 1 to 6 applied as that runner applied them: one transaction, its lock, its bookkeeping table. */
   async function migrateAsReleased() {
-    await env.db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
     await transaction(env.db.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(7262001)');
       await client.query(
@@ -116,6 +132,8 @@ describe('migrating a register made when the migrations were TypeScript strings'
       ...before.schema_migration,
       ...later.map((m) => expect.objectContaining({ version: m.version, name: m.name })),
     ]);
+    // The same tables, indexes and functions as a register made new (registry/schema.sql).
+    expect(await dumpSchema(env.db.url)).toBe(readFileSync(SCHEMA_FILE, 'utf8'));
 
     const inboundId = await keepMessage(env.db.pool, 'Subject: ที่ ศธ 0206/2\r\n\r\nletter\r\n');
     const next = await registerLetter(
@@ -138,3 +156,13 @@ describe('migrating a register made when the migrations were TypeScript strings'
     expect([next.letter.book, next.letter.year, next.letter.number]).toEqual(['RB', 2569, 2]);
   });
 });
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
