@@ -9,7 +9,8 @@ COPY package.json package-lock.json ./
 # not copied yet; the build below does it once they are.
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npm run build
+# The build also copies registry/sql/*.sql (the migrations) beside the compiled runner.
+RUN npm run build && test -f dist/registry/sql/000001.sql
 
 # --- runtime: production dependencies and dist/ only --------------------------------------
 FROM node:20-bookworm-slim

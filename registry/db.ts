@@ -1,6 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { migrations } from './migrations';
 
 export type Pool = pg.Pool;
 export type Client = pg.PoolClient;
@@ -172,8 +173,45 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** Brings the schema up to date; safe to run from several processes at once. */
+export interface Migration {
+  version: number;
+  name: string;
+  /** What is run: the file's text after its first line. */
+  sql: string;
+}
+
+/**
+ * The register's schema, in order: registry/sql/000001.sql, 000002.sql, ... (the build copies
+ * them beside the compiled runner). Each file's first line is `-- <name>`; the rest is run as
+ * it stands. A migration, once released, is never edited: add a file.
+ */
+export const MIGRATIONS_DIR = path.join(__dirname, 'sql');
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{6}\.sql$/.test(f))
+    .sort();
+  return files.map((file, i) => {
+    const version = Number(file.slice(0, 6));
+    // A missing number would leave databases migrated past it without it, unnoticed.
+    if (version !== i + 1) throw new Error(`${path.join(dir, file)}: expected migration ${i + 1} next, found ${version}`);
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    const newline = text.indexOf('\n');
+    const first = newline < 0 ? text : text.slice(0, newline);
+    if (!first.startsWith('-- ') || first.length === 3) {
+      throw new Error(`${path.join(dir, file)}: the first line must name the migration, as "-- <name>"`);
+    }
+    return { version, name: first.slice(3), sql: newline < 0 ? '' : text.slice(newline + 1) };
+  });
+}
+
+/**
+ * Brings the schema up to date; safe to run from several processes at once. schema_migration
+ * is as the runner of migrations in TypeScript strings wrote it, so a database migrated then
+ * is at its version here too.
+ */
 export async function migrate(pool: pg.Pool): Promise<number[]> {
+  const migrations = readMigrations();
   return transaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(7262001)');
     await client.query(

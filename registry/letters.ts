@@ -89,7 +89,7 @@ export class AlreadyDecided extends Error {
  * Idempotent: for a message already decided it returns that decision. Numbers are
  * gapless because the counter row stays locked until COMMIT and a rollback undoes it.
  *
- * The work is the database function register_letter (registry/migrations.ts, version 5),
+ * The work is the database function register_letter (registry/sql/000006.sql),
  * called once: the book's lock, which makes one registration wait for the next, is then
  * held for the server's time only, not for round trips to a worker busy reading other
  * letters. The clock is read before the lock; a letter that waited for it takes the

@@ -34,7 +34,7 @@ export interface Reply {
 /**
  * Records the reply to send, inside the caller's transaction. Over a cap it is recorded
  * as suppressed and never sent. Returns its id when it is to be sent. The rule is the
- * database function plan_reply (registry/migrations.ts, version 5), which register_letter
+ * database function plan_reply (registry/sql/000005.sql), which register_letter
  * calls too.
  */
 export async function planReply(

@@ -1,5 +1,4 @@
-import { createPool, migrate, type Pool } from '../../registry/db';
-import { migrations } from '../../registry/migrations';
+import { createPool, migrate, readMigrations, type Pool } from '../../registry/db';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
 import { keepMessage, useTestDatabase } from '../support/services';
 
@@ -259,7 +258,7 @@ describe('upgrading a register to running reply tallies (migration 5)', () => {
     await pool.query(
       'CREATE TABLE schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    for (const m of migrations.filter((m) => m.version < 5)) {
+    for (const m of readMigrations().filter((m) => m.version < 5)) {
       await pool.query(m.sql);
       await pool.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [m.version, m.name]);
     }
@@ -277,7 +276,8 @@ describe('upgrading a register to running reply tallies (migration 5)', () => {
     await planned('busy@moe.go.th', 'pending', '0 seconds');
     await planned('busy@moe.go.th', 'suppressed', '0 seconds');
     await planned('busy@moe.go.th', 'sent', '3 days');
-    expect(await migrate(pool)).toEqual([5, 6]);
+    // 5, 6 and what came after them, nothing before.
+    expect(await migrate(pool)).toEqual(readMigrations().flatMap((m) => (m.version >= 5 ? [m.version] : [])));
     const { rows } = await pool.query(`SELECT scope, replies FROM reply_tally ORDER BY scope`);
     expect(rows).toEqual([
       { scope: 'all', replies: 2 },

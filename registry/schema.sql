@@ -1,0 +1,542 @@
+-- The register's schema and functions as the migrations in registry/sql/ leave them: read
+-- today's rules here, change them with a new migration. Written by `npm run schema:dump`
+-- (pg_dump --schema-only --no-owner --no-privileges, without its version and session lines);
+-- test/integration/schema.test.ts fails when it is not what the migrations make.
+
+--
+-- Name: plan_reply(uuid, bigint, jsonb, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.plan_reply(p_inbound uuid, p_letter bigint, p_plan jsonb, p_limits jsonb, p_at timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+      DECLARE
+        sender_scope constant text := 'sender:' || lower(p_plan->>'recipient');
+        day_start constant timestamptz := date_trunc('day', p_at, 'Asia/Bangkok');
+        -- In UTC: a session's TimeZone with a part-hour offset must not move the window.
+        hour_start constant timestamptz := date_trunc('hour', p_at, 'UTC');
+        to_sender integer;
+        to_all integer;
+        suppressed text;
+        reply_id bigint;
+      BEGIN
+        -- Both counts, each row locked until COMMIT so that racing replies cannot both take the last place.
+        WITH tally AS (
+          INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES (sender_scope, day_start, 0), ('all', hour_start, 0)
+          ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies
+          RETURNING t.scope, t.replies)
+        SELECT max(replies) FILTER (WHERE scope = sender_scope), max(replies) FILTER (WHERE scope = 'all')
+          INTO to_sender, to_all FROM tally;
+        IF to_sender >= (p_limits->>'perSenderPerDay')::integer THEN
+          suppressed := 'per-sender cap';
+        ELSIF to_all >= (p_limits->>'globalPerHour')::integer THEN
+          suppressed := 'global cap';
+        ELSE
+          UPDATE reply_tally SET replies = replies + 1
+           WHERE (scope = sender_scope AND window_start = day_start) OR (scope = 'all' AND window_start = hour_start);
+        END IF;
+        INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
+        VALUES (p_inbound, p_letter, p_plan->>'kind', p_plan->>'reason', p_plan->>'recipient', p_plan->>'messageId',
+                CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, suppressed, p_at)
+        RETURNING id INTO reply_id;
+        RETURN CASE WHEN suppressed IS NULL THEN reply_id END;
+      END $$;
+
+--
+-- Name: register_letter(uuid, text, integer, timestamp with time zone, jsonb, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.register_letter(p_inbound uuid, p_book text, p_year integer, p_at timestamp with time zone, p_letter jsonb, p_reply jsonb, p_duplicate jsonb, p_limits jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+      DECLARE
+        msg record;
+        earlier letter;
+        registered letter;
+        next_number integer;
+        v_at timestamptz;
+        reply_id bigint;
+      BEGIN
+        -- The book's lock first, then the message's row: nothing else takes both, so no deadlock.
+        -- Every statement below sees what the lock's previous holder committed.
+        PERFORM pg_advisory_xact_lock(hashtext('book:' || p_book));
+        SELECT outcome, duplicate_of INTO msg FROM inbound WHERE id = p_inbound FOR UPDATE;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'inbound message % does not exist', p_inbound;
+        END IF;
+
+        -- Decided by an earlier run: the same letter again, and its reply if still to be sent.
+        IF msg.outcome = 'registered' THEN
+          SELECT * INTO earlier FROM letter WHERE inbound_id = p_inbound;
+        ELSIF msg.outcome = 'duplicate' THEN
+          SELECT * INTO earlier FROM letter WHERE id = msg.duplicate_of;
+        END IF;
+        IF earlier.id IS NOT NULL THEN
+          RETURN jsonb_build_object('outcome', msg.outcome, 'created', false, 'letter', to_jsonb(earlier),
+            'replyId', (SELECT id FROM reply WHERE inbound_id = p_inbound AND status = 'pending'));
+        END IF;
+        IF msg.outcome IS NOT NULL THEN
+          RETURN jsonb_build_object('decided', msg.outcome);
+        END IF;
+
+        -- The first letter of the book with the same Message-ID from the same sender, or else
+        -- with the same reference and one of the same files: two look-ups, each by its own index
+        -- (one query for both could only be planned around the book).
+        IF p_duplicate IS NOT NULL THEN
+          IF p_duplicate->>'messageId' IS NOT NULL THEN
+            SELECT * INTO earlier FROM letter l
+             WHERE l.message_id = p_duplicate->>'messageId' AND l.book = p_book AND l.from_address = p_duplicate->>'fromAddress'
+             ORDER BY l.id LIMIT 1;
+          END IF;
+          IF earlier.id IS NULL AND jsonb_array_length(p_duplicate->'sameFiles') > 0 THEN
+            SELECT * INTO earlier FROM letter l
+             WHERE l.reference_normalised = p_duplicate->>'referenceNormalised' AND l.book = p_book
+               AND l.attachments @> ANY (ARRAY(SELECT jsonb_array_elements(p_duplicate->'sameFiles')))
+             ORDER BY l.id LIMIT 1;
+          END IF;
+          IF earlier.id IS NOT NULL THEN
+            UPDATE inbound SET processed_at = p_at, outcome = 'duplicate', duplicate_of = earlier.id, decision = p_duplicate->'decision'
+             WHERE id = p_inbound;
+            INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail)
+            VALUES (p_at, 'system', 'inbound.duplicate', p_inbound, earlier.id,
+                    jsonb_build_object('book', earlier.book, 'year', earlier.year, 'number', earlier.number));
+            IF jsonb_typeof(p_duplicate->'reply') = 'object' THEN
+              reply_id := plan_reply(p_inbound, earlier.id, p_duplicate->'reply', p_limits, p_at);
+            END IF;
+            RETURN jsonb_build_object('outcome', 'duplicate', 'created', true, 'letter', to_jsonb(earlier), 'replyId', reply_id);
+          END IF;
+        END IF;
+
+        -- The next number; the counter row stays locked until COMMIT and a rollback gives it back.
+        INSERT INTO book_counter AS c (book, year, last_number, last_registered_at) VALUES (p_book, p_year, 1, p_at)
+        ON CONFLICT (book, year) DO UPDATE
+          SET last_number = c.last_number + 1, last_registered_at = greatest(c.last_registered_at, excluded.last_registered_at)
+        RETURNING c.last_number, c.last_registered_at INTO next_number, v_at;
+        INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
+                            reference, reference_normalised, circular, letter_date_written, letter_date, title, title_guessed,
+                            addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted,
+                            flags, forwarded_by)
+        SELECT p_inbound, p_book, p_year, next_number, v_at, d.message_id, d.from_address, d.from_name, d.subject, d.attachments,
+               d.reference, d.reference_normalised, d.circular, d.letter_date_written, d.letter_date, d.title, d.title_guessed,
+               d.addressee, d.urgency, d.urgency_deadline, d.secrecy, d.agency, d.agency_source, d.authenticity, d.suspect, d.restricted,
+               d.flags, d.forwarded_by
+          FROM jsonb_populate_record(NULL::letter, p_letter) AS d
+        RETURNING * INTO registered;
+        UPDATE inbound SET processed_at = v_at, outcome = 'registered' WHERE id = p_inbound;
+        INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail)
+        VALUES (v_at, 'system', 'letter.registered', p_inbound, registered.id,
+                jsonb_build_object('book', p_book, 'year', p_year, 'number', next_number, 'suspect', registered.suspect));
+        IF p_reply IS NOT NULL THEN
+          reply_id := plan_reply(p_inbound, registered.id, p_reply, p_limits, v_at);
+        END IF;
+        RETURN jsonb_build_object('outcome', 'registered', 'created', true, 'letter', to_jsonb(registered), 'replyId', reply_id);
+      END $$;
+
+--
+-- Name: reply; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.reply (
+    id bigint NOT NULL,
+    letter_id bigint,
+    recipient text NOT NULL,
+    message_id text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    sent_at timestamp with time zone,
+    inbound_id uuid NOT NULL,
+    kind text DEFAULT 'acknowledgement'::text NOT NULL,
+    reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reply_kind_check CHECK ((kind = ANY (ARRAY['acknowledgement'::text, 'notice'::text]))),
+    CONSTRAINT reply_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text])))
+);
+
+--
+-- Name: acknowledgement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.acknowledgement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: acknowledgement_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.acknowledgement_id_seq OWNED BY public.reply.id;
+
+--
+-- Name: audit_event; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_event (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    inbound_id uuid,
+    letter_id bigint,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+--
+-- Name: audit_event_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.audit_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: audit_event_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.audit_event_id_seq OWNED BY public.audit_event.id;
+
+--
+-- Name: book_counter; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.book_counter (
+    book text NOT NULL,
+    year integer NOT NULL,
+    last_number integer NOT NULL,
+    last_registered_at timestamp with time zone
+);
+
+--
+-- Name: imap_status; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imap_status (
+    mailbox text NOT NULL,
+    connected boolean NOT NULL,
+    last_sync_at timestamp with time zone,
+    uidvalidity bigint,
+    last_uid bigint,
+    backlog integer DEFAULT 0 NOT NULL,
+    last_error text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: imap_watermark; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imap_watermark (
+    mailbox text NOT NULL,
+    uidvalidity bigint NOT NULL,
+    last_uid bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: inbound; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inbound (
+    id uuid NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    edge text NOT NULL,
+    client_ip text,
+    helo text,
+    mail_from text,
+    rcpt_to text[] NOT NULL,
+    book text NOT NULL,
+    size bigint NOT NULL,
+    sha256 text NOT NULL,
+    processed_at timestamp with time zone,
+    outcome text,
+    source_key text,
+    decision jsonb,
+    duplicate_of bigint,
+    CONSTRAINT inbound_edge_check CHECK ((edge = ANY (ARRAY['smtp'::text, 'imap'::text]))),
+    CONSTRAINT inbound_outcome_check CHECK ((outcome = ANY (ARRAY['registered'::text, 'automatic'::text, 'duplicate'::text, 'held'::text, 'refused'::text])))
+);
+
+--
+-- Name: inbound_chunk; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inbound_chunk (
+    inbound_id uuid NOT NULL,
+    seq integer NOT NULL,
+    data bytea NOT NULL
+);
+ALTER TABLE ONLY public.inbound_chunk ALTER COLUMN data SET STORAGE EXTERNAL;
+
+--
+-- Name: letter; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.letter (
+    id bigint NOT NULL,
+    inbound_id uuid NOT NULL,
+    book text NOT NULL,
+    year integer NOT NULL,
+    number integer NOT NULL,
+    registered_at timestamp with time zone NOT NULL,
+    message_id text,
+    from_address text,
+    from_name text,
+    subject text NOT NULL,
+    attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    reference text,
+    reference_normalised text,
+    circular boolean DEFAULT false NOT NULL,
+    letter_date_written text,
+    letter_date date,
+    title text,
+    title_guessed boolean DEFAULT false NOT NULL,
+    addressee text,
+    urgency text,
+    urgency_deadline text,
+    secrecy text,
+    agency text,
+    agency_source text,
+    authenticity jsonb,
+    suspect boolean DEFAULT false NOT NULL,
+    restricted boolean DEFAULT false NOT NULL,
+    flags jsonb DEFAULT '[]'::jsonb NOT NULL,
+    forwarded_by jsonb,
+    CONSTRAINT letter_number_check CHECK ((number > 0))
+);
+
+--
+-- Name: letter_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.letter_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: letter_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.letter_id_seq OWNED BY public.letter.id;
+
+--
+-- Name: reply_tally; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.reply_tally (
+    scope text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    replies integer NOT NULL
+);
+
+--
+-- Name: schema_migration; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_migration (
+    version integer NOT NULL,
+    name text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: audit_event id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_event ALTER COLUMN id SET DEFAULT nextval('public.audit_event_id_seq'::regclass);
+
+--
+-- Name: letter id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter ALTER COLUMN id SET DEFAULT nextval('public.letter_id_seq'::regclass);
+
+--
+-- Name: reply id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply ALTER COLUMN id SET DEFAULT nextval('public.acknowledgement_id_seq'::regclass);
+
+--
+-- Name: reply acknowledgement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply
+    ADD CONSTRAINT acknowledgement_pkey PRIMARY KEY (id);
+
+--
+-- Name: audit_event audit_event_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_event
+    ADD CONSTRAINT audit_event_pkey PRIMARY KEY (id);
+
+--
+-- Name: book_counter book_counter_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.book_counter
+    ADD CONSTRAINT book_counter_pkey PRIMARY KEY (book, year);
+
+--
+-- Name: imap_status imap_status_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imap_status
+    ADD CONSTRAINT imap_status_pkey PRIMARY KEY (mailbox);
+
+--
+-- Name: imap_watermark imap_watermark_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imap_watermark
+    ADD CONSTRAINT imap_watermark_pkey PRIMARY KEY (mailbox, uidvalidity);
+
+--
+-- Name: inbound_chunk inbound_chunk_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound_chunk
+    ADD CONSTRAINT inbound_chunk_pkey PRIMARY KEY (inbound_id, seq);
+
+--
+-- Name: inbound inbound_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound
+    ADD CONSTRAINT inbound_pkey PRIMARY KEY (id);
+
+--
+-- Name: inbound inbound_source_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound
+    ADD CONSTRAINT inbound_source_key_key UNIQUE (source_key);
+
+--
+-- Name: letter letter_book_year_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter
+    ADD CONSTRAINT letter_book_year_number_key UNIQUE (book, year, number);
+
+--
+-- Name: letter letter_inbound_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter
+    ADD CONSTRAINT letter_inbound_id_key UNIQUE (inbound_id);
+
+--
+-- Name: letter letter_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter
+    ADD CONSTRAINT letter_pkey PRIMARY KEY (id);
+
+--
+-- Name: reply reply_inbound_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply
+    ADD CONSTRAINT reply_inbound_id_key UNIQUE (inbound_id);
+
+--
+-- Name: reply_tally reply_tally_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply_tally
+    ADD CONSTRAINT reply_tally_pkey PRIMARY KEY (scope, window_start);
+
+--
+-- Name: schema_migration schema_migration_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_migration
+    ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
+
+--
+-- Name: inbound_unprocessed; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inbound_unprocessed ON public.inbound USING btree (received_at) WHERE (processed_at IS NULL);
+
+--
+-- Name: letter_attachments; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_attachments ON public.letter USING gin (attachments jsonb_path_ops);
+
+--
+-- Name: letter_message_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_message_id ON public.letter USING btree (message_id, book, id);
+
+--
+-- Name: letter_reference; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_reference ON public.letter USING btree (reference_normalised, book, id);
+
+--
+-- Name: reply_message_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_message_id ON public.reply USING btree (message_id);
+
+--
+-- Name: reply_pending; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_pending ON public.reply USING btree (id) WHERE (status = 'pending'::text);
+
+--
+-- Name: reply acknowledgement_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply
+    ADD CONSTRAINT acknowledgement_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
+-- Name: audit_event audit_event_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_event
+    ADD CONSTRAINT audit_event_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
+-- Name: inbound_chunk inbound_chunk_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound_chunk
+    ADD CONSTRAINT inbound_chunk_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id) DEFERRABLE INITIALLY DEFERRED;
+
+--
+-- Name: inbound inbound_duplicate_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound
+    ADD CONSTRAINT inbound_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES public.letter(id);
+
+--
+-- Name: letter letter_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter
+    ADD CONSTRAINT letter_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
+
+--
+-- Name: reply reply_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply
+    ADD CONSTRAINT reply_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
