@@ -119,7 +119,9 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
   }
   if (roles.includes('desk')) {
     const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }) });
-    await desk.listen({ host: config.desk.host, port: config.desk.port }).catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
+    await desk
+      .listen({ host: config.desk.host, port: config.desk.port })
+      .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
     stops.push(() => desk.close());

@@ -64,10 +64,12 @@ function unknownKey(at: PropertyKey[], key: string): string {
 /** The object schema's fields at a path of the settings, looking through defaults, arrays and transforms. */
 function shapeAt(schema: z.core.$ZodType, at: PropertyKey[]): Record<string, unknown> | null {
   let node: z.core.$ZodType | undefined = schema;
-  for (let i = 0; node; ) {
+  for (let i = 0; node;) {
     const def = node._zod.def as unknown as Record<string, unknown>;
-    if ('innerType' in def) node = def.innerType as z.core.$ZodType; // default, prefault, optional
-    else if (def.type === 'pipe') node = def.in as z.core.$ZodType; // transform
+    if ('innerType' in def)
+      node = def.innerType as z.core.$ZodType; // default, prefault, optional
+    else if (def.type === 'pipe')
+      node = def.in as z.core.$ZodType; // transform
     else if (i === at.length) return def.type === 'object' ? (def.shape as Record<string, unknown>) : null;
     else if (def.type === 'array') node = typeof at[i++] === 'number' ? (def.element as z.core.$ZodType) : undefined;
     else if (def.type === 'object') node = (def.shape as Record<string, z.core.$ZodType>)[at[i++] as string];

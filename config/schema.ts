@@ -59,6 +59,15 @@ export const configSchema = z
       name: z.string().min(1),
       nameEn: z.string().min(1).optional(),
       domain: z.string().min(1),
+      /** Whom a sender calls about a letter: printed in every acknowledgement and notice. */
+      contact: z
+        .strictObject({
+          name: z.string().min(1).optional(), // e.g. งานสารบรรณ สำนักงานปลัด
+          phone: z.string().min(1).optional(),
+          email: z.string().email().optional(),
+          address: z.string().min(1).optional(),
+        })
+        .optional(),
     }),
     books: z.array(book).min(1),
     smtp: z

@@ -1,4 +1,4 @@
-import { formatIsoBangkok, formatThaiDateTime } from './calendar';
+import { formatIsoBangkok, formatThaiDate, formatThaiDateTime } from './calendar';
 
 export interface AttachmentReceived {
   filename: string;
@@ -7,16 +7,44 @@ export interface AttachmentReceived {
   sha256: string;
 }
 
+/** Whom a sender calls about a letter (settings: agency.contact). */
+export interface OfficeContact {
+  name?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+}
+
+export interface Agency {
+  name: string;
+  nameEn?: string;
+  contact?: OfficeContact;
+}
+
+/** The contact lines of every reply, Thai then English; none when the settings name no contact. */
+export function contactLines(agency: Agency): { th: string[]; en: string[] } {
+  const c = agency.contact;
+  if (!c || !(c.name || c.phone || c.email || c.address)) return { th: [], en: [] };
+  const th = [c.name ?? agency.name, c.phone && `โทร. ${c.phone}`, c.email && `อีเมล ${c.email}`, c.address].filter(Boolean);
+  const en = [c.name ?? agency.nameEn ?? agency.name, c.phone && `tel. ${c.phone}`, c.email && `e-mail ${c.email}`, c.address].filter(
+    Boolean,
+  );
+  return { th: [`ติดต่อสอบถาม: ${th.join(' ')}`], en: [`Contact: ${en.join(', ')}`] };
+}
+
 /** What the acknowledgement (ตอบยืนยันการได้รับ) states: everything comes from the register. */
 export interface AcknowledgementFacts {
-  agency: { name: string; nameEn?: string };
+  agency: Agency;
   book: { code: string; name: string };
   number: number; // เลขทะเบียนรับ
   year: number; // Buddhist era
   registeredAt: Date;
   subject: string;
-  /** The letter's own reference (ที่) and title (เรื่อง) as understood, when found. */
+  /** The letter's own reference (ที่), date (ลงวันที่) and title (เรื่อง) as understood, when found. */
   reference?: string | null;
+  /** As written on the letter, else the date read from it (ISO, CE). */
+  letterDateWritten?: string | null;
+  letterDate?: string | null;
   title?: string | null;
   letterMessageId: string | null;
   attachments: readonly AttachmentReceived[];
@@ -51,6 +79,10 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
     ? facts.attachments.map((a, i) => `  ${i + 1}. ${a.filename} - ${a.size.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${a.sha256}`)
     : ['  - ไม่มีไฟล์แนบ (no attachments)'];
   const english = facts.agency.nameEn ?? facts.agency.name;
+  // The sender matches a receipt to its letter by reference and date together.
+  const dated = facts.letterDateWritten?.trim() || (facts.letterDate ? formatThaiDate(facts.letterDate) : null);
+  const yours = [facts.reference && `${facts.reference}`, facts.letterDate && `dated ${facts.letterDate}`].filter(Boolean).join(', ');
+  const contact = contactLines(facts.agency);
   const text = [
     'เรียน ผู้ส่งหนังสือ',
     '',
@@ -60,14 +92,17 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
     `เลขรับ: ${number}`,
     `วันที่รับ: ${formatThaiDateTime(facts.registeredAt)}`,
     ...(facts.reference ? [`ที่: ${facts.reference}`] : []),
+    ...(dated ? [`ลงวันที่: ${dated}`] : []),
     `เรื่อง: ${title}`,
     'สิ่งที่ได้รับ:',
     ...files,
     '',
+    ...contact.th,
     'ข้อความนี้ส่งโดยระบบอัตโนมัติ โปรดอย่าตอบกลับ',
     '',
-    `${english} received your letter by e-mail and registered it in book ${facts.book.code} as number ${number} ` +
+    `${english} received your letter${yours ? ` (${yours})` : ''} by e-mail and registered it in book ${facts.book.code} as number ${number} ` +
       `on ${formatIsoBangkok(facts.registeredAt)}. This is an automatic reply; please do not answer it.`,
+    ...contact.en,
     '',
   ].join('\n');
 

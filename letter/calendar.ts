@@ -53,6 +53,12 @@ export function formatThaiDateTime(instant: Date): string {
   return `${thaiDate.format(instant)} เวลา ${hhmm} น.`;
 }
 
+/** "23 สิงหาคม 2564" for a calendar date (ISO, CE) such as a letter's ลงวันที่. */
+export function formatThaiDate(isoDate: string): string {
+  // Noon UTC is the same day in Bangkok.
+  return thaiDate.format(new Date(`${isoDate}T12:00:00Z`));
+}
+
 /** "2026-11-25 05:22 (UTC+07:00)" for the English line. */
 export function formatIsoBangkok(instant: Date): string {
   const p = bangkokParts(instant);

@@ -1,7 +1,7 @@
 // What a sender hears when a message does not become a new registered letter: never silence
 // (REGULATION.md, "What the sender gets back"). Each notice says what was wrong and what to
 // do, in Thai and then in English, with a reason code the help desk can look up.
-import { automaticReplyHeaders, registrationNumber } from './acknowledgement';
+import { automaticReplyHeaders, contactLines, registrationNumber, type Agency } from './acknowledgement';
 import { formatIsoBangkok, formatThaiDateTime } from './calendar';
 
 export type NoticeReason =
@@ -15,7 +15,7 @@ export type AllowedType = string | { th: string; en: string };
 
 export interface NoticeFacts {
   reason: NoticeReason;
-  agency: { name: string; nameEn?: string };
+  agency: Agency;
   receivedAt: Date;
   subject: string; // the subject of their message as received
   letterMessageId: string | null;
@@ -61,6 +61,7 @@ export function composeNotice(facts: NoticeFacts): NoticeMessage {
   const wording = wordingFor(facts);
   const subject = oneLine(facts.subject) || '(ไม่มีชื่อเรื่อง)';
   const agencyEn = facts.agency.nameEn ?? facts.agency.name;
+  const contact = contactLines(facts.agency);
 
   const text = [
     'เรียน ผู้ส่งหนังสือ',
@@ -73,10 +74,12 @@ export function composeNotice(facts: NoticeFacts): NoticeMessage {
     ...wording.th,
     '',
     `${wording.closingTh} หากมีข้อสงสัย โปรดติดต่อ${facts.agency.name} และแจ้งรหัสเหตุผลด้านล่าง`,
+    ...contact.th,
     'ข้อความนี้ส่งโดยระบบอัตโนมัติ โปรดอย่าตอบกลับ',
     '',
     `${agencyEn} received your message by e-mail on ${formatIsoBangkok(facts.receivedAt)}. ${wording.en} ` +
       'If you have questions, contact the agency and quote the reason code below. This is an automatic reply; please do not answer it.',
+    ...contact.en,
     '',
     `รหัสเหตุผล / Reason code: ${reasonCode}`,
     '',

@@ -37,6 +37,8 @@ export async function sendReply(deps: MailDeps, replyId: number, attempt: number
           registeredAt: letter!.registeredAt,
           subject: letter!.subject,
           reference: letter!.reference,
+          letterDateWritten: letter!.letterDateWritten,
+          letterDate: letter!.letterDate,
           title: letter!.title,
           letterMessageId: letter!.messageId,
           attachments: letter!.attachments,

@@ -44,24 +44,27 @@ describe('saraban export into a pipe', () => {
     });
   const exitOf = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  it.each(['json', 'csv'])('writes every entry of a %s register to a reader that is slow to read, byte for byte as --output FILE', async (format) => {
-    const file = path.join(dir, `register.${format}`);
-    const toFile = exportCommand('--format', format, '--output', file);
-    expect(await exitOf(toFile)).toBe(0);
+  it.each(['json', 'csv'])(
+    'writes every entry of a %s register to a reader that is slow to read, byte for byte as --output FILE',
+    async (format) => {
+      const file = path.join(dir, `register.${format}`);
+      const toFile = exportCommand('--format', format, '--output', file);
+      expect(await exitOf(toFile)).toBe(0);
 
-    const piped = exportCommand('--format', format);
-    const exited = exitOf(piped);
-    // The reader is busy for a while: the pipe fills and the rest waits in the exporter.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const chunks: Buffer[] = [];
-    for await (const chunk of piped.stdout!) chunks.push(chunk as Buffer);
-    expect(await exited).toBe(0);
+      const piped = exportCommand('--format', format);
+      const exited = exitOf(piped);
+      // The reader is busy for a while: the pipe fills and the rest waits in the exporter.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const chunks: Buffer[] = [];
+      for await (const chunk of piped.stdout!) chunks.push(chunk as Buffer);
+      expect(await exited).toBe(0);
 
-    const written = readFileSync(file);
-    expect(written.length).toBeGreaterThan(10 * 64 * 1024);
-    expect(Buffer.concat(chunks).equals(written)).toBe(true);
-    if (format === 'json') expect(JSON.parse(written.toString())).toHaveLength(LETTERS);
-  });
+      const written = readFileSync(file);
+      expect(written.length).toBeGreaterThan(10 * 64 * 1024);
+      expect(Buffer.concat(chunks).equals(written)).toBe(true);
+      if (format === 'json') expect(JSON.parse(written.toString())).toHaveLength(LETTERS);
+    },
+  );
 
   it('fails with a non-zero status, saying so, when the reader goes away before the end', async () => {
     const piped = exportCommand('--format', 'json');

@@ -14,8 +14,16 @@ describe('the saraban command, when a port cannot be had', () => {
   afterAll(() => new Promise((resolve) => taken.close(resolve)));
 
   it.each([
-    ['gateway', 'SARABAN_SMTP_PORT', /cannot listen for SMTP intake on 127\.0\.0\.1:\d+ \(EADDRINUSE\): .*set smtp\.port in the settings \(or SARABAN_SMTP_PORT\)/],
-    ['desk', 'SARABAN_DESK_PORT', /cannot listen for the desk on 127\.0\.0\.1:\d+ \(EADDRINUSE\): .*set desk\.port in the settings \(or SARABAN_DESK_PORT\)/],
+    [
+      'gateway',
+      'SARABAN_SMTP_PORT',
+      /cannot listen for SMTP intake on 127\.0\.0\.1:\d+ \(EADDRINUSE\): .*set smtp\.port in the settings \(or SARABAN_SMTP_PORT\)/,
+    ],
+    [
+      'desk',
+      'SARABAN_DESK_PORT',
+      /cannot listen for the desk on 127\.0\.0\.1:\d+ \(EADDRINUSE\): .*set desk\.port in the settings \(or SARABAN_DESK_PORT\)/,
+    ],
   ])('names the setting when the %s port is in use, and exits 1', async (role, variable, said) => {
     const config = testConfig(env.db.url);
     const run = spawnSaraban([role], config, { [variable]: String(port) });

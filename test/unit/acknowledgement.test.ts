@@ -41,6 +41,28 @@ describe('the acknowledgement', () => {
     expect(text).toContain('ที่: ศธ 0206/1457\nเรื่อง: ขอเชิญประชุม\n');
   });
 
+  it("states the letter's date beside its reference, as written or else in the Thai calendar, so the sender can match the receipt", () => {
+    const written = composeAcknowledgement({
+      ...facts,
+      reference: 'ศธ 0206/1457',
+      letterDateWritten: '๒๐ พฤศจิกายน ๒๕๖๙',
+      letterDate: '2026-11-20',
+    });
+    expect(written.text).toContain('ที่: ศธ 0206/1457\nลงวันที่: ๒๐ พฤศจิกายน ๒๕๖๙\n');
+    expect(written.text).toContain('Test Office received your letter (ศธ 0206/1457, dated 2026-11-20) by e-mail');
+    const read = composeAcknowledgement({ ...facts, reference: 'ศธ 0206/1457', letterDate: '2021-08-23' });
+    expect(read.text).toContain('ลงวันที่: 23 สิงหาคม 2564\n');
+    expect(composeAcknowledgement(facts).text).not.toContain('ลงวันที่');
+  });
+
+  it("names the office's contact in Thai and English when the settings give one, and nothing when they do not", () => {
+    const contact = { name: 'งานสารบรรณ', phone: '0 2123 4567', email: 'help@example.go.th', address: 'ถนนราชดำเนิน กรุงเทพฯ 10200' };
+    const { text } = composeAcknowledgement({ ...facts, agency: { ...facts.agency, contact } });
+    expect(text).toContain('ติดต่อสอบถาม: งานสารบรรณ โทร. 0 2123 4567 อีเมล help@example.go.th ถนนราชดำเนิน กรุงเทพฯ 10200');
+    expect(text).toContain('Contact: งานสารบรรณ, tel. 0 2123 4567, e-mail help@example.go.th, ถนนราชดำเนิน กรุงเทพฯ 10200');
+    expect(composeAcknowledgement(facts).text).not.toMatch(/ติดต่อสอบถาม|Contact:/);
+  });
+
   it('says so when nothing was attached and the letter had no subject or Message-ID', () => {
     const ack = composeAcknowledgement({ ...facts, attachments: [], subject: ' ', letterMessageId: null });
     expect(ack.text).toContain('ไม่มีไฟล์แนบ (no attachments)');

@@ -223,3 +223,14 @@ describe('SMTP refusals', () => {
     expect(smtpRefusals['too-large']({}).text).toContain('larger than this agency accepts');
   });
 });
+
+describe('every notice', () => {
+  it("names the office's contact, in Thai and English, when the settings give one", () => {
+    const agency = { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', contact: { phone: '0 2123 4567 ต่อ 101' } };
+    for (const reason of ['no-letter-attached', 'top-secret'] as const) {
+      const { text } = composeNotice({ reason, agency, receivedAt: new Date('2026-11-20T02:05:00Z'), subject: 'x', letterMessageId: null });
+      expect(text).toContain('ติดต่อสอบถาม: สำนักงานทดสอบ โทร. 0 2123 4567 ต่อ 101');
+      expect(text).toContain('Contact: Test Office, tel. 0 2123 4567 ต่อ 101');
+    }
+  });
+});
