@@ -1,11 +1,11 @@
 // The load: official letters as another agency's mail server sends them, each with one PDF,
-// over a number of SMTP connections that each send one letter after another (bench/sender.ts).
+// over a number of SMTP connections that each send one letter after another (devkit/sender.ts).
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
-import { pdfFile } from './pdf';
-import { SmtpSender } from './sender';
+import { pdfFile } from '../devkit/pdf';
+import { SmtpSender } from '../devkit/sender';
 
 /**
  * A stand-in for the letter's PDF, about `bytes` long: one A4 page whose text layer says what a

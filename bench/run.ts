@@ -25,9 +25,9 @@ import {
   waitForPort,
   type Child,
   type Stopped,
-} from './processes';
+} from '../devkit/processes';
 import { startAcknowledgementRelay } from './relay';
-import { createScratchDatabase, deleteRedisPrefix, runName } from './scratch';
+import { createScratchDatabase, deleteRedisPrefix, runName } from '../devkit/scratch';
 
 const SARABAN = path.join(__dirname, '..', 'bin', 'saraban.js');
 const SINK = path.join(__dirname, 'sink.js');

@@ -10,7 +10,7 @@ import type { ArrivingMessage } from '../registry/inbound';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
 import type { DnsResolver } from '../worker/authenticity';
-import { createQueues, producerConnection, queueLetter } from '../worker/queues';
+import { createQueues, jobCounts, producerConnection, queueLetter } from '../worker/queues';
 
 export type Role = 'gateway' | 'worker' | 'desk';
 
@@ -79,7 +79,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
   const redis = producerConnection(config);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
   const queues = createQueues(config, redis);
-  const metrics = createMetrics({ pool, queues });
+  const metrics = createMetrics({ pool, queueCounts: () => jobCounts(queues) });
   const running: Running = { stop: async () => undefined };
   const stops: Array<() => Promise<void>> = [];
 

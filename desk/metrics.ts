@@ -1,13 +1,23 @@
 import client from 'prom-client';
-import type { IntakeObserver } from '../gateway/intake';
 import type { Pool } from '../registry/db';
 import { listMailboxStatus } from '../registry/imap';
+import type { ArrivingMessage } from '../registry/inbound';
 import { registerTotals } from '../registry/stats';
-import type { Queues } from '../worker/queues';
+
+type Edge = ArrivingMessage['edge'];
+
+/** What the desk counts of the intake edges: bin/roles.ts hands it to each edge as its observer. */
+export interface IntakeCounter {
+  accepted(edge: Edge): void;
+  refused(edge: Edge, reason: string): void;
+}
+
+/** Jobs in each queue by state, asked for at each scrape; bin/roles.ts passes the worker's queues' counts. */
+export type QueueCounts = () => Promise<Array<{ queue: string; counts: Record<string, number> }>>;
 
 export interface Metrics {
   registry: client.Registry;
-  intakeObserver: IntakeObserver;
+  intakeObserver: IntakeCounter;
 }
 
 /**
@@ -15,7 +25,7 @@ export interface Metrics {
  * depths are read from PostgreSQL and Redis at scrape time, so they are true whichever
  * process did the work.
  */
-export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics {
+export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'saraban_process_' });
 
@@ -54,9 +64,8 @@ export function createMetrics(sources: { pool: Pool; queues: Queues }): Metrics 
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      for (const queue of [sources.queues.letters, sources.queues.mail]) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+      for (const { queue, counts } of await sources.queueCounts()) {
+        for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
       }
     },
   });

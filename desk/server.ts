@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
-import { withDeadline } from '../letter/deadline';
+import { withDeadline } from '../lib/deadline';
 import type { Pool } from '../registry/db';
 import { listMailboxStatus } from '../registry/imap';
 import type { Metrics } from './metrics';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { withDeadline } from '../letter/deadline';
+import { withDeadline } from '../lib/deadline';
 import { storeInbound, type ArrivingMessage, type StoredInbound } from '../registry/inbound';
 import type { Pool } from '../registry/db';
 

@@ -1,6 +1,6 @@
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
 import addressparser from 'nodemailer/lib/addressparser';
-import { DeadlinePassed, withDeadline } from '../letter/deadline';
+import { DeadlinePassed, withDeadline } from '../lib/deadline';
 import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authenticity';
 
 /**

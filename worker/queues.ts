@@ -78,3 +78,12 @@ export async function queueLetter(queues: Queues, inboundId: string): Promise<vo
 export async function queueReply(queues: Queues, replyId: number): Promise<void> {
   await queues.mail.add('reply', { replyId }, { jobId: replyJobId(replyId) });
 }
+
+/** Jobs in each queue by the states /metrics shows, one queue after the other. */
+export async function jobCounts(queues: Queues): Promise<Array<{ queue: string; counts: Record<string, number> }>> {
+  const all = [];
+  for (const queue of [queues.letters, queues.mail]) {
+    all.push({ queue: queue.name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed') });
+  }
+  return all;
+}

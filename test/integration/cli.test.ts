@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { statFields } from '../../bench/processes';
+import { statFields } from '../../devkit/processes';
 import { buddhistYear } from '../../letter/calendar';
 import { flushPrefix, openSmtpSession, sendLetter, spawnSaraban, useDatabaseAndRelay, testConfig, waitFor } from '../support/services';
 

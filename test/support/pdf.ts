@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createDeflate } from 'node:zlib';
-import { pdfFile } from '../../bench/pdf';
+import { pdfFile } from '../../devkit/pdf';
 
 /**
  * A valid one-page PDF with a text layer (ASCII: the standard fonts have no Thai). `times`

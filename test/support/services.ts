@@ -12,9 +12,9 @@ import pino from 'pino';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { parseConfig, type Config } from '../../config/load';
-import { freePort } from '../../bench/processes';
-import { SmtpSender } from '../../bench/sender';
-import { createScratchDatabase, deleteRedisPrefix, runName } from '../../bench/scratch';
+import { freePort } from '../../devkit/processes';
+import { SmtpSender } from '../../devkit/sender';
+import { createScratchDatabase, deleteRedisPrefix, runName } from '../../devkit/scratch';
 import { samplePdf } from './pdf';
 
 export { samplePdf };
