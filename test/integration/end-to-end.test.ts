@@ -73,8 +73,8 @@ describe('a letter e-mailed to saraban@', () => {
     const text = ack.parsed.text!;
     expect(text).toContain(`เลขรับ: 1/${letter.year}`);
     expect(text).toContain('ทะเบียน: ทะเบียนหนังสือรับ (RB)');
-    // The letter's own reference and title, as read from the subject.
-    expect(text).toContain('ที่: ศธ 0206/1457\nเรื่อง: ขอเชิญประชุม\n');
+    // The letter's own reference, date and title, as read from the subject.
+    expect(text).toContain('ที่: ศธ 0206/1457\nลงวันที่: 20 พฤศจิกายน 2569\nเรื่อง: ขอเชิญประชุม\n');
     expect(text).toContain(
       `หนังสือเชิญประชุม.pdf - ${pdf.length.toLocaleString('en-US')} ไบต์ (bytes) - SHA-256 ${createHash('sha256').update(pdf).digest('hex')}`,
     );
