@@ -5,6 +5,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { createPool } from '../registry/db';
 import { listLetters } from '../registry/letters';
+import { auditCommand } from './audit';
 import { formatRegister } from './export';
 import { prepareDatabase, startRoles, type Role } from './roles';
 import { yieldCpu } from './priority';
@@ -15,6 +16,7 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban gateway|worker|desk run one role
   saraban migrate             create the database if missing and bring its schema up to date
   saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
+  saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
 
 Settings: SARABAN_CONFIG (YAML file), DATABASE_URL, REDIS_URL, SARABAN_SMTP_PORT,
 SARABAN_DESK_PORT, SARABAN_RELAY_URL.`;
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'export') return exportRegister(config, rest);
+  if (command === 'audit') return auditCommand(config, rest);
   console.error(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

@@ -1,6 +1,7 @@
 import { buddhistYear } from '../letter/calendar';
 import type { AttachmentReceived } from '../letter/acknowledgement';
-import { jsonb, transaction, type Client, type Pool } from './db';
+import { appendAudit } from './audit';
+import { jsonb, transaction, type Pool } from './db';
 import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
 
 /** The register's columns for one letter, as the letters worker read them from the message. */
@@ -89,7 +90,7 @@ export class AlreadyDecided extends Error {
  * Idempotent: for a message already decided it returns that decision. Numbers are
  * gapless because the counter row stays locked until COMMIT and a rollback undoes it.
  *
- * The work is the database function register_letter (registry/sql/000006.sql),
+ * The work is the database function register_letter (registry/sql/000007.sql),
  * called once: the book's lock, which makes one registration wait for the next, is then
  * held for the server's time only, not for round trips to a worker busy reading other
  * letters. The clock is read before the lock; a letter that waited for it takes the
@@ -192,21 +193,18 @@ export async function recordNotRegistered(
       request.outcome,
       jsonb(request.decision),
     ]);
-    await audit(client, now, `inbound.${request.outcome}`, request.inboundId, null, request.decision);
+    await appendAudit(client, {
+      at: now,
+      actor: 'system',
+      action: `inbound.${request.outcome}`,
+      inboundId: request.inboundId,
+      letterId: null,
+      detail: request.decision,
+    });
     // Last before COMMIT: the reply caps' rows stay locked until then (see plan_reply).
     const replyId = request.reply ? await planReply(client, request.inboundId, null, request.reply, request.replyLimits, now) : null;
     return { replyId, created: true };
   });
-}
-
-async function audit(client: Client, at: Date, action: string, inboundId: string, letterId: number | null, detail: object) {
-  await client.query(`INSERT INTO audit_event (at, actor, action, inbound_id, letter_id, detail) VALUES ($1, 'system', $2, $3, $4, $5)`, [
-    at,
-    action,
-    inboundId,
-    letterId,
-    jsonb(detail),
-  ]);
 }
 
 const letterColumns = `id, inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,

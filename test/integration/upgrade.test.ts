@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dumpSchema, SCHEMA_FILE } from '../../bin/schema-dump';
 import pg from 'pg';
+import { verifyAuditChain } from '../../registry/audit';
 import { createPool, migrate, readMigrations, transaction, type Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
 import { keepMessage, PG_ADMIN_URL } from '../support/services';
@@ -134,6 +135,10 @@ describe('migrating a register made when the migrations were TypeScript strings'
     ]);
     // The same tables, indexes and functions as a register made new (registry/schema.sql).
     expect(await dumpSchema(env.db.url)).toBe(readFileSync(SCHEMA_FILE, 'utf8'));
+    // The events written before the chain existed start it, in the order they were written (migration 7).
+    const chained = await env.db.pool.query('SELECT id, seq FROM audit_event ORDER BY seq');
+    expect(chained.rows).toEqual(before.audit_event.map((e, i) => ({ id: (e as { id: number }).id, seq: i + 1 })));
+    expect(await verifyAuditChain(env.db.pool)).toMatchObject({ ok: true, events: 2 });
 
     const inboundId = await keepMessage(env.db.pool, 'Subject: ที่ ศธ 0206/2\r\n\r\nletter\r\n');
     const next = await registerLetter(
@@ -154,6 +159,7 @@ describe('migrating a register made when the migrations were TypeScript strings'
       () => new Date('2026-02-03T03:00:00Z'),
     );
     expect([next.letter.book, next.letter.year, next.letter.number]).toEqual(['RB', 2569, 2]);
+    expect(await verifyAuditChain(env.db.pool)).toMatchObject({ ok: true, events: 3 });
   });
 });
 
