@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { composeAcknowledgement } from '../letter/acknowledgement';
-import { mimeTree, repairMessage } from '../letter/charset';
+import { repairMessage } from '../letter/charset';
+import { mimeTree } from '../letter/mime';
 import { readLetterMetadata } from '../letter/metadata';
 import { checkSmtpAuthenticity, noDns } from '../worker/authenticity';
 import { readMessage } from '../worker/read';
@@ -34,7 +35,7 @@ async function main() {
   console.log(`${count} letters of ${letters[0].length} bytes; per letter:`);
 
   await stage('repair a copy for parsing (letter/charset)', count, (i) => repairMessage(at(i)));
-  await stage('MIME structure (letter/charset mimeTree)', count, (i) => mimeTree(at(i)));
+  await stage('MIME structure (letter/mime mimeTree)', count, (i) => mimeTree(at(i)));
   await stage('mailparser on the whole message (for scale)', count, (i) =>
     simpleParser(at(i), { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }),
   );

@@ -3,12 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
-import { repairMessage } from '../../letter/charset';
-import { PdfReadingPostponed, readMessage } from '../../worker/read';
-import { memoryHungryPdf, onePagePdf } from '../support/pdf';
+import { repairMessage } from '../../../letter/charset';
+import { readMessage } from '../../../worker/read';
+import { onePagePdf } from '../../support/pdf';
 
-// CI copies shared/ beside the clone, as it is beside the working tree here.
-const FIXTURES = path.resolve(__dirname, '../fixtures');
+// The real-shaped letters; test/fixtures/README.md says what each one is.
+const FIXTURES = path.resolve(__dirname, '../../fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const read = (name: string) => readMessage(fixture(name), 'envelope@example.org');
 
@@ -260,73 +260,6 @@ describe('reading the PDF letter', () => {
     const r = await readMessage(message(['Subject: t'], [pdfPart(Buffer.from('this is not a PDF at all'), 'หนังสือ.pdf')]), null);
     expect(r.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
     expect(r.details.attachments.map((a) => a.filename)).toEqual(['หนังสือ.pdf']);
-  });
-
-  it('flags a damaged PDF (a PDF header, then nothing a reader can use) as unreadable', async () => {
-    const damaged = Buffer.concat([Buffer.from('%PDF-1.4\n% scanner output\n'), randomBytes(2048)]);
-    const r = await readMessage(message(['Subject: t'], [pdfPart(damaged)]), null);
-    expect(r.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
-  });
-
-  it('flags a PDF that takes longer than the time allowed as unreadable, and reads the next one', async () => {
-    const slow = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]), null, { pdfTimeoutMs: 1 });
-    expect(slow.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
-    const next = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello'))]), null);
-    expect(next.pdf).toEqual(TEXT_PDF);
-  });
-
-  // A thread's heap limit does not count the buffers pdf.js decodes into: the process's size is watched.
-  it('stops reading a PDF that takes the process past its memory limit, as unreadable', async () => {
-    const hungry = message(['Subject: t'], [pdfPart(await memoryHungryPdf(1024))]);
-    // Room for a reader (pdf.js loaded in a thread), not for 1 GB of spaces; time for all of it.
-    const options = { pdfTimeoutMs: 120_000, pdfMemoryBytes: process.memoryUsage.rss() + 300 * 2 ** 20 };
-    const stopped = await readMessage(hungry, null, options);
-    expect(stopped.pdf).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
-  });
-
-  it('reads again, alone, a PDF whose reader was stopped for another one beside it', async () => {
-    // Which reader grows cannot be seen, so both are stopped: here the second is over its limit from the start
-    // (and so, read alone, postponed). Read alone, a PDF may still take the process to its limit and 256 MiB:
-    // the worker holds more than that here, whatever ran before this test.
-    const held = Buffer.alloc(400 * 2 ** 20, 1);
-    const slow = message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]);
-    const [beside, overLimit] = await Promise.allSettled([
-      readMessage(slow, null, { pdfTimeoutMs: 60_000 }),
-      readMessage(slow, null, { pdfTimeoutMs: 60_000, pdfMemoryBytes: 1 }),
-    ]);
-    expect(beside.status === 'fulfilled' && beside.value.pdf).toEqual({
-      present: true,
-      textLayer: true,
-      encrypted: false,
-      unreadable: false,
-    });
-    expect(overLimit.status === 'rejected' && overLimit.reason).toBeInstanceOf(PdfReadingPostponed);
-    expect(held[held.length - 1]).toBe(1);
-  });
-
-  it('judges a PDF read alone on what it adds, not on what the rest of the process holds', async () => {
-    // The letters in hand can take the process past the limit on their own (25 MB messages, eight at once).
-    const held = Buffer.alloc(400 * 2 ** 20, 1);
-    const options = { pdfTimeoutMs: 60_000, pdfMemoryBytes: process.memoryUsage.rss() - 100 * 2 ** 20 };
-    // Long enough to be read when the process's size is looked at (every 100 ms).
-    const read = await readMessage(message(['Subject: t'], [pdfPart(onePagePdf('Hello', { times: 50_000 }))]), null, options);
-    expect(read.pdf).toEqual({ present: true, textLayer: true, encrypted: false, unreadable: false });
-    expect(held[held.length - 1]).toBe(1);
-  });
-
-  it('postpones a PDF, rather than flag it, while the worker holds more than the limit and 256 MiB, and does not let it grow', async () => {
-    // What the worker holds before the PDF is read is no sign of a bad PDF: the letters job is tried again later.
-    const held = Buffer.alloc(400 * 2 ** 20, 1);
-    const hungry = message(['Subject: t'], [pdfPart(await memoryHungryPdf(1024))]);
-    const limit = process.memoryUsage.rss() - 600 * 2 ** 20;
-    let peak = 0;
-    const sampling = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
-    const start = process.memoryUsage.rss();
-    await expect(readMessage(hungry, null, { pdfTimeoutMs: 120_000, pdfMemoryBytes: limit })).rejects.toThrow(PdfReadingPostponed);
-    clearInterval(sampling);
-    // Stopped at the first look, 100 ms in: far from the 1 GB it would decode (pdf.js doubles its buffer as it goes).
-    expect(peak).toBeLessThan(start + 300 * 2 ** 20);
-    expect(held[0]).toBe(1);
   });
 
   it('recognises a PDF by its .pdf name when it is sent as application/octet-stream', async () => {
