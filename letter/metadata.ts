@@ -1,7 +1,8 @@
 // What a registry clerk reads off an official letter before registering it: its reference
 // (ที่), its date (ลงวันที่), its title (เรื่อง), whom it is addressed to (เรียน) and its
 // urgency and secrecy markings. No format is mandated for the e-mail subject, so everything
-// here is a search for a shape, never a parse that can fail: what is not found is null.
+// here is a search for a shape, never a parse that can fail: what is not found is null. A
+// finder that fails all the same (a fault of ours) leaves its field null and names the problem.
 
 import {
   normaliseReference,
@@ -41,9 +42,20 @@ export interface LetterMetadata {
   foundIn?: Partial<Record<MetadataField, MetadataSource>>;
   /** True when no source had a เรื่อง and the title is the subject line without the parts recognised in it. */
   titleGuessed?: boolean;
+  /** The finders that failed, when any did. */
+  problems?: MetadataProblem[];
 }
 
-type MetadataField = 'reference' | 'letterDate' | 'title' | 'urgency' | 'secrecy' | 'addressee';
+export type MetadataField = 'reference' | 'letterDate' | 'title' | 'urgency' | 'secrecy' | 'addressee';
+
+/** A finder that threw: the field (null: every field) was not read from the source (null: from any). */
+export interface MetadataProblem {
+  kind: 'metadata-unreadable';
+  field: MetadataField | null;
+  source: MetadataSource | null;
+  /** What failed, for an operator (English, as the error said it). */
+  detail: string;
+}
 
 // The letter's own fields sit at its top; a body or PDF text longer than this is not read further.
 const MAX_CHARS = 20_000;
@@ -53,10 +65,12 @@ const MAX_CHARS = 20_000;
  * PDF's first page; each field comes from the first source that has it. Secrecy is the
  * exception: the strictest marking found in any source wins, because a ลับที่สุด letter
  * must never reach the normal queue. When no source has a เรื่อง, the title is the subject
- * line itself without the parts recognised in it (titleGuessed). Never throws.
+ * line itself without the parts recognised in it (titleGuessed). Never throws: a finder that
+ * fails leaves its field null (all of them, if the sources cannot be read) and is named in problems.
  */
 export function readLetterMetadata(sources: { subject: string; body?: string; firstPage?: string }): LetterMetadata {
   const result = emptyMetadata();
+  const problems: MetadataProblem[] = [];
   try {
     const named: [MetadataSource, unknown][] = [
       ['subject', sources?.subject],
@@ -67,7 +81,7 @@ export function readLetterMetadata(sources: { subject: string; body?: string; fi
     let subjectReading: Reading | null = null;
     for (const [source, raw] of named) {
       if (typeof raw !== 'string' || raw.trim() === '') continue;
-      const reading = read(prepare(raw), source === 'subject');
+      const reading = read(prepare(raw), source, problems);
       if (source === 'subject') subjectReading = reading;
       const take = <K extends Exclude<MetadataField, 'secrecy'>>(field: K, value: LetterMetadata[K] | undefined) => {
         if (result[field] === null && value) {
@@ -87,16 +101,19 @@ export function readLetterMetadata(sources: { subject: string; body?: string; fi
       }
     }
     if (result.title === null && subjectReading) {
-      const guessed = attempt(() => titleFromSubjectLine(subjectReading!));
+      const guessed = attempt(problems, 'title', 'subject', () => titleFromSubjectLine(subjectReading!));
       if (guessed) {
         result.title = guessed;
         result.titleGuessed = true;
         foundIn.title = 'subject';
       }
     }
-    return { ...result, foundIn };
-  } catch {
-    return emptyMetadata();
+    return { ...result, foundIn, ...(problems.length > 0 ? { problems } : {}) };
+  } catch (error) {
+    return {
+      ...emptyMetadata(),
+      problems: [...problems, { kind: 'metadata-unreadable', field: null, source: null, detail: messageOf(error) }],
+    };
   }
 }
 
@@ -106,7 +123,7 @@ export function readLetterMetadata(sources: { subject: string; body?: string; fi
  * ตามหนังสือ on the same line (another letter's).
  */
 export function parseReference(text: string): LetterMetadata['reference'] {
-  return attempt(() => findReference(withoutTitle(prepare(text)))?.value ?? null);
+  return findReference(withoutTitle(prepare(text)))?.value ?? null;
 }
 
 /**
@@ -116,39 +133,45 @@ export function parseReference(text: string): LetterMetadata['reference'] {
  * after อ้างถึง / ตามหนังสือ on its line (another letter's date) is taken last. Impossible dates are skipped.
  */
 export function parseThaiDate(text: string): WrittenDate | null {
-  return attempt(() => findDate(prepare(text))?.value ?? null);
+  return findDate(prepare(text))?.value ?? null;
 }
 
 /** The urgency marking (ชั้นความเร็ว) as a standalone word, the most urgent if several; the deadline of ด่วนภายใน. */
 export function parseUrgency(text: string): LetterMetadata['urgency'] {
-  return attempt(() => findUrgency(withoutTitle(prepare(text)))?.value ?? null);
+  return findUrgency(withoutTitle(prepare(text)))?.value ?? null;
 }
 
 /** The secrecy marking (ชั้นความลับ) as a standalone word (not ความลับ, สลับ, ลับแล), the strictest if several. */
 export function parseSecrecy(text: string): LetterMetadata['secrecy'] {
-  return attempt(() => findSecrecy(withoutTitle(prepare(text)))?.value ?? null);
+  return findSecrecy(withoutTitle(prepare(text)))?.value ?? null;
 }
 
 /** The text after เรื่อง, to the end of the line or the next field (ที่, ลงวันที่, เรียน...), without urgency or secrecy markings around it. */
 export function parseTitle(text: string): string | null {
-  return attempt(() => findTitle(prepare(text))?.value ?? null);
+  return findTitle(prepare(text))?.value ?? null;
 }
 
 /** The text after เรียน, to the end of the line or the next field. */
 export function parseAddressee(text: string): string | null {
-  return attempt(() => findAddressee(withoutTitle(prepare(text)))?.value ?? null);
+  return findAddressee(withoutTitle(prepare(text)))?.value ?? null;
 }
 
 function emptyMetadata(): LetterMetadata {
   return { reference: null, letterDate: null, title: null, urgency: null, secrecy: null, addressee: null, foundIn: {} };
 }
 
-function attempt<T>(f: () => T | null): T | null {
+/** What f finds, or null when it throws: the problem is kept, so the field's absence is explained. */
+function attempt<T>(problems: MetadataProblem[], field: MetadataField, source: MetadataSource, f: () => T | null): T | null {
   try {
     return f();
-  } catch {
+  } catch (error) {
+    problems.push({ kind: 'metadata-unreadable', field, source, detail: messageOf(error) });
     return null;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 // --- Text the finders work on -------------------------------------------------------------
@@ -272,20 +295,24 @@ interface Reading {
   addressee: Found<string> | null;
 }
 
-/** Every field of one source. The title is read first and hidden from the other finders, so a word in it is not taken for a marking. */
-function read(text: Text, isSubject: boolean): Reading {
-  const title = attempt(() => findTitle(text));
+/**
+ * Every field of one source. The title is read first and hidden from the other finders, so a
+ * word in it is not taken for a marking. A finder that fails is named in problems.
+ */
+function read(text: Text, source: MetadataSource, problems: MetadataProblem[]): Reading {
+  const find = <T>(field: MetadataField, f: () => T | null) => attempt(problems, field, source, f);
+  const title = find('title', () => findTitle(text));
   const rest = blank(text, [title?.span]);
-  const urgency = attempt(() => findUrgency(rest));
+  const urgency = find('urgency', () => findUrgency(rest));
   return {
     text,
     title,
     urgency,
-    reference: attempt(() => findReference(rest)),
-    secrecy: attempt(() => findSecrecy(rest)),
-    addressee: attempt(() => findAddressee(rest)),
+    reference: find('reference', () => findReference(rest)),
+    secrecy: find('secrecy', () => findSecrecy(rest)),
+    addressee: find('addressee', () => findAddressee(rest)),
     // A deadline is not the letter's date.
-    letterDate: attempt(() => findLetterDate(blank(rest, [urgency?.span]), isSubject)),
+    letterDate: find('letterDate', () => findLetterDate(blank(rest, [urgency?.span]), source === 'subject')),
   };
 }
 

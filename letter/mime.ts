@@ -352,6 +352,21 @@ export interface DeliveryReport {
 export const NO_PDF: PdfFlags = { present: false, textLayer: false, encrypted: false, unreadable: false };
 export const NO_REPORT: DeliveryReport = { deliveryStatus: null, originalMessageId: null };
 
+/**
+ * Something that went wrong while a message was read, named: the reading went on with less
+ * (the envelope alone, the cover note instead of the forwarded letter, no first page), and the
+ * decision records which.
+ */
+export interface ReadProblem {
+  kind:
+    | 'unparseable-message' // mailparser could not read the message: read as its envelope
+    | 'unreadable-forwarded-message' // the forwarded letter could not be read: the cover note is the letter
+    | 'pdf-unreadable' // the first PDF's first page could not be read (damaged, too slow, too large, reader failed)
+    | 'pdf-reader-failed'; // the PDF was read, but its reader could not be cleaned up and was stopped
+  /** What failed, for an operator (English, as the error said it). */
+  detail: string;
+}
+
 // --- Judgements on the structure ------------------------------------------------------------
 
 // Below this a base64 part is left to mailparser: setting it aside would save nothing.

@@ -9,6 +9,7 @@ import type { Clock } from '../registry/letters';
 import type { Pool } from '../registry/db';
 import { processInbound, type LetterOutcome } from './letters';
 import { sendReply } from './mail';
+import { onIdlePdfReaderFailure } from './pdf';
 import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueReply, workerConnection, type LetterJob, type MailJob } from './queues';
 import { startReconciler } from './reconciler';
 
@@ -95,10 +96,14 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     );
   }
 
+  const stopHearingPdfReaders = onIdlePdfReaderFailure((err) =>
+    logger.warn({ err: err.message }, 'a PDF reader thread failed while idle: it is not reused'),
+  );
   const reconciler = startReconciler(pool, queues, config.reconciler.intervalMs, logger.child({ part: 'reconciler' }));
 
   return {
     async close() {
+      stopHearingPdfReaders();
       await reconciler.stop();
       // close() lets active jobs finish: a letter being registered completes its transaction.
       await Promise.all([letters.close(), mail.close()]);

@@ -3,7 +3,8 @@ import { mailboxKey, type Config } from '../config/load';
 import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
 import { automaticReason } from '../letter/automatic';
-import { readLetterMetadata } from '../letter/metadata';
+import { readLetterMetadata, type MetadataProblem } from '../letter/metadata';
+import type { ReadProblem } from '../letter/mime';
 import { decide, isComplete } from '../letter/policy';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
@@ -55,6 +56,9 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
   }
 
   const read = await readMessage(raw, inbound.mailFrom, { pdfMemoryBytes: config.workers.pdfMemoryMb * 2 ** 20 });
+  // What could not be read goes into the decision (and a registered letter's flags), and the log.
+  const problems: (ReadProblem | MetadataProblem)[] = [...read.problems];
+  if (read.problems.length > 0) log.warn({ problems: read.problems }, 'message read with problems');
   const ownAddresses = config.books.flatMap((b) => b.addresses);
   const automatic = automaticReason({
     mailFrom: inbound.mailFrom,
@@ -74,7 +78,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
         : null;
     await recordNotRegistered(
       pool,
-      { inboundId, outcome: 'automatic', decision: { reason: automatic, ...said, bounced }, reply: null, replyLimits: limits },
+      { inboundId, outcome: 'automatic', decision: { reason: automatic, ...said, problems, bounced }, reply: null, replyLimits: limits },
       clock,
     );
     log.info({ reason: automatic, bouncedReplyId: bounced }, 'automatic message: kept, not registered, not answered');
@@ -82,6 +86,10 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
   }
 
   const metadata = readLetterMetadata({ subject: read.text.subject, body: read.text.body, firstPage: read.text.firstPage ?? undefined });
+  if (metadata.problems) {
+    problems.push(...metadata.problems);
+    log.warn({ problems: metadata.problems }, 'letter markings read with problems');
+  }
   const authenticity = await authenticityOf(deps, inbound, raw, read);
   const decision = decide({
     automatic: null,
@@ -116,7 +124,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
       {
         inboundId,
         outcome: decision.outcome,
-        decision: { reason: decision.reason, ...said, secrecy: metadata.secrecy, authenticity },
+        decision: { reason: decision.reason, ...said, problems, secrecy: metadata.secrecy, authenticity },
         reply: decision.notice ? replyTo('notice', decision.notice) : null,
         replyLimits: limits,
       },
@@ -150,7 +158,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     authenticity,
     suspect: decision.suspect,
     restricted: decision.restricted,
-    flags: pdfFlags(read),
+    flags: [...new Set([...pdfFlags(read), ...problems.map((p) => p.kind)])],
     forwardedBy: read.forwardedBy,
   };
   const registration = await registerLetter(
@@ -168,7 +176,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
           referenceNormalised: details.referenceNormalised ?? null,
         },
         reply: decision.duplicateNotice ? replyTo('notice', decision.duplicateNotice) : null,
-        decision: { reason: 'duplicate', ...said },
+        decision: { reason: 'duplicate', ...said, problems },
       },
       replyLimits: limits,
     },

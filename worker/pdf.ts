@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_PDF_MEMORY_MB } from '../config/schema';
-import type { PdfFlags } from '../letter/mime';
+import type { PdfFlags, ReadProblem } from '../letter/mime';
 
 export interface PdfReadOptions {
   /** How long reading the PDF's first page may take. */
@@ -13,10 +13,11 @@ export interface PdfReadOptions {
   memoryBytes?: number;
 }
 
-/** What the PDF's first page gave: flags, and its text (null when it has none). */
+/** What the PDF's first page gave: flags, its text (null when it has none), and what went wrong. */
 export interface FirstPage {
   flags: PdfFlags;
   text: string | null;
+  problems: ReadProblem[];
 }
 
 const PDF_TIMEOUT_MS = 5_000;
@@ -40,12 +41,16 @@ parentPort.on('message', async ({ data }) => {
     const kind = error && error.name === 'PasswordException' ? 'encrypted' : 'unreadable';
     outcome = { kind, reason: String(error && error.message) };
   }
-  if (parser) await parser.destroy().catch(() => undefined);
+  // A document pdf.js cannot release may hold its memory: the thread is then not reused.
+  if (parser) await parser.destroy().catch((error) => (outcome.cleanup = String(error && error.message)));
   parentPort.postMessage(outcome);
 });
 `;
 
-type PdfOutcome = { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason?: string };
+type PdfOutcome = ({ kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason: string }) & {
+  /** Why pdf.js could not release the document after reading it. */
+  cleanup?: string;
+};
 
 /**
  * The PDF could not be judged: the worker held more than workers.pdfMemoryMb before it began.
@@ -57,7 +62,7 @@ export class PdfReadingPostponed extends Error {
 
 /**
  * Reads the first page of a PDF. Never throws, but for PdfReadingPostponed (the worker too full to
- * judge the PDF: try again later); a PDF that cannot be read is flagged.
+ * judge the PDF: try again later); a PDF that cannot be read is flagged, and the problem says why.
  */
 export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): Promise<FirstPage> {
   const timeoutMs = options.timeoutMs ?? PDF_TIMEOUT_MS;
@@ -65,7 +70,7 @@ export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): 
   // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
   const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
     ? await pdfThreads.read(pdf, timeoutMs, memoryBytes)
-    : { kind: 'unreadable', reason: 'no PDF header' };
+    : { kind: 'unreadable', reason: 'no PDF header in its first 1024 bytes' };
   if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
   const flags: PdfFlags = {
     present: true,
@@ -73,9 +78,29 @@ export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): 
     encrypted: outcome.kind === 'encrypted',
     unreadable: outcome.kind === 'unreadable',
   };
-  if (outcome.kind !== 'text') return { flags, text: null };
+  const problems: ReadProblem[] = [];
+  if (outcome.kind === 'unreadable') problems.push({ kind: 'pdf-unreadable', detail: outcome.reason });
+  if (outcome.cleanup !== undefined)
+    problems.push({ kind: 'pdf-reader-failed', detail: `pdf.js could not release the PDF: ${outcome.cleanup}` });
+  if (outcome.kind !== 'text') return { flags, text: null, problems };
   const text = outcome.text.replace(/\r\n?/g, '\n').trim();
-  return { flags: { ...flags, textLayer: text.length > 0 }, text: text || null };
+  return { flags: { ...flags, textLayer: text.length > 0 }, text: text || null, problems };
+}
+
+const failureListeners = new Set<(error: Error) => void>();
+
+/**
+ * Hears of a reader thread that failed while no PDF was given to it (one that fails while
+ * reading fails that PDF, which then says why). Returns the function that stops listening.
+ */
+export function onIdlePdfReaderFailure(listener: (error: Error) => void): () => void {
+  failureListeners.add(listener);
+  return () => failureListeners.delete(listener);
+}
+
+function reportIdleFailure(error: Error): void {
+  if (failureListeners.size === 0) process.emitWarning(`a PDF reader thread failed while idle: ${error.message}`);
+  for (const listener of failureListeners) listener(error);
 }
 
 interface PdfJob {
@@ -109,6 +134,8 @@ class PdfThreads {
   private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
   private readonly queue: PdfJob[] = [];
   private readonly reading = new Map<Worker, { job: PdfJob; startRss: number; stop: () => void }>();
+  /** The error a thread reported before it exited. */
+  private readonly failures = new WeakMap<Worker, Error>();
   private memoryWatch: NodeJS.Timeout | null = null;
   /** Stopped readers whose memory has not been given back yet: nothing starts meanwhile. */
   private stopping = 0;
@@ -154,11 +181,15 @@ class PdfThreads {
       workerData: { module: require.resolve('pdf-parse') },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
-    // A thread that dies while idle is simply not reused; one that dies at work fails its job.
-    thread.on('error', () => undefined);
-    thread.once('exit', () => {
+    // A thread that dies while idle is not reused and is reported; one that dies at work fails its job, saying why.
+    thread.on('error', (error) => this.failures.set(thread, error));
+    thread.once('exit', (code) => {
+      // Still listed as idle: it ended by itself (an idle thread is unlisted before it is stopped).
       const at = this.idle.indexOf(thread);
-      if (at >= 0) this.idle.splice(at, 1);
+      if (at >= 0) {
+        this.idle.splice(at, 1);
+        reportIdleFailure(this.failures.get(thread) ?? new Error(`PDF reader thread exited with code ${code}`));
+      }
       clearTimeout(this.idleTimers.get(thread));
       this.idleTimers.delete(thread);
     });
@@ -185,8 +216,14 @@ class PdfThreads {
       else job.resolve(outcome);
       this.dispatch();
     };
-    const onMessage = (outcome: PdfOutcome) => finish(outcome, true);
-    const onExit = (code: number) => finish({ kind: 'unreadable', reason: `PDF reader stopped (exit code ${code})` }, false);
+    const onMessage = (outcome: PdfOutcome) => finish(outcome, outcome.cleanup === undefined);
+    const onExit = (code: number) => {
+      const failure = this.failures.get(thread);
+      finish(
+        { kind: 'unreadable', reason: failure ? `PDF reader failed: ${failure.message}` : `PDF reader stopped (exit code ${code})` },
+        false,
+      );
+    };
     const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
     const startRss = process.memoryUsage.rss();
     // Read alone and stopped: the PDF's doing, unless the process was past the limit when it was handed over

@@ -13,6 +13,7 @@ import {
   type DeliveryReport,
   type ForwardedBy,
   type PdfFlags,
+  type ReadProblem,
 } from '../letter/mime';
 import type { HeaderValues } from '../letter/automatic';
 import type { LetterDetails } from '../registry/letters';
@@ -32,6 +33,8 @@ export interface ReadMessage {
   report: DeliveryReport;
   /** Every Authentication-Results header of the message as it reached us, topmost first, unfolded. */
   authenticationResults: string[];
+  /** What could not be read, and so was read with less; empty when all went well. */
+  problems: ReadProblem[];
 }
 
 export interface ReadOptions {
@@ -59,14 +62,15 @@ const MAX_FORWARD_DEPTH = 3;
 /**
  * Reads what the register needs from a raw message. The message is repaired for parsing
  * (letter/charset) but the raw bytes are not changed. A message that cannot be read is
- * still a message someone sent: it is registered with what the envelope tells. Never throws, but for PdfReadingPostponed (worker/pdf.ts: the worker too
+ * still a message someone sent: it is registered with what the envelope tells, and its
+ * problems say so. Never throws, but for PdfReadingPostponed (worker/pdf.ts: the worker too
  * full to judge the PDF, try again later).
  */
 export async function readMessage(raw: Buffer, mailFrom: string | null, options: ReadOptions = {}): Promise<ReadMessage> {
   let letter: LetterRead;
   try {
     letter = await readLetter(raw, mailFrom, 0);
-  } catch {
+  } catch (error) {
     return {
       details: { messageId: null, fromAddress: mailFrom, fromName: null, subject: '', attachments: [] },
       headers: {},
@@ -76,6 +80,7 @@ export async function readMessage(raw: Buffer, mailFrom: string | null, options:
       forwardedBy: null,
       report: NO_REPORT,
       authenticationResults: [],
+      problems: [{ kind: 'unparseable-message', detail: messageOf(error) }],
     };
   }
   const firstPage = letter.pdf
@@ -90,6 +95,7 @@ export async function readMessage(raw: Buffer, mailFrom: string | null, options:
     forwardedBy: letter.forwardedBy,
     report: letter.report,
     authenticationResults: letter.authenticationResults,
+    problems: [...letter.problems, ...(firstPage?.problems ?? [])],
   };
 }
 
@@ -103,6 +109,7 @@ interface LetterRead {
   forwardedBy: ForwardedBy | null;
   report: DeliveryReport;
   authenticationResults: string[];
+  problems: ReadProblem[];
 }
 
 async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): Promise<LetterRead> {
@@ -120,8 +127,15 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
   const subject = parsed.subject ?? '';
 
   const forwarded = depth < MAX_FORWARD_DEPTH ? forwardedMessage(tree) : null;
+  const problems: ReadProblem[] = [];
   if (forwarded) {
-    const inner = await readLetter(decodedBody(input, forwarded), fromAddress, depth + 1).catch(() => null);
+    let inner: LetterRead | null = null;
+    try {
+      inner = await readLetter(decodedBody(input, forwarded), fromAddress, depth + 1);
+    } catch (error) {
+      // The cover note is all there is to read: it stands for the letter.
+      problems.push({ kind: 'unreadable-forwarded-message', detail: messageOf(error) });
+    }
     if (inner) {
       return {
         ...inner,
@@ -155,7 +169,12 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
     forwardedBy: null,
     report: deliveryReport(input, tree),
     authenticationResults: headerValues(parsed, 'authentication-results'),
+    problems,
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 // RFC 5322 lines end by 998 octets and a Message-ID cannot be folded: a longer one is no

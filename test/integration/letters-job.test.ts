@@ -149,6 +149,46 @@ describe('the letters job', () => {
     expect(logged.find((l) => l.level === 40 && l.inboundId === id)).toMatchObject({ senderBytes: 6010 });
   });
 
+  /** A message of more parts than mailparser reads (1,000): it refuses to parse it. */
+  const unparseable = (messageId: string) =>
+    [
+      'From: saraban@moe.go.th',
+      'To: saraban@example.go.th',
+      'Subject: ที่ ศธ 0206/1 เรื่อง ขอเชิญประชุม',
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      ...Array.from({ length: 1100 }, (_, i) => `--b\n\npart ${i}`),
+      '--b--',
+      '',
+    ].join('\n');
+
+  it('refuses a message mailparser cannot parse, and its decision and the log say why', async () => {
+    const { id, outcome } = await runJob(unparseable('<many-parts@moe.go.th>'));
+    expect(outcome).toEqual({ kind: 'refused', reason: 'no-letter-attached' });
+    const { rows } = await env.db.pool.query('SELECT decision FROM inbound WHERE id = $1', [id]);
+    const problems = [{ kind: 'unparseable-message', detail: 'Max allowed child nodes exceeded' }];
+    expect(rows[0].decision.problems).toEqual(problems);
+    expect(logged.find((l) => l.level === 40 && l.inboundId === id)).toMatchObject({ problems, msg: 'message read with problems' });
+  });
+
+  it('registers the cover note of a forward it cannot read, and flags the letter with the problem', async () => {
+    const inner = Buffer.from(unparseable('<inner@moe.go.th>')).toString('base64').replace(/.{76}/g, '$&\n');
+    const raw = letter('Fwd: ขอเชิญประชุม', '<cover@moe.go.th>')
+      .replace(
+        'Content-Type: text/plain; charset=utf-8\n\n',
+        'Content-Type: multipart/mixed; boundary="outer"\n\n--outer\nContent-Type: text/plain; charset=utf-8\n\n',
+      )
+      .concat(`--outer\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n${inner}\n--outer--\n`);
+    const { id, outcome, row } = await runJob(raw);
+    expect(outcome.kind).toBe('registered');
+    expect(row!.flags).toEqual(['unreadable-forwarded-message']);
+    expect(logged.find((l) => l.level === 40 && l.inboundId === id)).toMatchObject({
+      problems: [{ kind: 'unreadable-forwarded-message', detail: 'Max allowed child nodes exceeded' }],
+    });
+  });
+
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {
     const now = Date.now();
     // Another worker, its clock ten minutes ahead, registered the book's last letter.

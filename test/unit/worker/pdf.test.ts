@@ -9,13 +9,17 @@ describe('reading the first page of a PDF in a reader thread', () => {
     const damaged = Buffer.concat([Buffer.from('%PDF-1.4\n% scanner output\n'), randomBytes(2048)]);
     const r = await readFirstPage(damaged);
     expect(r.flags).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
+    // pdf.js's own words say what is wrong with it.
+    expect(r.problems).toEqual([{ kind: 'pdf-unreadable', detail: expect.stringMatching(/\w/) }]);
   });
 
   it('flags a PDF that takes longer than the time allowed as unreadable, and reads the next one', async () => {
     const slow = await readFirstPage(onePagePdf('Hello', { times: 50_000 }), { timeoutMs: 1 });
     expect(slow.flags).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
+    expect(slow.problems).toEqual([{ kind: 'pdf-unreadable', detail: 'no answer within 1 ms' }]);
     const next = await readFirstPage(onePagePdf('Hello'));
     expect(next.flags).toEqual(TEXT_PDF);
+    expect(next.problems).toEqual([]);
   });
 
   // A thread's heap limit does not count the buffers pdf.js decodes into: the process's size is watched.
@@ -25,6 +29,9 @@ describe('reading the first page of a PDF in a reader thread', () => {
     const options = { timeoutMs: 120_000, memoryBytes: process.memoryUsage.rss() + 300 * 2 ** 20 };
     const stopped = await readFirstPage(hungry, options);
     expect(stopped.flags).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
+    expect(stopped.problems).toEqual([
+      { kind: 'pdf-unreadable', detail: `reading it took the process past ${options.memoryBytes} bytes of memory` },
+    ]);
   });
 
   it('reads again, alone, a PDF whose reader was stopped for another one beside it', async () => {

@@ -501,3 +501,50 @@ describe('reading mail as it really arrives', () => {
     expect(r.forwardedBy).toBeNull();
   });
 });
+
+describe('naming what could not be read', () => {
+  // mailparser refuses a header block over 1 MiB and a message of more than 1,000 parts.
+  const hugeHeader = () => message(['Subject: t', `X-Long: ${'a'.repeat(1_100_000)}`]);
+  const manyParts = () =>
+    message(
+      ['Subject: ที่ ศธ 1/2569'],
+      Array.from({ length: 1100 }, (_, i): [string[], string] => [[], `part ${i}`]),
+    );
+
+  it('reads every fixture with no problem', async () => {
+    for (const name of readdirSync(FIXTURES).filter((n) => n.endsWith('.eml'))) {
+      expect({ name, problems: (await read(name)).problems }).toEqual({ name, problems: [] });
+    }
+  });
+
+  it('says that a message mailparser cannot parse was read as its envelope alone, and why', async () => {
+    for (const [raw, detail] of [
+      [hugeHeader(), 'Max header size for a MIME node exceeded'],
+      [manyParts(), 'Max allowed child nodes exceeded'],
+    ] as const) {
+      const r = await readMessage(raw, 'clerk@example.go.th');
+      expect(r.details).toEqual({ messageId: null, fromAddress: 'clerk@example.go.th', fromName: null, subject: '', attachments: [] });
+      expect(r.problems).toEqual([{ kind: 'unparseable-message', detail }]);
+    }
+  });
+
+  it('reads the cover note when the letter it forwards cannot be parsed, and says so', async () => {
+    const raw = message(
+      ['Subject: Fwd: ที่ ศธ 1/2569'],
+      [
+        [['Content-Type: text/plain; charset=utf-8'], 'ส่งต่อหนังสือตามแนบ'],
+        [['Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64'], manyParts().toString('base64').replace(/.{76}/g, '$&\r\n')],
+      ],
+    );
+    const r = await readMessage(raw, null);
+    expect(r.forwardedBy).toBeNull();
+    expect(r.details.subject).toBe('Fwd: ที่ ศธ 1/2569');
+    expect(r.text.body).toBe('ส่งต่อหนังสือตามแนบ');
+    expect(r.problems).toEqual([{ kind: 'unreadable-forwarded-message', detail: 'Max allowed child nodes exceeded' }]);
+  });
+
+  it('says why the PDF could not be read', async () => {
+    const r = await readMessage(message(['Subject: t'], [pdfPart(Buffer.from('this is not a PDF at all'))]), null);
+    expect(r.problems).toEqual([{ kind: 'pdf-unreadable', detail: 'no PDF header in its first 1024 bytes' }]);
+  });
+});

@@ -7,7 +7,7 @@ import {
   parseTitle,
   parseUrgency,
   readLetterMetadata,
-} from '../../letter/metadata';
+} from '../../../letter/metadata';
 
 const nothing = { reference: null, letterDate: null, title: null, urgency: null, secrecy: null, addressee: null };
 
@@ -629,6 +629,22 @@ describe('garbage in, nulls out', () => {
     for (const parse of [parseReference, parseThaiDate, parseUrgency, parseSecrecy, parseTitle, parseAddressee]) {
       expect(parse(text)).toBeNull();
     }
+  });
+
+  it('names what failed when the sources cannot be read, and reads nothing', () => {
+    const unreadable = {
+      get subject(): string {
+        throw new Error('subject went away');
+      },
+    };
+    expect(readLetterMetadata(unreadable)).toMatchObject({
+      ...nothing,
+      problems: [{ kind: 'metadata-unreadable', field: null, source: null, detail: 'subject went away' }],
+    });
+  });
+
+  it('names no problem when every finder ran', () => {
+    expect(readLetterMetadata({ subject: 'ที่ ศธ 0206/1 เรื่อง ขอข้อมูล', body: 'เรียน ผู้ว่าราชการจังหวัด' })).not.toHaveProperty('problems');
   });
 
   it('survives values that are not strings', () => {
