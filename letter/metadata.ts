@@ -246,6 +246,14 @@ const FIELD_END = new RegExp(
   'g',
 );
 
+// The body of a letter or its cover note, begun on the addressee's line after a space: the
+// addressee ends there ("เรียน ผู้ว่าราชการจังหวัด แจ้งผลตามแนบ"). Thai has no spaces between
+// words, so only the words a letter's text opens with count, and not the names that start like
+// them (ขอนแก่น, ส่งเสริม...); a space inside an addressee ("... เขต 1", "... ทุกจังหวัด") stays.
+const BODY_OPENS = new RegExp(
+  '[^\\S\\n]+(?:ด้วย|ตามที่|ตาม(?:หนังสือ|ไฟล์|เอกสาร|แนบ)|ขอ(?!น)|แจ้ง|ส่ง(?!เสริม)|จึง|เนื่อง|พร้อม|กรุณา|รายละเอียด|ในการนี้|บัดนี้|ดังนั้น|อนึ่ง|ได้รับ)',
+);
+
 const ADDRESSEE_MARK = new RegExp(`${STARTS}เรียน(?:\\s*[:：]\\s*|[^\\S\\n]+|(?=${ADDRESSEE_STARTERS}))`, 'g');
 // The same, at the start of a line (no g flag: these keep no state between calls).
 const ADDRESSEE_LINE = new RegExp(`^${ADDRESSEE_MARK.source}`);
@@ -553,7 +561,9 @@ function joinLines(lines: string[]): string {
 function findAddressee(text: Text): Found<string> | null {
   for (const m of text.arab.matchAll(ADDRESSEE_MARK)) {
     const valueStart = m.index + m[0].length;
-    const { end } = fieldValueEnd(text, valueStart);
+    let { end } = fieldValueEnd(text, valueStart);
+    const body = BODY_OPENS.exec(text.arab.slice(valueStart, end));
+    if (body) end = valueStart + body.index;
     const [s, e] = trimValue(text, valueStart, end);
     if (s < e) return { value: text.norm.slice(s, e), span: [m.index, e] };
   }

@@ -61,6 +61,9 @@ export function normaliseThaiLines(text: string): string {
       // A tone mark typed or extracted before the upper vowel (ท่ี for ที่); NFC leaves it,
       // because the upper vowels are not reordered by canonical combining class.
       .replace(/([\u0E48-\u0E4C])([\u0E31\u0E34-\u0E37\u0E47])/g, '$2$1')
+      // PDF text layers repeat a vowel or tone mark (ผููว่า: sara uu twice); Thai never writes
+      // one mark twice on a letter, so one is kept. A tone mark the repeat stands for is lost.
+      .replace(/([\u0E31\u0E34-\u0E3A\u0E47-\u0E4E])\1+/g, '$1')
       // เเ (two sara e) typed for แ (sara ae).
       .replace(/\u0E40\u0E40/g, '\u0E41')
       // Control characters: the ones that end a line become line breaks, a tab a space, the rest go.
@@ -73,7 +76,7 @@ export function normaliseThaiLines(text: string): string {
   );
 }
 
-/** NFC, PDF artifacts repaired ('ำา' and 'ํา' -> 'ำ', legacy font glyphs), whitespace collapsed to single spaces, trimmed. */
+/** NFC, PDF artifacts repaired ('ำา' and 'ํา' -> 'ำ', a repeated mark once, legacy font glyphs), whitespace collapsed to single spaces, trimmed. */
 export function normaliseThaiText(text: string): string {
   return normaliseThaiLines(text).replace(/\n/g, ' ');
 }

@@ -6,7 +6,7 @@ import {
   THAI_MONTHS,
   thaiMonthNumber,
   toArabicDigits,
-} from '../../letter/thai';
+} from '../../../letter/thai';
 
 describe('Thai digits', () => {
   it('turns every Thai digit into its Arabic digit', () => {
@@ -23,6 +23,15 @@ describe('Thai digits', () => {
 describe('normalising Thai text', () => {
   it('repairs the PDF artifact สำา to สำ', () => {
     expect(normaliseThaiText('สำานักงานเขตพื้นที่การศึกษา')).toBe('สำนักงานเขตพื้นที่การศึกษา');
+  });
+
+  it('keeps one of a mark a PDF text layer repeats', () => {
+    // pdf.js gives ข้อมููล (sara uu twice) for ข้อมูล, and ที่่ for ที่.
+    expect(normaliseThaiText('ขอความอนุเคราะห์ข้อมููลสถานศึกษา ที่่ตั้ง')).toBe('ขอความอนุเคราะห์ข้อมูลสถานศึกษา ที่ตั้ง');
+    // ผููว่า (U+0E39 twice) is written ผู้ว่า: the tone mark the repeat stands for cannot be known, so
+    // it reads ผูว่า, the same as the text with the repeat and without it.
+    expect(normaliseThaiText('ผููว่าราชการจังหวัด')).toBe('ผูว่าราชการจังหวัด');
+    expect(normaliseThaiText('ผู้ว่าราชการจังหวัด')).toBe('ผู้ว่าราชการจังหวัด');
   });
 
   it('composes nikhahit and sara aa into sara am', () => {
