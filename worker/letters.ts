@@ -3,11 +3,12 @@ import { mailboxKey, type Config } from '../config/load';
 import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
 import { automaticReason } from '../letter/automatic';
+import { letterDetails, type Letter } from '../letter/letter';
 import { readLetterMetadata } from '../letter/metadata';
 import { decide, isComplete } from '../letter/policy';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
-import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
+import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock } from '../registry/letters';
 import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
 import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
@@ -132,27 +133,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
 
   if (decision.action !== 'register') throw new Error(`unexpected decision ${decision.action}`); // automatic was handled above
   const agency = sendingAgency(deps.agencies, { address: read.details.fromAddress, displayName: read.details.fromName });
-  const details: LetterDetails = {
-    ...read.details,
-    reference: metadata.reference?.written ?? null,
-    referenceNormalised: metadata.reference?.normalised ?? null,
-    circular: metadata.reference?.circular ?? false,
-    letterDateWritten: metadata.letterDate?.written ?? null,
-    letterDate: metadata.letterDate?.iso ?? null,
-    title: metadata.title,
-    titleGuessed: metadata.titleGuessed ?? false,
-    addressee: metadata.addressee,
-    urgency: metadata.urgency?.level ?? null,
-    urgencyDeadline: metadata.urgency?.deadline?.iso ?? null,
-    secrecy: metadata.secrecy,
-    agency: agency.name,
-    agencySource: agency.source,
-    authenticity,
-    suspect: decision.suspect,
-    restricted: decision.restricted,
-    flags: pdfFlags(read),
-    forwardedBy: read.forwardedBy,
-  };
+  const details = letterDetails({ read, metadata, decision, authenticity, agency });
   const registration = await registerLetter(
     pool,
     {
@@ -165,7 +146,7 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
           messageId: read.details.messageId,
           fromAddress: read.details.fromAddress,
           attachmentSha256s: read.details.attachments.map((a) => a.sha256),
-          referenceNormalised: details.referenceNormalised ?? null,
+          referenceNormalised: details.referenceNormalised,
         },
         reply: decision.duplicateNotice ? replyTo('notice', decision.duplicateNotice) : null,
         decision: { reason: 'duplicate', ...said },
@@ -222,12 +203,4 @@ async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buf
       mta: deps.config.smtp.hostname ?? deps.config.agency.domain,
     },
   );
-}
-
-function pdfFlags(read: ReadMessage): string[] {
-  const flags: string[] = [];
-  if (read.pdf.encrypted) flags.push('pdf-encrypted');
-  if (read.pdf.unreadable) flags.push('pdf-unreadable');
-  if (read.pdf.present && !read.pdf.textLayer && !read.pdf.encrypted && !read.pdf.unreadable) flags.push('pdf-no-text-layer');
-  return flags;
 }

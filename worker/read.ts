@@ -14,7 +14,7 @@ import {
 } from '../letter/charset';
 import { DEFAULT_PDF_MEMORY_MB } from '../config/schema';
 import type { HeaderValues } from '../letter/automatic';
-import type { LetterDetails } from '../registry/letters';
+import type { LetterDetails } from '../letter/letter';
 
 /** What the first PDF attached to the letter allowed us to read; flags, never a failure. */
 export interface PdfFlags {

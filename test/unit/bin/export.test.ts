@@ -1,5 +1,5 @@
 import { exportEntry, formatRegister } from '../../../bin/export';
-import type { Letter } from '../../../registry/letters';
+import type { Letter } from '../../../letter/letter';
 
 // `saraban export` as scripts read it (README, "Export"): these names, in this order.
 describe('the exported register', () => {
