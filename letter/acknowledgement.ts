@@ -1,11 +1,5 @@
 import { formatIsoBangkok, formatThaiDate, formatThaiDateTime } from './calendar';
-
-export interface AttachmentReceived {
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-}
+import type { AttachmentReceived } from './letter';
 
 /** Whom a sender calls about a letter (settings: agency.contact). */
 export interface OfficeContact {

@@ -1,13 +1,12 @@
-import type { AutomaticReason } from './automatic';
-
 // What happens to a message once it is read: the registry office's rules as one pure
 // function, so each rule has a unit test and the worker only carries the decision out.
+// Automatic mail never comes here: it is kept aside, unanswered, before its sender is even
+// checked (letter/automatic.ts).
 
 export type ForgedPolicy = 'suspect' | 'refuse' | 'acknowledge';
 export type NoticeReasonCode = 'no-letter-attached' | 'top-secret' | 'duplicate' | 'unreadable-letter';
 
 export interface DecisionInputs {
-  automatic: AutomaticReason | null;
   /** Shown forged (DMARC fail, or SPF fail with no aligned DKIM pass); not merely unverified. */
   forged: boolean;
   onForged: ForgedPolicy;
@@ -19,8 +18,6 @@ export interface DecisionInputs {
 }
 
 export type Decision =
-  /** Not a letter: kept, not registered, never answered. */
-  | { action: 'ignore'; outcome: 'automatic'; reason: AutomaticReason }
   /** Not registered; the sender is told why, unless the sender is forged. */
   | { action: 'refuse'; outcome: 'refused'; reason: 'forged' | 'no-letter-attached'; notice: NoticeReasonCode | null }
   /** ลับที่สุด: kept aside for the supervisor, out of the normal queue. */
@@ -35,7 +32,6 @@ export type Decision =
     };
 
 export function decide(input: DecisionInputs): Decision {
-  if (input.automatic) return { action: 'ignore', outcome: 'automatic', reason: input.automatic };
   // Never backscatter: a sender shown to be forged gets no mail from us, whatever happens.
   const mayTell = !input.forged || input.onForged === 'acknowledge';
   if (input.forged && input.onForged === 'refuse') return { action: 'refuse', outcome: 'refused', reason: 'forged', notice: null };

@@ -1,46 +1,8 @@
 import { buddhistYear } from '../letter/calendar';
-import type { AttachmentReceived } from '../letter/acknowledgement';
+import { DETAIL_FIELDS, LETTER_FIELDS, withDefaults, type Letter, type LetterDetails } from '../letter/letter';
 import { appendAudit } from './audit';
 import { jsonb, transaction, type Pool } from './db';
 import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
-
-/** The register's columns for one letter, as the letters worker read them from the message. */
-export interface LetterDetails {
-  messageId: string | null;
-  fromAddress: string | null;
-  fromName: string | null;
-  subject: string;
-  attachments: AttachmentReceived[];
-  reference?: string | null; // ที่, as written
-  referenceNormalised?: string | null;
-  circular?: boolean;
-  letterDateWritten?: string | null; // ลงวันที่, as written
-  letterDate?: string | null; // ISO date (CE)
-  title?: string | null; // เรื่อง
-  titleGuessed?: boolean;
-  addressee?: string | null; // ถึง (เรียน)
-  urgency?: string | null;
-  urgencyDeadline?: string | null;
-  secrecy?: string | null;
-  agency?: string | null; // จาก
-  agencySource?: string | null;
-  authenticity?: object | null;
-  /** Registered although the sender was shown to be forged (policy): no acknowledgement. */
-  suspect?: boolean;
-  /** ลับมาก / ลับ: only named officers see it. */
-  restricted?: boolean;
-  flags?: string[];
-  forwardedBy?: object | null;
-}
-
-export interface Letter extends LetterDetails {
-  id: number;
-  inboundId: string;
-  book: string;
-  year: number; // Buddhist era
-  number: number; // เลขทะเบียนรับ
-  registeredAt: Date;
-}
 
 /** What makes two messages the same letter: the same Message-ID from the same sender, or the same file with the same reference. */
 export interface DuplicateKeys {
@@ -138,33 +100,10 @@ function duplicateSearch(duplicate: RegistrationRequest['duplicate']): string | 
   return jsonb({ ...sameMessage, referenceNormalised, sameFiles, reply: duplicate.reply, decision: duplicate.decision });
 }
 
-/** The details as the letter table's columns, every optional one at its default (see register_letter). */
-function letterRow(d: LetterDetails): Record<string, unknown> {
-  return {
-    message_id: d.messageId,
-    from_address: d.fromAddress,
-    from_name: d.fromName,
-    subject: d.subject,
-    attachments: d.attachments,
-    reference: d.reference ?? null,
-    reference_normalised: d.referenceNormalised ?? null,
-    circular: d.circular ?? false,
-    letter_date_written: d.letterDateWritten ?? null,
-    letter_date: d.letterDate ?? null,
-    title: d.title ?? null,
-    title_guessed: d.titleGuessed ?? false,
-    addressee: d.addressee ?? null,
-    urgency: d.urgency ?? null,
-    urgency_deadline: d.urgencyDeadline ?? null,
-    secrecy: d.secrecy ?? null,
-    agency: d.agency ?? null,
-    agency_source: d.agencySource ?? null,
-    authenticity: d.authenticity ?? null,
-    suspect: d.suspect ?? false,
-    restricted: d.restricted ?? false,
-    flags: d.flags ?? [],
-    forwarded_by: d.forwardedBy ?? null,
-  };
+/** The details as the letter table's columns, every one the letter did not show at its default (see register_letter). */
+function letterRow(details: LetterDetails): Record<string, unknown> {
+  const complete = withDefaults(details);
+  return Object.fromEntries(DETAIL_FIELDS.map((name) => [LETTER_FIELDS[name].column, complete[name]]));
 }
 
 export interface NotRegistered {
@@ -207,43 +146,14 @@ export async function recordNotRegistered(
   });
 }
 
-const letterColumns = `id, inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, attachments,
-  reference, reference_normalised, circular, letter_date_written, to_char(letter_date, 'YYYY-MM-DD') AS letter_date, title, title_guessed,
-  addressee, urgency, urgency_deadline, secrecy, agency, agency_source, authenticity, suspect, restricted, flags, forwarded_by`;
+const fields = Object.entries(LETTER_FIELDS) as Array<[keyof Letter, { column: string; select?: string }]>;
+
+/** Every column of a letter, each as the letter holds it. */
+const letterColumns = fields.map(([, f]) => (f.select ? `${f.select} AS ${f.column}` : f.column)).join(', ');
 
 /** A letter from its row: the columns of `letterColumns` by name. */
-function toLetter(r: Record<string, unknown>): Letter {
-  return {
-    id: r.id as number,
-    inboundId: r.inbound_id as string,
-    book: r.book as string,
-    year: r.year as number,
-    number: r.number as number,
-    registeredAt: r.registered_at as Date,
-    messageId: r.message_id as string | null,
-    fromAddress: r.from_address as string | null,
-    fromName: r.from_name as string | null,
-    subject: r.subject as string,
-    attachments: r.attachments as AttachmentReceived[],
-    reference: r.reference as string | null,
-    referenceNormalised: r.reference_normalised as string | null,
-    circular: r.circular as boolean,
-    letterDateWritten: r.letter_date_written as string | null,
-    letterDate: r.letter_date as string | null,
-    title: r.title as string | null,
-    titleGuessed: r.title_guessed as boolean,
-    addressee: r.addressee as string | null,
-    urgency: r.urgency as string | null,
-    urgencyDeadline: r.urgency_deadline as string | null,
-    secrecy: r.secrecy as string | null,
-    agency: r.agency as string | null,
-    agencySource: r.agency_source as string | null,
-    authenticity: r.authenticity as object | null,
-    suspect: r.suspect as boolean,
-    restricted: r.restricted as boolean,
-    flags: r.flags as string[],
-    forwardedBy: r.forwarded_by as object | null,
-  };
+function toLetter(row: Record<string, unknown>): Letter {
+  return Object.fromEntries(fields.map(([name, f]) => [name, row[f.column]])) as Letter;
 }
 
 /** A letter from its row as to_jsonb or row_to_json write it: timestamps as ISO 8601 text, dates as YYYY-MM-DD. */

@@ -1,6 +1,7 @@
 import type { Pool } from './db';
 import { inboundFromJson, type InboundRecord } from './inbound';
-import { letterFromJson, type Letter } from './letters';
+import type { Letter } from '../letter/letter';
+import { letterFromJson } from './letters';
 import { toReply, type Reply } from './replies';
 
 /** What the mail job needs to write and send one reply. */

@@ -2,14 +2,15 @@ import type { Logger } from 'pino';
 import { mailboxKey, type Config } from '../config/load';
 import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
-import { automaticReason } from '../letter/automatic';
-import { readLetterMetadata, type MetadataProblem } from '../letter/metadata';
+import { automaticReason, type AutomaticReason } from '../letter/automatic';
+import { letterDetails, type Letter } from '../letter/letter';
+import { readLetterMetadata, type LetterMetadata, type MetadataProblem } from '../letter/metadata';
 import type { ReadProblem } from '../letter/mime';
-import { decide, isComplete } from '../letter/policy';
+import { decide, isComplete, type Decision, type NoticeReasonCode } from '../letter/policy';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
-import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock, type Letter, type LetterDetails } from '../registry/letters';
-import { markReplyBounced, pendingReplyOf, type ReplyKind, type ReplyPlan } from '../registry/replies';
+import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock } from '../registry/letters';
+import { markReplyBounced, pendingReplyOf, type ReplyPlan } from '../registry/replies';
 import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
 
@@ -36,63 +37,63 @@ const CLOCK_AHEAD_WARNING_MS = 60_000;
 const MAX_ADDRESS_BYTES = 254;
 
 /**
- * The "letters" job: read a kept message as a registry clerk would, decide (letter/policy),
- * and record the decision with the reply it calls for. Safe to run any number of times.
+ * The "letters" job: load a kept message, read it as a registry clerk would, decide what
+ * becomes of it, and record that with the reply it calls for. Safe to run any number of times.
  */
 export async function processInbound(deps: LetterDeps, inboundId: string): Promise<LetterOutcome> {
-  const { config, pool, clock } = deps;
   const log = deps.logger.child({ inboundId });
-  const kept = await findInboundWithRaw(pool, inboundId);
+  const kept = await load(deps, inboundId, log);
+  if (kept.kind !== 'kept') return kept;
+  const read = await readMessage(kept.raw, kept.inbound.mailFrom, { pdfMemoryBytes: deps.config.workers.pdfMemoryMb * 2 ** 20 });
+  // What could not be read goes into the decision record (a registered letter's flags) and the log.
+  if (read.problems.length > 0) log.warn({ problems: read.problems }, 'message read with problems');
+  const decided = await decideOn(deps, kept, read, log);
+  return record(deps, kept.inbound, read, decided, log);
+}
+
+interface Kept {
+  kind: 'kept';
+  inbound: InboundRecord;
+  raw: Buffer;
+}
+
+/** The message and its bytes; nothing to do for a message decided by an earlier run, but to queue its reply. */
+async function load(deps: LetterDeps, inboundId: string, log: Logger): Promise<Kept | LetterOutcome> {
+  const kept = await findInboundWithRaw(deps.pool, inboundId);
   if (!kept) {
     log.warn('queued message is not in the register; nothing to do');
     return { kind: 'missing' };
   }
-  const { inbound, raw } = kept;
-  if (inbound.outcome) {
+  if (kept.inbound.outcome) {
     // Decided by an earlier run that stopped before queueing its reply.
-    const replyId = await pendingReplyOf(pool, inboundId);
+    const replyId = await pendingReplyOf(deps.pool, inboundId);
     if (replyId !== null) await deps.queueReply(replyId);
     return { kind: 'decided-before' };
   }
+  return { kind: 'kept', ...kept };
+}
 
-  const read = await readMessage(raw, inbound.mailFrom, { pdfMemoryBytes: config.workers.pdfMemoryMb * 2 ** 20 });
-  // What could not be read goes into the decision (and a registered letter's flags), and the log.
-  const problems: (ReadProblem | MetadataProblem)[] = [...read.problems];
-  if (read.problems.length > 0) log.warn({ problems: read.problems }, 'message read with problems');
-  const ownAddresses = config.books.flatMap((b) => b.addresses);
+/** Automatic mail, set aside before anything else; or the policy's decision, with what it was taken on. */
+type Decided = { action: 'set-aside'; reason: AutomaticReason } | (Decision & { metadata: LetterMetadata; authenticity: AuthResult });
+
+/**
+ * Automatic mail first, whatever else is true of it: it is never answered, so its sender is
+ * not checked nor its markings read. Anything else is read for its markings (ที่, ลงวันที่,
+ * ชั้นความลับ ...), its sender checked, and the office's rules (letter/policy) decide.
+ */
+async function decideOn(deps: LetterDeps, kept: Kept, read: ReadMessage, log: Logger): Promise<Decided> {
+  const { config } = deps;
   const automatic = automaticReason({
-    mailFrom: inbound.mailFrom,
+    mailFrom: kept.inbound.mailFrom,
     fromAddress: read.details.fromAddress,
     headers: read.headers,
-    ownAddresses,
+    ownAddresses: config.books.flatMap((b) => b.addresses),
   });
-  const said = { subject: read.details.subject, messageId: read.details.messageId, from: read.details.fromAddress };
-  const limits = config.replies;
-
-  if (automatic) {
-    // A bounce of one of our replies: that reply did not arrive (a "delayed" warning is not a bounce).
-    const failed = /^action:\s*failed\b/im.test(read.report.deliveryStatus ?? '');
-    const bounced =
-      failed && read.report.originalMessageId
-        ? await markReplyBounced(pool, read.report.originalMessageId, read.report.deliveryStatus ?? 'delivery failed')
-        : null;
-    await recordNotRegistered(
-      pool,
-      { inboundId, outcome: 'automatic', decision: { reason: automatic, ...said, problems, bounced }, reply: null, replyLimits: limits },
-      clock,
-    );
-    log.info({ reason: automatic, bouncedReplyId: bounced }, 'automatic message: kept, not registered, not answered');
-    return { kind: 'automatic', reason: automatic };
-  }
-
+  if (automatic) return { action: 'set-aside', reason: automatic };
   const metadata = readLetterMetadata({ subject: read.text.subject, body: read.text.body, firstPage: read.text.firstPage ?? undefined });
-  if (metadata.problems) {
-    problems.push(...metadata.problems);
-    log.warn({ problems: metadata.problems }, 'letter markings read with problems');
-  }
-  const authenticity = await authenticityOf(deps, inbound, raw, read);
+  if (metadata.problems) log.warn({ problems: metadata.problems }, 'letter markings read with problems');
+  const authenticity = await authenticityOf(deps, kept.inbound, kept.raw, read);
   const decision = decide({
-    automatic: null,
     forged: authenticity.verdict === 'forged',
     onForged: config.authenticity.onForged,
     secrecy: metadata.secrecy,
@@ -103,84 +104,118 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     }),
     letterUnreadable: read.pdf.present && (read.pdf.encrypted || read.pdf.unreadable),
   });
-  const domain = config.smtp.hostname ?? config.agency.domain;
-  const writable = inbound.mailFrom !== null && Buffer.byteLength(inbound.mailFrom) <= MAX_ADDRESS_BYTES;
-  if (inbound.mailFrom !== null && !writable) {
-    log.warn({ senderBytes: Buffer.byteLength(inbound.mailFrom) }, 'envelope sender too long to be an address: no reply will be sent');
-  }
-  const replyTo = (kind: ReplyKind, reason: string | null): ReplyPlan | null =>
-    inbound.mailFrom && writable
-      ? {
-          kind,
-          reason,
-          recipient: inbound.mailFrom,
-          messageId: `<${kind === 'acknowledgement' ? 'ack' : 'notice'}.${inboundId}@${domain}>`,
-        }
+  return { ...decision, metadata, authenticity };
+}
+
+/** Records what was decided, with the reply it calls for, and queues that reply. */
+function record(deps: LetterDeps, inbound: InboundRecord, read: ReadMessage, decided: Decided, log: Logger): Promise<LetterOutcome> {
+  if (decided.action === 'set-aside') return recordAutomatic(deps, inbound, read, decided.reason, log);
+  const replies = repliesTo(deps.config, inbound, log);
+  if (decided.action === 'register') return recordLetter(deps, inbound, read, decided, replies, log);
+  return recordNotALetter(deps, inbound, read, decided, replies, log);
+}
+
+/** What the message said of itself, and what of it could not be read, kept with every decision: for its notice and for the supervisor. */
+function whatItSaid(read: ReadMessage, metadata?: LetterMetadata) {
+  const problems: (ReadProblem | MetadataProblem)[] = [...read.problems, ...(metadata?.problems ?? [])];
+  return { subject: read.details.subject, messageId: read.details.messageId, from: read.details.fromAddress, problems };
+}
+
+async function recordAutomatic(
+  deps: LetterDeps,
+  inbound: InboundRecord,
+  read: ReadMessage,
+  reason: AutomaticReason,
+  log: Logger,
+): Promise<LetterOutcome> {
+  // A bounce of one of our replies: that reply did not arrive (a "delayed" warning is not a bounce).
+  const failed = /^action:\s*failed\b/im.test(read.report.deliveryStatus ?? '');
+  const bounced =
+    failed && read.report.originalMessageId
+      ? await markReplyBounced(deps.pool, read.report.originalMessageId, read.report.deliveryStatus ?? 'delivery failed')
       : null;
-
-  if (decision.action === 'refuse' || decision.action === 'hold') {
-    const { replyId } = await recordNotRegistered(
-      pool,
-      {
-        inboundId,
-        outcome: decision.outcome,
-        decision: { reason: decision.reason, ...said, problems, secrecy: metadata.secrecy, authenticity },
-        reply: decision.notice ? replyTo('notice', decision.notice) : null,
-        replyLimits: limits,
-      },
-      clock,
-    );
-    if (replyId !== null) await deps.queueReply(replyId);
-    log.info(
-      { outcome: decision.outcome, reason: decision.reason, notice: decision.notice, auth: authenticity.verdict },
-      'message not registered',
-    );
-    return { kind: decision.outcome, reason: decision.reason };
-  }
-
-  if (decision.action !== 'register') throw new Error(`unexpected decision ${decision.action}`); // automatic was handled above
-  const agency = sendingAgency(deps.agencies, { address: read.details.fromAddress, displayName: read.details.fromName });
-  const details: LetterDetails = {
-    ...read.details,
-    reference: metadata.reference?.written ?? null,
-    referenceNormalised: metadata.reference?.normalised ?? null,
-    circular: metadata.reference?.circular ?? false,
-    letterDateWritten: metadata.letterDate?.written ?? null,
-    letterDate: metadata.letterDate?.iso ?? null,
-    title: metadata.title,
-    titleGuessed: metadata.titleGuessed ?? false,
-    addressee: metadata.addressee,
-    urgency: metadata.urgency?.level ?? null,
-    urgencyDeadline: metadata.urgency?.deadline?.iso ?? null,
-    secrecy: metadata.secrecy,
-    agency: agency.name,
-    agencySource: agency.source,
-    authenticity,
-    suspect: decision.suspect,
-    restricted: decision.restricted,
-    flags: [...new Set([...pdfFlags(read), ...problems.map((p) => p.kind)])],
-    forwardedBy: read.forwardedBy,
-  };
-  const registration = await registerLetter(
-    pool,
+  await recordNotRegistered(
+    deps.pool,
     {
-      inboundId,
+      inboundId: inbound.id,
+      outcome: 'automatic',
+      decision: { reason, ...whatItSaid(read), bounced },
+      reply: null,
+      replyLimits: deps.config.replies,
+    },
+    deps.clock,
+  );
+  log.info({ reason, bouncedReplyId: bounced }, 'automatic message: kept, not registered, not answered');
+  return { kind: 'automatic', reason };
+}
+
+type DecidedAs<Action extends Decided['action']> = Extract<Decided, { action: Action }>;
+
+/** Refused or held: kept with why, and the sender told when the policy allows. */
+async function recordNotALetter(
+  deps: LetterDeps,
+  inbound: InboundRecord,
+  read: ReadMessage,
+  decision: DecidedAs<'refuse' | 'hold'>,
+  replies: Replies,
+  log: Logger,
+): Promise<LetterOutcome> {
+  const { replyId } = await recordNotRegistered(
+    deps.pool,
+    {
+      inboundId: inbound.id,
+      outcome: decision.outcome,
+      decision: {
+        reason: decision.reason,
+        ...whatItSaid(read, decision.metadata),
+        secrecy: decision.metadata.secrecy,
+        authenticity: decision.authenticity,
+      },
+      reply: replies(notice(decision.notice)),
+      replyLimits: deps.config.replies,
+    },
+    deps.clock,
+  );
+  if (replyId !== null) await deps.queueReply(replyId);
+  log.info(
+    { outcome: decision.outcome, reason: decision.reason, notice: decision.notice, auth: decision.authenticity.verdict },
+    'message not registered',
+  );
+  return { kind: decision.outcome, reason: decision.reason };
+}
+
+/** Registered as the next letter of its book, or linked to the letter it repeats. */
+async function recordLetter(
+  deps: LetterDeps,
+  inbound: InboundRecord,
+  read: ReadMessage,
+  decision: DecidedAs<'register'>,
+  replies: Replies,
+  log: Logger,
+): Promise<LetterOutcome> {
+  const agency = sendingAgency(deps.agencies, { address: read.details.fromAddress, displayName: read.details.fromName });
+  const { metadata, authenticity } = decision;
+  const details = letterDetails({ read, metadata, decision, authenticity, agency });
+  const registration = await registerLetter(
+    deps.pool,
+    {
+      inboundId: inbound.id,
       book: inbound.book,
       details,
-      reply: decision.reply ? replyTo(decision.reply.kind, decision.reply.kind === 'notice' ? decision.reply.reason : null) : null,
+      reply: replies(decision.reply),
       duplicate: {
         keys: {
-          messageId: read.details.messageId,
-          fromAddress: read.details.fromAddress,
-          attachmentSha256s: read.details.attachments.map((a) => a.sha256),
-          referenceNormalised: details.referenceNormalised ?? null,
+          messageId: details.messageId,
+          fromAddress: details.fromAddress,
+          attachmentSha256s: details.attachments.map((a) => a.sha256),
+          referenceNormalised: details.referenceNormalised,
         },
-        reply: decision.duplicateNotice ? replyTo('notice', decision.duplicateNotice) : null,
-        decision: { reason: 'duplicate', ...said, problems },
+        reply: replies(notice(decision.duplicateNotice)),
+        decision: { reason: 'duplicate', ...whatItSaid(read, decision.metadata) },
       },
-      replyLimits: limits,
+      replyLimits: deps.config.replies,
     },
-    clock,
+    deps.clock,
   ).catch((err) => {
     if (err instanceof AlreadyDecided) return null;
     throw err;
@@ -199,16 +234,44 @@ export async function processInbound(deps: LetterDeps, inboundId: string): Promi
     },
     registration.outcome === 'registered' ? 'letter registered' : 'duplicate of a registered letter',
   );
-  // A registration never takes an earlier time than the book's last one (registry/letters.ts):
-  // a time well ahead of this worker's clock means another worker's clock runs ahead.
-  const ahead = letter.registeredAt.getTime() - clock().getTime();
-  if (registration.outcome === 'registered' && registration.created && ahead > CLOCK_AHEAD_WARNING_MS) {
-    log.warn(
-      { letterId: letter.id, registeredAt: letter.registeredAt.toISOString(), aheadSeconds: Math.round(ahead / 1000) },
-      "registration time is ahead of this worker's clock: check the clocks (NTP) of the hosts that run workers",
-    );
-  }
+  if (registration.outcome === 'registered' && registration.created) warnIfAhead(letter, deps.clock, log);
   return { kind: registration.outcome, letter, created: registration.created };
+}
+
+// A registration never takes an earlier time than the book's last one (registry/letters.ts):
+// a time well ahead of this worker's clock means another worker's clock runs ahead.
+function warnIfAhead(letter: Letter, clock: Clock, log: Logger): void {
+  const ahead = letter.registeredAt.getTime() - clock().getTime();
+  if (ahead <= CLOCK_AHEAD_WARNING_MS) return;
+  log.warn(
+    { letterId: letter.id, registeredAt: letter.registeredAt.toISOString(), aheadSeconds: Math.round(ahead / 1000) },
+    "registration time is ahead of this worker's clock: check the clocks (NTP) of the hosts that run workers",
+  );
+}
+
+type Reply = { kind: 'acknowledgement' } | { kind: 'notice'; reason: NoticeReasonCode };
+/** Our reply to the message as the register plans it; null when there is none to send. */
+type Replies = (reply: Reply | null) => ReplyPlan | null;
+
+const notice = (reason: NoticeReasonCode | null): Reply | null => (reason ? { kind: 'notice', reason } : null);
+
+/** Replies go to the envelope sender: none to the null sender, nor to one too long to be an address. */
+function repliesTo(config: Config, inbound: InboundRecord, log: Logger): Replies {
+  const recipient = inbound.mailFrom;
+  if (!recipient) return () => null;
+  const bytes = Buffer.byteLength(recipient);
+  if (bytes > MAX_ADDRESS_BYTES) {
+    log.warn({ senderBytes: bytes }, 'envelope sender too long to be an address: no reply will be sent');
+    return () => null;
+  }
+  const domain = config.smtp.hostname ?? config.agency.domain;
+  return (reply) =>
+    reply && {
+      kind: reply.kind,
+      reason: reply.kind === 'notice' ? reply.reason : null,
+      recipient,
+      messageId: `<${reply.kind === 'acknowledgement' ? 'ack' : 'notice'}.${inbound.id}@${domain}>`,
+    };
 }
 
 /**
@@ -230,12 +293,4 @@ async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buf
       mta: deps.config.smtp.hostname ?? deps.config.agency.domain,
     },
   );
-}
-
-function pdfFlags(read: ReadMessage): string[] {
-  const flags: string[] = [];
-  if (read.pdf.encrypted) flags.push('pdf-encrypted');
-  if (read.pdf.unreadable) flags.push('pdf-unreadable');
-  if (read.pdf.present && !read.pdf.textLayer && !read.pdf.encrypted && !read.pdf.unreadable) flags.push('pdf-no-text-layer');
-  return flags;
 }

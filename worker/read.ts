@@ -16,7 +16,7 @@ import {
   type ReadProblem,
 } from '../letter/mime';
 import type { HeaderValues } from '../letter/automatic';
-import type { LetterDetails } from '../registry/letters';
+import type { LetterDetails } from '../letter/letter';
 import { readFirstPage } from './pdf';
 
 export interface ReadMessage {

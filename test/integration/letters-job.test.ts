@@ -125,6 +125,26 @@ describe('the letters job', () => {
     expect(outcome).toMatchObject({ kind: 'automatic' });
   });
 
+  it('keeps automatic mail aside, unanswered, whatever else is true of it: ลับที่สุด and no letter attached', async () => {
+    const raw = [
+      'From: saraban@moe.go.th',
+      'To: saraban@example.go.th',
+      'Subject: ลับที่สุด ไม่อยู่ที่สำนักงาน',
+      'Message-ID: <auto-secret@moe.go.th>',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'ไม่อยู่',
+      '',
+    ].join('\n');
+    const { id, outcome, row } = await runJob(raw);
+    expect(outcome).toEqual({ kind: 'automatic', reason: 'auto-submitted' });
+    expect(row).toBeUndefined();
+    const { rows } = await env.db.pool.query('SELECT count(*)::int AS n FROM reply WHERE inbound_id = $1', [id]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('registers a letter whose Message-ID is longer than a line may be without one', async () => {
     const long = `<${'x'.repeat(6000)}@moe.go.th>`;
     const { outcome, row } = await runJob(letter('long id', long));

@@ -1,7 +1,6 @@
 import { decide, isComplete, type DecisionInputs } from '../../letter/policy';
 
 const letter: DecisionInputs = {
-  automatic: null,
   forged: false,
   onForged: 'suspect',
   secrecy: null,
@@ -17,14 +16,6 @@ describe('what happens to a message', () => {
       restricted: false,
       reply: { kind: 'acknowledgement' },
       duplicateNotice: 'duplicate',
-    });
-  });
-
-  it('ignores automatic mail whatever else is true of it', () => {
-    expect(decide({ ...letter, automatic: 'null-sender', secrecy: 'ลับที่สุด', complete: false })).toEqual({
-      action: 'ignore',
-      outcome: 'automatic',
-      reason: 'null-sender',
     });
   });
 
