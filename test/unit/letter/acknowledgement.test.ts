@@ -1,4 +1,4 @@
-import { composeAcknowledgement, registrationNumber } from '../../letter/acknowledgement';
+import { composeAcknowledgement, registrationNumber } from '../../../letter/acknowledgement';
 
 const facts = {
   agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office' },

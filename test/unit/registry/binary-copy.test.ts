@@ -1,4 +1,4 @@
-import { parseBinaryCopy } from '../../registry/db';
+import { parseBinaryCopy } from '../../../registry/db';
 
 // Builds binary COPY data as PostgreSQL writes it: signature, flags, header extension, rows, trailer.
 function copyData(rows: (Buffer | null)[][], extension = Buffer.alloc(0), flags = 0): Buffer {

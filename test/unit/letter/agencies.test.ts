@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAgencyDirectory, sendingAgency, UNKNOWN_SENDER } from '../../letter/agencies';
+import { parseAgencyDirectory, sendingAgency, UNKNOWN_SENDER } from '../../../letter/agencies';
 
 const csv = ['match,name', 'moi.go.th,กระทรวงมหาดไทย', 'saraban-dopa@moi.go.th,กรมการปกครอง', 'psu.ac.th,มหาวิทยาลัยสงขลานครินทร์'].join('\n');
 const { directory } = parseAgencyDirectory(csv);
@@ -8,7 +8,7 @@ const from = (address: string | null, displayName: string | null = null) => ({ a
 
 describe('parsing the agency directory', () => {
   it('reads the shipped config/agencies.csv with no problems', () => {
-    const text = readFileSync(join(__dirname, '..', '..', 'config', 'agencies.csv'), 'utf8');
+    const text = readFileSync(join(__dirname, '..', '..', '..', 'config', 'agencies.csv'), 'utf8');
     const parsed = parseAgencyDirectory(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.directory.byDomain.get('moi.go.th')).toBe('กระทรวงมหาดไทย');

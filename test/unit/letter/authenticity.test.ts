@@ -4,7 +4,7 @@ import {
   sameOrganisation,
   verdictOf,
   type AuthEvidence,
-} from '../../letter/authenticity';
+} from '../../../letter/authenticity';
 
 const from = 'moe.go.th';
 

@@ -1,4 +1,4 @@
-import { bangkokParts, buddhistYear, formatIsoBangkok, formatThaiDateTime, toThaiDigits } from '../../letter/calendar';
+import { bangkokParts, buddhistYear, formatIsoBangkok, formatThaiDateTime, toThaiDigits } from '../../../letter/calendar';
 
 describe('the register year', () => {
   it('is the Buddhist-era year in Bangkok: 2026-12-31T17:30Z is already 1 January 2570', () => {

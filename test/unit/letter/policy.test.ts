@@ -1,4 +1,4 @@
-import { decide, isComplete, type DecisionInputs } from '../../letter/policy';
+import { decide, isComplete, type DecisionInputs } from '../../../letter/policy';
 
 const letter: DecisionInputs = {
   forged: false,

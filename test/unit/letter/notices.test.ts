@@ -1,4 +1,4 @@
-import { composeNotice, smtpRefusals, smtpRefusalsUtf8, type NoticeFacts, type SmtpRefusalReason } from '../../letter/notices';
+import { composeNotice, smtpRefusals, smtpRefusalsUtf8, type NoticeFacts, type SmtpRefusalReason } from '../../../letter/notices';
 
 const base: NoticeFacts = {
   reason: 'no-letter-attached',

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
-import { checkSmtpAuthenticity, headerForMailauth, type DnsResolver } from '../../worker/authenticity';
-import { dnsError, tableResolver } from '../support/dns';
+import { checkSmtpAuthenticity, headerForMailauth, type DnsResolver } from '../../../worker/authenticity';
+import { dnsError, tableResolver } from '../../support/dns';
 
 // Real mailauth against a table of DNS records: no network, the same answer every run.
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bookForAddress, ConfigError, loadConfig, parseConfig } from '../../config/load';
+import { bookForAddress, ConfigError, loadConfig, parseConfig } from '../../../config/load';
 
 describe('settings', () => {
   it('loads the example file with the documented defaults', () => {

@@ -1,4 +1,4 @@
-import { automaticReason, type HeaderValues } from '../../letter/automatic';
+import { automaticReason, type HeaderValues } from '../../../letter/automatic';
 
 describe('automatic mail (RFC 3834)', () => {
   const person = 'clerk@moe.go.th';
