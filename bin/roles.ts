@@ -7,6 +7,7 @@ import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
 import { createPool, ensureDatabase, migrate } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
+import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
 import type { DnsResolver } from '../worker/authenticity';
@@ -30,6 +31,12 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
   try {
     const applied = await migrate(pool);
     if (applied.length) logger.info({ applied }, 'database schema migrated');
+    const seeded = await seedPeople(
+      pool,
+      config.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parent })),
+      config.officers.map((o) => ({ ...o, unitCode: o.unit })),
+    );
+    if (seeded.units.length || seeded.officers.length) logger.info(seeded, 'units and officers from the settings added to the register');
   } catch (err) {
     throw new Error(
       `cannot prepare the register in PostgreSQL at ${redactUrl(config.database.url)}: ${(err as Error).message}. ` +
@@ -118,14 +125,17 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }
   if (roles.includes('desk')) {
-    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }) });
+    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }), clock });
     await desk
       .listen({ host: config.desk.host, port: config.desk.port })
       .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
     stops.push(() => desk.close());
-    logger.info({ host: config.desk.host, port: running.deskPort }, 'desk listening (/healthz, /metrics)');
+    logger.info(
+      { host: config.desk.host, port: running.deskPort },
+      'desk listening (/healthz, /metrics, /login, /api; described at /api/docs)',
+    );
   }
 
   let stopping: Promise<void> | null = null;
