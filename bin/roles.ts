@@ -31,6 +31,15 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
   try {
     const applied = await migrate(pool);
     if (applied.length) logger.info({ applied }, 'database schema migrated');
+  } catch (err) {
+    await pool.end();
+    throw new Error(
+      `cannot prepare the register in PostgreSQL at ${redactUrl(config.database.url)}: ${(err as Error).message}. ` +
+        'Check that PostgreSQL is running and set DATABASE_URL (or database.url in the settings file).',
+      { cause: err },
+    );
+  }
+  try {
     const seeded = await seedPeople(
       pool,
       config.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parent })),
@@ -38,11 +47,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
     );
     if (seeded.units.length || seeded.officers.length) logger.info(seeded, 'units and officers from the settings added to the register');
   } catch (err) {
-    throw new Error(
-      `cannot prepare the register in PostgreSQL at ${redactUrl(config.database.url)}: ${(err as Error).message}. ` +
-        'Check that PostgreSQL is running and set DATABASE_URL (or database.url in the settings file).',
-      { cause: err },
-    );
+    throw new Error(`cannot add the units and officers of the settings to the register: ${(err as Error).message}`, { cause: err });
   } finally {
     await pool.end();
   }

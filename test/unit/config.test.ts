@@ -8,7 +8,16 @@ describe('settings', () => {
     const config = loadConfig({});
     expect(config.books).toEqual([{ code: 'RB', name: 'ทะเบียนหนังสือรับ', addresses: ['saraban@example.go.th'] }]);
     expect(config.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, maxSizeBytes: 25 * 1024 * 1024 });
-    expect(config.desk).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.desk).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      secureCookies: true,
+      trustProxy: false,
+      sessionHours: 12,
+      login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
+    });
+    expect(config.units).toEqual([]);
+    expect(config.officers).toEqual([]);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/saraban');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
   });
