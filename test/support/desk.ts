@@ -8,7 +8,7 @@ import { newApiToken, secretHash } from '../../desk/auth/secret';
 import type { Role } from '../../letter/access';
 import { addOfficer, createToken } from '../../registry/officers';
 import type { Clock } from '../../registry/letters';
-import { createQueues, producerConnection } from '../../worker/queues';
+import { createQueues, jobCounts, producerConnection } from '../../worker/queues';
 import { flushPrefix, silent, testConfig, type TestDatabase } from './services';
 
 export interface TestDesk {
@@ -27,7 +27,14 @@ export async function startTestDesk(
   const config = testConfig(db.url, overrides);
   const redis = producerConnection(config);
   const queues = createQueues(config, redis);
-  const app = createDesk({ config, pool: db.pool, redis, metrics: createMetrics({ pool: db.pool, queues }), logger: silent, clock });
+  const app = createDesk({
+    config,
+    pool: db.pool,
+    redis,
+    metrics: createMetrics({ pool: db.pool, queueCounts: () => jobCounts(queues) }),
+    logger: silent,
+    clock,
+  });
   beforeReady?.(app);
   await app.ready();
   return {
