@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config } from '../config/load';
 import { hashPassword, passwordProblem } from '../desk/auth/password';
@@ -6,6 +7,7 @@ import { ROLES, type Role } from '../letter/access';
 import { createPool, type Pool } from '../registry/db';
 import {
   addOfficer,
+  type Change,
   addUnit,
   createToken,
   disableOfficer,
@@ -46,7 +48,7 @@ export const processOutput: Output = {
   },
 };
 
-type Command = (pool: Pool, args: string[], io: Output, now: Date) => Promise<number>;
+type Command = (pool: Pool, args: string[], io: Output, change: Change) => Promise<number>;
 
 const COMMANDS: Record<string, Record<string, Command>> = {
   unit: { add: unitAdd },
@@ -76,7 +78,7 @@ export async function runPeopleCommand(
   }
   const pool = createPool(config.database.url, 1);
   try {
-    return await run(pool, rest, io, now);
+    return await run(pool, rest, io, { actor: `operator:${operatorLogin()}`, at: now });
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`saraban ${command} ${sub}: ${err.message}\n`);
@@ -93,6 +95,16 @@ export async function runPeopleCommand(
 }
 
 class UsageError extends Error {}
+
+/** The login of whoever runs the command, for the audit trail (the database knows no better). */
+function operatorLogin(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A container's user with no name in /etc/passwd.
+    return String(process.getuid?.() ?? 'unknown');
+  }
+}
 
 type Spec = NonNullable<ParseArgsConfig['options']>;
 
@@ -127,14 +139,14 @@ async function password(values: Record<string, unknown>, io: Output): Promise<st
   return given;
 }
 
-async function unitAdd(pool: Pool, args: string[], io: Output): Promise<number> {
+async function unitAdd(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values, positionals } = options(args, { name: { type: 'string' }, parent: { type: 'string' } }, 1);
-  const unit = await addUnit(pool, { code: positionals[0], name: required(values, 'name'), parentCode: values.parent });
+  const unit = await addUnit(pool, { code: positionals[0], name: required(values, 'name'), parentCode: values.parent }, change);
   io.err(`unit ${unit.code} "${unit.name}" added${values.parent ? ` under ${values.parent}` : ''}\n`);
   return 0;
 }
 
-async function officerAdd(pool: Pool, args: string[], io: Output): Promise<number> {
+async function officerAdd(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values } = options(args, {
     username: { type: 'string' },
     password: { type: 'string' },
@@ -148,33 +160,37 @@ async function officerAdd(pool: Pool, args: string[], io: Output): Promise<numbe
   const username = required(values, 'username');
   const role = required(values, 'role');
   if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${role}"`);
-  const officer = await addOfficer(pool, {
-    username,
-    // Until the admin gives the name, the desk shows the username.
-    name: values.name ?? username,
-    role: role as Role,
-    unitCode: values.unit,
-    position: values.position,
-    phone: values.phone,
-    secretClearance: values['secret-clearance'],
-    passwordHash: await hashPassword(await password(values, io)),
-  });
+  const officer = await addOfficer(
+    pool,
+    {
+      username,
+      // Until the admin gives the name, the desk shows the username.
+      name: values.name ?? username,
+      role: role as Role,
+      unitCode: values.unit,
+      position: values.position,
+      phone: values.phone,
+      secretClearance: values['secret-clearance'],
+      passwordHash: await hashPassword(await password(values, io)),
+    },
+    change,
+  );
   io.err(`officer ${officer.username} (${officer.role}${values.unit ? `, ${values.unit}` : ''}) added\n`);
   return 0;
 }
 
-async function officerDisable(pool: Pool, args: string[], io: Output, now: Date): Promise<number> {
+async function officerDisable(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values } = options(args, { username: { type: 'string' } });
   const username = required(values, 'username');
-  await disableOfficer(pool, username, now);
+  await disableOfficer(pool, username, change);
   io.err(`officer ${username} disabled: their sessions are ended and their tokens revoked\n`);
   return 0;
 }
 
-async function officerResetPassword(pool: Pool, args: string[], io: Output): Promise<number> {
+async function officerResetPassword(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values } = options(args, { username: { type: 'string' }, password: { type: 'string' } });
   const username = required(values, 'username');
-  await setPassword(pool, username, await hashPassword(await password(values, io)));
+  await setPassword(pool, username, await hashPassword(await password(values, io)), change);
   io.err(`password of ${username} set; their sessions are ended and a lockout lifted\n`);
   return 0;
 }
@@ -188,11 +204,11 @@ async function officerShow(pool: Pool, args: string[], io: Output): Promise<numb
   return 0;
 }
 
-async function tokenCreate(pool: Pool, args: string[], io: Output, now: Date): Promise<number> {
+async function tokenCreate(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values } = options(args, { username: { type: 'string' }, label: { type: 'string' } });
   const username = required(values, 'username');
   const token = newApiToken();
-  const id = await createToken(pool, username, secretHash(token), values.label ?? null, now);
+  const id = await createToken(pool, username, secretHash(token), values.label ?? null, change);
   // The token alone on stdout, so that TOKEN=$(saraban token create ...) works; it is not kept.
   io.out(`${token}\n`);
   io.err(`token ${id} for ${username} created; it is shown once. Revoke it with: saraban token revoke ${id}\n`);
@@ -205,12 +221,12 @@ async function tokenList(pool: Pool, args: string[], io: Output): Promise<number
   return 0;
 }
 
-async function tokenRevoke(pool: Pool, args: string[], io: Output, now: Date): Promise<number> {
+async function tokenRevoke(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { positionals } = options(args, {}, 1);
   const id = Number(positionals[0]);
   if (!Number.isInteger(id) || id <= 0)
     throw new UsageError(`give the token's number (saraban token list --username U), not "${positionals[0]}"`);
-  if (!(await revokeToken(pool, id, now))) throw new PeopleError(`no token ${id} that is still valid`);
+  if (!(await revokeToken(pool, id, change))) throw new PeopleError(`no token ${id} that is still valid`);
   io.err(`token ${id} revoked\n`);
   return 0;
 }

@@ -44,6 +44,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
       pool,
       config.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parent })),
       config.officers.map((o) => ({ ...o, unitCode: o.unit })),
+      { actor: 'settings', at: new Date() },
     );
     if (seeded.units.length || seeded.officers.length) logger.info(seeded, 'units and officers from the settings added to the register');
   } catch (err) {

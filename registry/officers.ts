@@ -1,5 +1,20 @@
 import type { Officer, Role } from '../letter/access';
+import { appendAudit } from './audit';
 import { transaction, type Client, type Pool } from './db';
+
+/**
+ * Who made a change to the desk's people and when: each change writes its audit event in the
+ * same transaction. actor: 'operator:<login>' at the command line, 'settings' for what the
+ * settings seed, 'officer:<username>' at the desk, 'desk' for what the desk does by itself.
+ */
+export interface Change {
+  actor: string;
+  at: Date;
+}
+
+function audit(client: Client, change: Change, action: string, detail: object): Promise<number> {
+  return appendAudit(client, { at: change.at, actor: change.actor, action, inboundId: null, letterId: null, detail });
+}
 
 /** A unit of the office (กอง / ฝ่าย / งาน), placed under its parent. */
 export interface Unit {
@@ -20,7 +35,11 @@ export interface NewUnit {
   parentCode?: string;
 }
 
-export async function addUnit(pool: Pool | Client, unit: NewUnit): Promise<Unit> {
+export function addUnit(pool: Pool, unit: NewUnit, change: Change): Promise<Unit> {
+  return transaction(pool, (client) => addUnitIn(client, unit, change));
+}
+
+async function addUnitIn(pool: Client, unit: NewUnit, change: Change): Promise<Unit> {
   const parent = unit.parentCode === undefined ? null : await findUnit(pool, unit.parentCode);
   if (unit.parentCode !== undefined && !parent)
     throw new PeopleError(`no unit "${unit.parentCode}" to put "${unit.code}" under; add the parent first`);
@@ -29,6 +48,7 @@ export async function addUnit(pool: Pool | Client, unit: NewUnit): Promise<Unit>
     [unit.code, unit.name, parent?.id ?? null],
   );
   if (!rows.length) throw new PeopleError(`there is already a unit "${unit.code}"`);
+  await audit(pool, change, 'unit.added', { code: unit.code, name: unit.name, parent: unit.parentCode ?? null });
   return toUnit(rows[0]);
 }
 
@@ -56,7 +76,11 @@ export interface NewOfficer {
 /** Usernames are kept in lower case, so "Somchai" and "somchai" are one officer. */
 export const normalUsername = (username: string) => username.trim().toLowerCase();
 
-export async function addOfficer(pool: Pool | Client, officer: NewOfficer): Promise<Officer> {
+export function addOfficer(pool: Pool, officer: NewOfficer, change: Change): Promise<Officer> {
+  return transaction(pool, (client) => addOfficerIn(client, officer, change));
+}
+
+async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): Promise<Officer> {
   const username = normalUsername(officer.username);
   if (!/^[a-z0-9_.-]{1,64}$/.test(username)) {
     throw new PeopleError(`username "${officer.username}" is not usable; use 1 to 64 letters a-z, digits, ".", "_" or "-"`);
@@ -80,6 +104,12 @@ export async function addOfficer(pool: Pool | Client, officer: NewOfficer): Prom
     ],
   );
   if (!rows.length) throw new PeopleError(`there is already an officer "${username}"`);
+  await audit(pool, change, 'officer.added', {
+    username,
+    role: officer.role,
+    unit: officer.unitCode ?? null,
+    secretClearance: officer.secretClearance ?? false,
+  });
   return toOfficer(rows[0]);
 }
 
@@ -139,12 +169,17 @@ async function officerId(client: Pool | Client, username: string): Promise<numbe
  * Disables an officer: from this commit on, none of their sessions or tokens is accepted
  * (the sessions are deleted, the tokens revoked, and every request checks disabled_at too).
  */
-export async function disableOfficer(pool: Pool, username: string, now: Date): Promise<void> {
+export async function disableOfficer(pool: Pool, username: string, change: Change): Promise<void> {
   await transaction(pool, async (client) => {
     const id = await officerId(client, username);
-    await client.query(`UPDATE officer SET disabled_at = coalesce(disabled_at, $2) WHERE id = $1`, [id, now]);
-    await client.query(`DELETE FROM desk_session WHERE officer_id = $1`, [id]);
-    await client.query(`UPDATE api_token SET revoked_at = $2 WHERE officer_id = $1 AND revoked_at IS NULL`, [id, now]);
+    await client.query(`UPDATE officer SET disabled_at = coalesce(disabled_at, $2) WHERE id = $1`, [id, change.at]);
+    const sessions = await client.query(`DELETE FROM desk_session WHERE officer_id = $1`, [id]);
+    const tokens = await client.query(`UPDATE api_token SET revoked_at = $2 WHERE officer_id = $1 AND revoked_at IS NULL`, [id, change.at]);
+    await audit(client, change, 'officer.disabled', {
+      username: normalUsername(username),
+      sessionsEnded: sessions.rowCount ?? 0,
+      tokensRevoked: tokens.rowCount ?? 0,
+    });
   });
 }
 
@@ -152,11 +187,12 @@ export async function disableOfficer(pool: Pool, username: string, now: Date): P
  * Sets a new password hash, lifts a lockout and ends the officer's sessions (whoever knew the
  * old password is signed out). API tokens are separate credentials and stay.
  */
-export async function setPassword(pool: Pool, username: string, passwordHash: string): Promise<void> {
+export async function setPassword(pool: Pool, username: string, passwordHash: string, change: Change): Promise<void> {
   await transaction(pool, async (client) => {
     const id = await officerId(client, username);
     await client.query(`UPDATE officer SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, [id, passwordHash]);
-    await client.query(`DELETE FROM desk_session WHERE officer_id = $1`, [id]);
+    const sessions = await client.query(`DELETE FROM desk_session WHERE officer_id = $1`, [id]);
+    await audit(client, change, 'officer.password-set', { username: normalUsername(username), sessionsEnded: sessions.rowCount ?? 0 });
   });
 }
 
@@ -180,25 +216,33 @@ export async function findLogin(pool: Pool, username: string): Promise<LoginReco
 
 /**
  * Counts a wrong password; the maxFailures-th in a row locks the officer out until
- * lockUntil. Returns the time the lock ends, if this failure locked them.
+ * lockUntil, which the audit trail records. Returns the time the lock ends, if this failure
+ * locked them.
  */
-export async function recordLoginFailure(pool: Pool, officerId: number, maxFailures: number, lockUntil: Date): Promise<Date | null> {
-  const { rows } = await pool.query(
-    `UPDATE officer
-        SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-            locked_until  = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-      WHERE id = $1
-      RETURNING failed_logins = 0 AS locked`,
-    [officerId, maxFailures, lockUntil],
-  );
-  return rows[0]?.locked ? lockUntil : null;
-}
-
-export async function recordLoginSuccess(pool: Pool | Client, officerId: number): Promise<void> {
-  await pool.query(
-    `UPDATE officer SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
-    [officerId],
-  );
+export async function recordLoginFailure(
+  pool: Pool,
+  officer: Officer,
+  limits: { maxFailures: number; lockUntil: Date; address: string },
+  change: Change,
+): Promise<Date | null> {
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query(
+      `UPDATE officer
+          SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+              locked_until  = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+        WHERE id = $1
+        RETURNING failed_logins = 0 AS locked`,
+      [officer.id, limits.maxFailures, limits.lockUntil],
+    );
+    if (!rows[0]?.locked) return null;
+    await audit(client, change, 'officer.locked', {
+      username: officer.username,
+      until: limits.lockUntil.toISOString(),
+      failures: limits.maxFailures,
+      address: limits.address,
+    });
+    return limits.lockUntil;
+  });
 }
 
 // Sessions and tokens: the officer is read with the credential in one query, and a
@@ -212,14 +256,35 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-export async function createSession(pool: Pool | Client, session: NewSession): Promise<void> {
-  await pool.query(`INSERT INTO desk_session (id_hash, officer_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    session.idHash,
-    session.officerId,
-    session.csrfSecret,
-    session.createdAt,
-    session.expiresAt,
-  ]);
+/**
+ * A sign-in: the failure count cleared, the session the browser came with (if any) and the
+ * officer's expired ones deleted, the new one written, and the sign-in on the audit trail.
+ */
+export async function openSession(
+  pool: Pool,
+  session: NewSession,
+  previousIdHash: Buffer | null,
+  change: Change & { address: string },
+): Promise<void> {
+  await transaction(pool, async (client) => {
+    await client.query(
+      `UPDATE officer SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
+      [session.officerId],
+    );
+    await client.query(`DELETE FROM desk_session WHERE id_hash = $1 OR (officer_id = $2 AND expires_at <= $3)`, [
+      previousIdHash ?? Buffer.alloc(0),
+      session.officerId,
+      session.createdAt,
+    ]);
+    await client.query(`INSERT INTO desk_session (id_hash, officer_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      session.idHash,
+      session.officerId,
+      session.csrfSecret,
+      session.createdAt,
+      session.expiresAt,
+    ]);
+    await audit(client, change, 'officer.signed-in', { address: change.address });
+  });
 }
 
 export async function officerBySession(pool: Pool, idHash: Buffer, now: Date): Promise<{ officer: Officer; csrfSecret: string } | null> {
@@ -237,12 +302,6 @@ export async function deleteSession(pool: Pool, idHash: Buffer): Promise<void> {
   await pool.query(`DELETE FROM desk_session WHERE id_hash = $1`, [idHash]);
 }
 
-/** Sessions past their end are refused anyway; this only keeps the table small. */
-export async function deleteExpiredSessions(pool: Pool, now: Date): Promise<number> {
-  const { rowCount } = await pool.query(`DELETE FROM desk_session WHERE expires_at <= $1`, [now]);
-  return rowCount ?? 0;
-}
-
 export interface TokenRecord {
   id: number;
   username: string;
@@ -252,16 +311,18 @@ export interface TokenRecord {
   revokedAt: Date | null;
 }
 
-export async function createToken(pool: Pool, username: string, tokenHash: Buffer, label: string | null, now: Date): Promise<number> {
+export async function createToken(pool: Pool, username: string, tokenHash: Buffer, label: string | null, change: Change): Promise<number> {
   return transaction(pool, async (client) => {
     const { rows } = await client.query(`SELECT id, disabled_at FROM officer WHERE username = $1 FOR SHARE`, [normalUsername(username)]);
     if (!rows.length) throw new PeopleError(`no officer "${username}"`);
     if (rows[0].disabled_at) throw new PeopleError(`officer "${username}" is disabled; a token for them would not be accepted`);
     const created = await client.query(
       `INSERT INTO api_token (officer_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [rows[0].id, tokenHash, label, now],
+      [rows[0].id, tokenHash, label, change.at],
     );
-    return created.rows[0].id as number;
+    const id = created.rows[0].id as number;
+    await audit(client, change, 'token.created', { username: normalUsername(username), token: id, label });
+    return id;
   });
 }
 
@@ -281,9 +342,18 @@ export async function officerByToken(pool: Pool, tokenHash: Buffer, now: Date): 
   return rows.length ? { officer: toOfficer(rows[0]), tokenId: rows[0].token_id } : null;
 }
 
-export async function revokeToken(pool: Pool, id: number, now: Date): Promise<boolean> {
-  const { rowCount } = await pool.query(`UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, now]);
-  return (rowCount ?? 0) > 0;
+export async function revokeToken(pool: Pool, id: number, change: Change): Promise<boolean> {
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query(
+      `UPDATE api_token SET revoked_at = $2 FROM officer
+        WHERE api_token.id = $1 AND api_token.revoked_at IS NULL AND officer.id = api_token.officer_id
+        RETURNING officer.username`,
+      [id, change.at],
+    );
+    if (!rows.length) return false;
+    await audit(client, change, 'token.revoked', { username: rows[0].username, token: id });
+    return true;
+  });
 }
 
 export async function listTokens(pool: Pool, username: string): Promise<TokenRecord[]> {
@@ -304,17 +374,22 @@ export async function listTokens(pool: Pool, username: string): Promise<TokenRec
 }
 
 /** Units and officers from the settings, for a first start: those already in the register are left as they are. */
-export async function seedPeople(pool: Pool, units: NewUnit[], officers: NewOfficer[]): Promise<{ units: string[]; officers: string[] }> {
+export async function seedPeople(
+  pool: Pool,
+  units: NewUnit[],
+  officers: NewOfficer[],
+  change: Change,
+): Promise<{ units: string[]; officers: string[] }> {
   return transaction(pool, async (client) => {
     const added = { units: [] as string[], officers: [] as string[] };
     for (const unit of units) {
       if (await findUnit(client, unit.code)) continue;
-      await addUnit(client, unit);
+      await addUnitIn(client, unit, change);
       added.units.push(unit.code);
     }
     for (const officer of officers) {
       if (await findOfficer(client, officer.username)) continue;
-      await addOfficer(client, officer);
+      await addOfficerIn(client, officer, change);
       added.officers.push(normalUsername(officer.username));
     }
     return added;

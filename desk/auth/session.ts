@@ -1,15 +1,7 @@
 import Tokens from '@fastify/csrf';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Officer } from '../../letter/access';
-import {
-  createSession,
-  deleteSession,
-  findLogin,
-  officerBySession,
-  officerByToken,
-  recordLoginFailure,
-  recordLoginSuccess,
-} from '../../registry/officers';
+import { deleteSession, findLogin, officerBySession, officerByToken, openSession, recordLoginFailure } from '../../registry/officers';
 import type { Access } from '../api/route';
 import type { DeskContext } from '../context';
 import { DeskError, forbidden, unauthenticated } from '../errors';
@@ -117,19 +109,26 @@ export function createAuth(ctx: DeskContext) {
     if (!(await verifyPassword(password, login.passwordHash))) {
       const lockedUntil = await recordLoginFailure(
         pool,
-        login.officer.id,
-        settings.login.maxFailures,
-        new Date(now.getTime() + settings.login.lockMinutes * 60_000),
+        login.officer,
+        {
+          maxFailures: settings.login.maxFailures,
+          lockUntil: new Date(now.getTime() + settings.login.lockMinutes * 60_000),
+          address: request.ip,
+        },
+        { actor: 'desk', at: now },
       );
       throw lockedUntil ? locked(lockedUntil) : wrongPassword();
     }
-    await recordLoginSuccess(pool, login.officer.id);
     const previous = request.cookies[cookieName];
-    if (previous) await deleteSession(pool, secretHash(previous));
     const sessionId = newSessionId();
     const csrfSecret = csrf.secretSync();
     const expiresAt = new Date(now.getTime() + settings.sessionHours * 3_600_000);
-    await createSession(pool, { idHash: secretHash(sessionId), officerId: login.officer.id, csrfSecret, createdAt: now, expiresAt });
+    await openSession(
+      pool,
+      { idHash: secretHash(sessionId), officerId: login.officer.id, csrfSecret, createdAt: now, expiresAt },
+      previous ? secretHash(previous) : null,
+      { actor: `officer:${login.officer.username}`, at: now, address: request.ip },
+    );
     reply.setCookie(cookieName, sessionId, {
       path: '/',
       httpOnly: true,

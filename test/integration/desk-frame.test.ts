@@ -1,6 +1,6 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { revokeToken } from '../../registry/officers';
-import { makeOfficer, startTestDesk, type TestDesk } from '../support/desk';
+import { BY_THE_TEST, makeOfficer, startTestDesk, type TestDesk } from '../support/desk';
 import { useTestDatabase } from '../support/services';
 
 // The desk's frame: who may call what, how a caller proves who they are, the error shape, the
@@ -52,7 +52,7 @@ describe('the desk frame', () => {
   it('answers 401 to a token once it is revoked', async () => {
     const officer = await makeOfficer(env.db);
     expect((await desk.app.inject({ method: 'GET', url: '/api/me', headers: bearer(officer.token) })).statusCode).toBe(200);
-    await revokeToken(env.db.pool, officer.tokenId, new Date());
+    await revokeToken(env.db.pool, officer.tokenId, BY_THE_TEST);
     expect((await desk.app.inject({ method: 'GET', url: '/api/me', headers: bearer(officer.token) })).statusCode).toBe(401);
   });
 

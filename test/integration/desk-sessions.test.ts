@@ -67,6 +67,14 @@ describe('desk sessions', () => {
     });
     expect(form.statusCode).toBe(200);
     expect((await me(sessionOf(form)!)).statusCode).toBe(200);
+
+    const signIns = await env.db.pool.query(`SELECT actor, detail FROM audit_event WHERE action = 'officer.signed-in' AND actor = $1`, [
+      `officer:${officer.username}`,
+    ]);
+    expect(signIns.rows).toEqual([
+      { actor: `officer:${officer.username}`, detail: { address: ip } },
+      { actor: `officer:${officer.username}`, detail: { address: ip } },
+    ]);
   });
 
   it('gives a new session id at every sign-in, and never makes a planted or earlier id a signed-in one', async () => {
@@ -141,7 +149,7 @@ describe('desk sessions', () => {
     expect((await me(session)).statusCode).toBe(401);
     expect((await byToken()).statusCode).toBe(401);
 
-    await disableOfficer(env.db.pool, officer.username, now);
+    await disableOfficer(env.db.pool, officer.username, { actor: 'operator:test', at: now });
     const left = await env.db.pool.query(
       `SELECT (SELECT count(*) FROM desk_session WHERE officer_id = $1)::int AS sessions,
               (SELECT count(*) FROM api_token WHERE officer_id = $1 AND revoked_at IS NULL)::int AS tokens`,
@@ -159,7 +167,10 @@ describe('desk sessions', () => {
 
     const session = sessionOf(await login(officer.username, officer.password))!;
     expect((await me(session)).statusCode).toBe(200);
-    await setPassword(env.db.pool, officer.username, await hashPassword('อีกรหัสหนึ่ง-ยาวพอ', { ln: 14, r: 8, p: 1 }));
+    await setPassword(env.db.pool, officer.username, await hashPassword('อีกรหัสหนึ่ง-ยาวพอ', { ln: 14, r: 8, p: 1 }), {
+      actor: 'operator:test',
+      at: now,
+    });
     expect((await me(session)).statusCode).toBe(401);
     expect((await login(officer.username, officer.password)).statusCode).toBe(401);
     expect((await login(officer.username, 'อีกรหัสหนึ่ง-ยาวพอ')).statusCode).toBe(200);
@@ -171,6 +182,16 @@ describe('desk sessions', () => {
     const fifth = await login(officer.username, 'wrong-5');
     expect(fifth.statusCode).toBe(423);
     expect(fifth.json()).toEqual({ code: 'locked', message: expect.stringContaining('reset-password') });
+    const lockedEvent = await env.db.pool.query(
+      `SELECT actor, detail FROM audit_event WHERE action = 'officer.locked' AND detail->>'username' = $1`,
+      [officer.username],
+    );
+    expect(lockedEvent.rows).toEqual([
+      {
+        actor: 'desk',
+        detail: { username: officer.username, until: new Date(now.getTime() + 15 * 60_000).toISOString(), failures: 5, address: ip },
+      },
+    ]);
 
     const meanwhile = await login(officer.username, officer.password);
     expect(meanwhile.statusCode).toBe(423);

@@ -16,17 +16,33 @@ describe('saraban unit, officer and token', () => {
     await desk.close();
   });
 
+  const children: Array<ReturnType<typeof spawnSaraban>> = [];
+  afterAll(() => {
+    // One left running by a test that failed must not outlive the file.
+    for (const run of children) run.child.kill('SIGKILL');
+  });
+
+  /** `saraban ...` as the operator runs it: a process of its own, from the sources. */
   async function saraban(...args: string[]) {
     const run = spawnSaraban(args, testConfig(env.db.url));
+    children.push(run);
     const code = await run.exited;
     return { code, stdout: run.stdout(), output: run.output() };
   }
 
-  it('adds a unit tree and an officer in it, and `token create` prints a token alone that signs the officer in to the API', async () => {
-    expect(await saraban('unit', 'add', 'KK', '--name', 'กองกลาง')).toMatchObject({ code: 0 });
-    expect(await saraban('unit', 'add', 'KK-SB', '--name', 'ฝ่ายสารบรรณ', '--parent', 'KK')).toMatchObject({ code: 0 });
-    const added = await saraban(
-      'officer',
+  /** The command as bin/saraban.ts runs it, in this process: what it printed, for a test to read. */
+  async function command(name: string, args: string[], input = '') {
+    let stdout = '';
+    let stderr = '';
+    const io: Output = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), readInput: async () => input };
+    const code = await runPeopleCommand(testConfig(env.db.url), name, args, io);
+    return { code, stdout, stderr };
+  }
+
+  it('adds a unit tree and an officer in it, and `saraban token create` prints a token alone that signs the officer in to the API', async () => {
+    expect(await command('unit', ['add', 'KK', '--name', 'กองกลาง'])).toMatchObject({ code: 0 });
+    expect(await command('unit', ['add', 'KK-SB', '--name', 'ฝ่ายสารบรรณ', '--parent', 'KK'])).toMatchObject({ code: 0 });
+    const added = await command('officer', [
       'add',
       '--username',
       'Somchai',
@@ -42,7 +58,7 @@ describe('saraban unit, officer and token', () => {
       'นักจัดการงานทั่วไป',
       '--phone',
       '0 2123 4567',
-    );
+    ]);
     expect(added).toMatchObject({ code: 0, stdout: '' });
 
     const parent = await findUnit(env.db.pool, 'KK');
@@ -67,16 +83,21 @@ describe('saraban unit, officer and token', () => {
     const me = await desk.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${created.stdout.trim()}` } });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ username: 'somchai', name: 'สมชาย ใจดี', role: 'supervisor', unitId: unit!.id });
-  });
 
-  /** The command as bin/saraban.ts runs it, in this process: what it printed, for a test to read. */
-  async function command(name: string, args: string[], input = '') {
-    let stdout = '';
-    let stderr = '';
-    const io: Output = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), readInput: async () => input };
-    const code = await runPeopleCommand(testConfig(env.db.url), name, args, io);
-    return { code, stdout, stderr };
-  }
+    // Each change is on the audit trail, with who ran the command.
+    const { rows } = await env.db.pool.query(`SELECT actor, action, detail FROM audit_event ORDER BY seq`);
+    const operator = expect.stringMatching(/^operator:\S+$/);
+    expect(rows).toEqual([
+      { actor: operator, action: 'unit.added', detail: { code: 'KK', name: 'กองกลาง', parent: null } },
+      { actor: operator, action: 'unit.added', detail: { code: 'KK-SB', name: 'ฝ่ายสารบรรณ', parent: 'KK' } },
+      {
+        actor: operator,
+        action: 'officer.added',
+        detail: { username: 'somchai', role: 'supervisor', unit: 'KK-SB', secretClearance: false },
+      },
+      { actor: operator, action: 'token.created', detail: { username: 'somchai', token: expect.any(Number), label: null } },
+    ]);
+  });
 
   it('refuses, saying what to change, a unit under a parent that does not exist, a wrong role, a weak password and an unknown officer', async () => {
     expect(await command('unit', ['add', 'NGAN', '--name', 'งานสารบรรณ', '--parent', 'NOPE'])).toEqual({

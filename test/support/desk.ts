@@ -51,18 +51,25 @@ export async function startTestDesk(
 
 let officers = 0;
 
+/** Changes a test makes to the people directly, for their audit events. */
+export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
+
 /** A new officer with a password (and an API token), named uniquely within the test file. */
 export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extra: { password?: string; unitCode?: string } = {}) {
   const username = `officer${++officers}`;
   const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
-  const officer = await addOfficer(db.pool, {
-    username,
-    name: `สมชาย ใจดี ${officers}`,
-    role,
-    unitCode: extra.unitCode,
-    passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
-  });
+  const officer = await addOfficer(
+    db.pool,
+    {
+      username,
+      name: `สมชาย ใจดี ${officers}`,
+      role,
+      unitCode: extra.unitCode,
+      passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
+    },
+    BY_THE_TEST,
+  );
   const token = newApiToken();
-  const tokenId = await createToken(db.pool, username, secretHash(token), 'test', new Date());
+  const tokenId = await createToken(db.pool, username, secretHash(token), 'test', BY_THE_TEST);
   return { ...officer, password, token, tokenId };
 }
