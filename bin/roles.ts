@@ -7,6 +7,7 @@ import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
 import { createPool, ensureDatabase, migrate } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
+import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
 import type { DnsResolver } from '../worker/authenticity';
@@ -31,11 +32,23 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
     const applied = await migrate(pool);
     if (applied.length) logger.info({ applied }, 'database schema migrated');
   } catch (err) {
+    await pool.end();
     throw new Error(
       `cannot prepare the register in PostgreSQL at ${redactUrl(config.database.url)}: ${(err as Error).message}. ` +
         'Check that PostgreSQL is running and set DATABASE_URL (or database.url in the settings file).',
       { cause: err },
     );
+  }
+  try {
+    const seeded = await seedPeople(
+      pool,
+      config.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parent })),
+      config.officers.map((o) => ({ ...o, unitCode: o.unit })),
+      { actor: 'settings', at: new Date() },
+    );
+    if (seeded.units.length || seeded.officers.length) logger.info(seeded, 'units and officers from the settings added to the register');
+  } catch (err) {
+    throw new Error(`cannot add the units and officers of the settings to the register: ${(err as Error).message}`, { cause: err });
   } finally {
     await pool.end();
   }
@@ -118,14 +131,17 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }
   if (roles.includes('desk')) {
-    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }) });
+    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }), clock });
     await desk
       .listen({ host: config.desk.host, port: config.desk.port })
       .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
     stops.push(() => desk.close());
-    logger.info({ host: config.desk.host, port: running.deskPort }, 'desk listening (/healthz, /metrics)');
+    logger.info(
+      { host: config.desk.host, port: running.deskPort },
+      'desk listening (/healthz, /metrics, /login, /api; described at /api/docs)',
+    );
   }
 
   let stopping: Promise<void> | null = null;

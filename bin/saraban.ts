@@ -7,6 +7,7 @@ import { createPool } from '../registry/db';
 import { listLetters } from '../registry/letters';
 import { auditCommand } from './audit';
 import { formatRegister } from './export';
+import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
 import { prepareDatabase, startRoles, type Role } from './roles';
 import { yieldCpu } from './priority';
 
@@ -17,6 +18,9 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban migrate             create the database if missing and bring its schema up to date
   saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
   saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
+
+The desk's people (run saraban migrate first):
+${PEOPLE_USAGE}
 
 Settings: SARABAN_CONFIG (YAML file), DATABASE_URL, REDIS_URL, SARABAN_SMTP_PORT,
 SARABAN_DESK_PORT, SARABAN_RELAY_URL.`;
@@ -56,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'export') return exportRegister(config, rest);
   if (command === 'audit') return auditCommand(config, rest);
+  if (isPeopleCommand(command)) return runPeopleCommand(config, command, rest);
   console.error(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

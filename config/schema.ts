@@ -50,6 +50,36 @@ const imapMailbox = z
   .refine((m) => m.password !== undefined || m.accessToken !== undefined, { message: 'give password or accessToken' })
   .transform((m) => ({ ...m, port: m.port ?? (m.secure ? 993 : 143) }));
 
+/** A unit of the office (กอง / ฝ่าย / งาน) to create on a first start. */
+const unit = z.strictObject({
+  code: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'use letters, digits, ".", "_" or "-" (at most 32)'),
+  name: z.string().min(1),
+  /** The code of the unit above it, listed before it. */
+  parent: z.string().optional(),
+});
+
+/** An officer to create on a first start; afterwards the register is the record (saraban officer ...). */
+const officer = z.strictObject({
+  username: z
+    .string()
+    .transform((u) => u.trim().toLowerCase())
+    .pipe(z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'use 1 to 64 letters a-z, digits, ".", "_" or "-"')),
+  /** ชื่อ สกุล */
+  name: z.string().min(1),
+  role: z.enum(['officer', 'supervisor', 'admin']),
+  unit: z.string().optional(),
+  position: z.string().optional(),
+  phone: z.string().optional(),
+  secretClearance: z.boolean().default(false),
+  /** Never the password itself: the line `saraban password-hash` prints for it. */
+  passwordHash: z
+    .string()
+    .regex(
+      /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+      'give the line `saraban password-hash` prints (starting $scrypt$), never the password itself',
+    ),
+});
+
 /** workers.pdfMemoryMb when the settings do not say; also what reading a message assumes when not told. */
 export const DEFAULT_PDF_MEMORY_MB = 1536;
 
@@ -90,6 +120,29 @@ export const configSchema = z
       .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /**
+         * The session cookie only over HTTPS. On by default, for a desk behind TLS; off only for
+         * trying the desk over plain HTTP on one machine.
+         */
+        secureCookies: z.boolean().default(true),
+        /** Behind a reverse proxy: believe its X-Forwarded-For/-Proto (the client address the login limit counts). */
+        trustProxy: z.boolean().default(false),
+        /** How long a sign-in lasts (a working day by default). */
+        sessionHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(12),
+        login: z
+          .strictObject({
+            /** Sign-in attempts from one address in one minute; more are answered 429. */
+            perMinute: z.number().int().positive().default(10),
+            /** Wrong passwords in a row that lock the officer out ... */
+            maxFailures: z.number().int().positive().default(5),
+            /** ... for this long. */
+            lockMinutes: z.number().positive().default(15),
+          })
+          .prefault({}),
       })
       .prefault({}),
     database: z
@@ -126,6 +179,8 @@ export const configSchema = z
       })
       .prefault({}),
     imap: z.array(imapMailbox).default([]),
+    units: z.array(unit).default([]),
+    officers: z.array(officer).default([]),
     letters: z
       .strictObject({
         /** An attachment of one of these MIME types ("image/*" for all images) or extensions is a letter. */
@@ -174,6 +229,23 @@ export const configSchema = z
       if (m.book !== undefined && !config.books.some((b) => b.code === m.book)) {
         ctx.addIssue({ code: 'custom', path: ['imap', i, 'book'], message: `no book "${m.book}" in books` });
       }
+    });
+    const units = new Set<string>();
+    config.units.forEach((u, i) => {
+      if (u.parent !== undefined && !units.has(u.parent)) {
+        ctx.addIssue({ code: 'custom', path: ['units', i, 'parent'], message: `no unit "${u.parent}" listed before "${u.code}"` });
+      }
+      if (units.has(u.code)) ctx.addIssue({ code: 'custom', path: ['units', i, 'code'], message: `unit "${u.code}" is listed twice` });
+      units.add(u.code);
+    });
+    const usernames = new Set<string>();
+    config.officers.forEach((o, i) => {
+      if (o.unit !== undefined && !units.has(o.unit)) {
+        ctx.addIssue({ code: 'custom', path: ['officers', i, 'unit'], message: `no unit "${o.unit}" in units` });
+      }
+      if (usernames.has(o.username))
+        ctx.addIssue({ code: 'custom', path: ['officers', i, 'username'], message: `officer "${o.username}" is listed twice` });
+      usernames.add(o.username);
     });
     const seen = new Map<string, string>();
     for (const b of config.books) {

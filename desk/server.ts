@@ -1,69 +1,150 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Config } from '../config/load';
-import { withDeadline } from '../lib/deadline';
-import type { Pool } from '../registry/db';
-import { listMailboxStatus } from '../registry/imap';
-import type { Metrics } from './metrics';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { healthRoutes } from './api/health';
+import { meRoutes } from './api/me';
+import { officerRoutes } from './api/officers';
+import type { DeskRoute, RouteContext } from './api/route';
+import { sessionRoutes } from './api/session';
+import { createAuth } from './auth/session';
+import type { DeskContext, DeskDeps } from './context';
+import { DeskError } from './errors';
 
-export interface DeskDeps {
-  config: Config;
-  pool: Pool;
-  redis: Redis;
-  metrics: Metrics;
-  logger: Logger;
+export type { DeskDeps } from './context';
+
+/** The desk's routes, all of them: each says who may call it (its `auth`). */
+export function routeTable(ctx: RouteContext): DeskRoute[] {
+  return [...healthRoutes(ctx), ...sessionRoutes(ctx), ...meRoutes(ctx), ...officerRoutes(ctx), docsRoute()];
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
-
-async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
-  try {
-    await withDeadline(probe(), CHECK_TIMEOUT_MS);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
+/**
+ * The API's description, made by @fastify/swagger from the same zod schemas that validate the
+ * requests. Public: the project is open source, so it tells nobody more than the code does,
+ * and a script's author reads it before they have a token.
+ */
+function docsRoute(): DeskRoute {
+  return {
+    method: 'GET',
+    url: '/api/docs',
+    auth: 'public',
+    schema: { hide: true },
+    handler: (request) => request.server.swagger(),
+  };
 }
 
-/** The shared connection fails fast while it is not connected, so wait for it to be ready first. */
-async function pingRedis(redis: Redis): Promise<unknown> {
-  if (redis.status !== 'ready') {
-    await new Promise<void>((resolve, reject) => {
-      redis.once('ready', resolve);
-      setTimeout(() => {
-        redis.off('ready', resolve);
-        reject(new Error(`Redis is ${redis.status}`));
-      }, CHECK_TIMEOUT_MS).unref();
-    });
-  }
-  return redis.ping();
-}
-
-/** The desk's HTTP server. For now: health and metrics for the operator. */
+/** The desk's HTTP server: health and metrics for the operator, the officers' API. */
 export function createDesk(deps: DeskDeps): FastifyInstance {
+  const ctx: DeskContext = { ...deps, clock: deps.clock ?? (() => new Date()) };
+  const { config } = ctx;
   // Requests at warn and above only: a Prometheus scrape every few seconds is not news.
-  const app = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
+    trustProxy: config.desk.trustProxy,
+  });
+  const auth = createAuth(ctx);
 
-  app.get('/healthz', async (_request, reply) => {
-    const [postgresql, redis] = await Promise.all([check(() => deps.pool.query('SELECT 1')), check(() => pingRedis(deps.redis))]);
-    const ok = postgresql.ok && redis.ok;
-    // Mailboxes are detail: another server being away is reported, not a reason to restart us.
-    const imap = postgresql.ok ? await withDeadline(listMailboxStatus(deps.pool), CHECK_TIMEOUT_MS).catch(() => []) : [];
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', postgresql, redis, imap });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.register(helmet);
+  app.register(cookie);
+  app.register(formbody);
+  // Counted in Redis, so every desk process behind the proxy shares one count. Should Redis be
+  // away, sign-in goes on: the lockout, kept in PostgreSQL, still stops guessing.
+  app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    nameSpace: `${config.redis.prefix}:desk-rate:`,
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new DeskError(
+        429,
+        'too-many-requests',
+        `มีการเข้าสู่ระบบจากเครื่องนี้บ่อยเกินไป กรุณารอสักครู่ (too many attempts from this address: try again in ${Math.ceil(context.ttl / 1000)} s)`,
+      ),
+  });
+  app.register(swagger, {
+    openapi: {
+      info: { title: 'saraban-gateway desk API', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'a token from `saraban token create --username U`' },
+          session: { type: 'apiKey', in: 'cookie', name: auth.cookieName, description: 'the cookie POST /login sets' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    try {
-      const body = await withDeadline(deps.metrics.registry.metrics(), 5_000);
-      return reply.type(deps.metrics.registry.contentType).send(body);
-    } catch (err) {
-      return reply
-        .code(503)
-        .type('text/plain')
-        .send(`metrics unavailable: ${(err as Error).message}\n`);
+  app.decorateRequest('officer', null as never);
+  app.decorateRequest('credential', null);
+  app.addHook('onRequest', auth.authenticate);
+  app.addHook('preHandler', auth.checkCsrf);
+  app.setErrorHandler(answerError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send({ code: 'not-found', message: `ไม่พบ ${request.method} ${request.url} (no such route; the API is described at /api/docs)` });
+  });
+
+  const routes = routeTable({ ...ctx, auth });
+  app.register(async (api) => {
+    for (const r of routes) {
+      const security: Record<string, string[]>[] = r.auth === 'public' ? [] : [{ bearer: [] }, { session: [] }];
+      api.route({
+        method: r.method,
+        url: r.url,
+        schema: { ...r.schema, security },
+        config: { access: r.auth, ...(r.perMinute ? { rateLimit: { max: r.perMinute, timeWindow: 60_000 } } : {}) },
+        handler: r.handler,
+      });
     }
   });
-
   return app;
+}
+
+/** Every error, the desk's own and fastify's, answered as { code, message }. */
+function answerError(
+  this: FastifyInstance,
+  error: FastifyError | DeskError,
+  request: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1],
+  reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2],
+) {
+  if (error instanceof DeskError) return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'request';
+    const problems = error.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')}: ${v.message}`);
+    return reply.code(400).send({ code: 'invalid', message: problems.join('; ') });
+  }
+  if (isResponseSerializationError(error)) {
+    request.log.error({ err: error, issues: z.prettifyError(error.cause) }, 'a desk answer did not match its schema');
+    return reply.code(500).send({ code: 'internal', message: 'ระบบขัดข้อง (the desk failed; the log says why)' });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'desk request failed');
+    return reply.code(status).send({ code: 'internal', message: 'ระบบขัดข้อง (the desk failed; the log says why)' });
+  }
+  // fastify's own refusals (a body that is not JSON, too large, a wrong content type).
+  return reply.code(status).send({
+    code: error.code
+      ? error.code
+          .replace(/^FST_ERR_/, '')
+          .toLowerCase()
+          .replaceAll('_', '-')
+      : 'bad-request',
+    message: error.message,
+  });
 }

@@ -260,6 +260,38 @@ CREATE SEQUENCE public.acknowledgement_id_seq
 ALTER SEQUENCE public.acknowledgement_id_seq OWNED BY public.reply.id;
 
 --
+-- Name: api_token; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_token (
+    id integer NOT NULL,
+    officer_id integer NOT NULL,
+    token_hash bytea NOT NULL,
+    label text,
+    created_at timestamp with time zone NOT NULL,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone
+);
+
+--
+-- Name: api_token_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.api_token_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: api_token_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.api_token_id_seq OWNED BY public.api_token.id;
+
+--
 -- Name: audit_event; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -308,6 +340,18 @@ CREATE TABLE public.book_counter (
     year integer NOT NULL,
     last_number integer NOT NULL,
     last_registered_at timestamp with time zone
+);
+
+--
+-- Name: desk_session; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.desk_session (
+    id_hash bytea NOT NULL,
+    officer_id integer NOT NULL,
+    csrf_secret text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL
 );
 
 --
@@ -426,6 +470,48 @@ CREATE SEQUENCE public.letter_id_seq
 ALTER SEQUENCE public.letter_id_seq OWNED BY public.letter.id;
 
 --
+-- Name: officer; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.officer (
+    id integer NOT NULL,
+    username text NOT NULL,
+    name text NOT NULL,
+    "position" text,
+    phone text,
+    role text NOT NULL,
+    unit_id integer,
+    secret_clearance boolean DEFAULT false NOT NULL,
+    on_duty boolean DEFAULT true NOT NULL,
+    disabled_at timestamp with time zone,
+    password_hash text,
+    failed_logins integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT officer_name_check CHECK ((name <> ''::text)),
+    CONSTRAINT officer_role_check CHECK ((role = ANY (ARRAY['officer'::text, 'supervisor'::text, 'admin'::text]))),
+    CONSTRAINT officer_username_check CHECK ((username ~ '^[a-z0-9_.-]{1,64}$'::text))
+);
+
+--
+-- Name: officer_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.officer_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: officer_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.officer_id_seq OWNED BY public.officer.id;
+
+--
 -- Name: reply_tally; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -446,6 +532,44 @@ CREATE TABLE public.schema_migration (
 );
 
 --
+-- Name: unit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.unit (
+    id integer NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    parent_id integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT unit_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,32}$'::text)),
+    CONSTRAINT unit_name_check CHECK ((name <> ''::text))
+);
+
+--
+-- Name: unit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.unit_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: unit_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.unit_id_seq OWNED BY public.unit.id;
+
+--
+-- Name: api_token id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_token ALTER COLUMN id SET DEFAULT nextval('public.api_token_id_seq'::regclass);
+
+--
 -- Name: audit_event id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -458,10 +582,22 @@ ALTER TABLE ONLY public.audit_event ALTER COLUMN id SET DEFAULT nextval('public.
 ALTER TABLE ONLY public.letter ALTER COLUMN id SET DEFAULT nextval('public.letter_id_seq'::regclass);
 
 --
+-- Name: officer id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.officer ALTER COLUMN id SET DEFAULT nextval('public.officer_id_seq'::regclass);
+
+--
 -- Name: reply id; Type: DEFAULT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.reply ALTER COLUMN id SET DEFAULT nextval('public.acknowledgement_id_seq'::regclass);
+
+--
+-- Name: unit id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit ALTER COLUMN id SET DEFAULT nextval('public.unit_id_seq'::regclass);
 
 --
 -- Name: reply acknowledgement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -469,6 +605,20 @@ ALTER TABLE ONLY public.reply ALTER COLUMN id SET DEFAULT nextval('public.acknow
 
 ALTER TABLE ONLY public.reply
     ADD CONSTRAINT acknowledgement_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_token api_token_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_token api_token_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_token_hash_key UNIQUE (token_hash);
 
 --
 -- Name: audit_event audit_event_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -490,6 +640,13 @@ ALTER TABLE ONLY public.audit_event
 
 ALTER TABLE ONLY public.book_counter
     ADD CONSTRAINT book_counter_pkey PRIMARY KEY (book, year);
+
+--
+-- Name: desk_session desk_session_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desk_session
+    ADD CONSTRAINT desk_session_pkey PRIMARY KEY (id_hash);
 
 --
 -- Name: imap_status imap_status_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -548,6 +705,13 @@ ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_pkey PRIMARY KEY (id);
 
 --
+-- Name: officer officer_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.officer
+    ADD CONSTRAINT officer_pkey PRIMARY KEY (id);
+
+--
 -- Name: reply reply_inbound_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -567,6 +731,38 @@ ALTER TABLE ONLY public.reply_tally
 
 ALTER TABLE ONLY public.schema_migration
     ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
+
+--
+-- Name: unit unit_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit
+    ADD CONSTRAINT unit_code_key UNIQUE (code);
+
+--
+-- Name: unit unit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit
+    ADD CONSTRAINT unit_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_token_officer; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_token_officer ON public.api_token USING btree (officer_id);
+
+--
+-- Name: desk_session_expiry; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desk_session_expiry ON public.desk_session USING btree (expires_at);
+
+--
+-- Name: desk_session_officer; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desk_session_officer ON public.desk_session USING btree (officer_id);
 
 --
 -- Name: inbound_unprocessed; Type: INDEX; Schema: public; Owner: -
@@ -593,6 +789,18 @@ CREATE INDEX letter_message_id ON public.letter USING btree (message_id, book, i
 CREATE INDEX letter_reference ON public.letter USING btree (reference_normalised, book, id);
 
 --
+-- Name: officer_unit; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX officer_unit ON public.officer USING btree (unit_id) WHERE (disabled_at IS NULL);
+
+--
+-- Name: officer_username; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX officer_username ON public.officer USING btree (username);
+
+--
 -- Name: reply_message_id; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -603,6 +811,12 @@ CREATE INDEX reply_message_id ON public.reply USING btree (message_id);
 --
 
 CREATE INDEX reply_pending ON public.reply USING btree (id) WHERE (status = 'pending'::text);
+
+--
+-- Name: unit_parent; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX unit_parent ON public.unit USING btree (parent_id);
 
 --
 -- Name: audit_event audit_event_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -618,11 +832,25 @@ ALTER TABLE ONLY public.reply
     ADD CONSTRAINT acknowledgement_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
 
 --
+-- Name: api_token api_token_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id) ON DELETE CASCADE;
+
+--
 -- Name: audit_event audit_event_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.audit_event
     ADD CONSTRAINT audit_event_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
+-- Name: desk_session desk_session_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desk_session
+    ADD CONSTRAINT desk_session_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id) ON DELETE CASCADE;
 
 --
 -- Name: inbound_chunk inbound_chunk_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -646,8 +874,22 @@ ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
 
 --
+-- Name: officer officer_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.officer
+    ADD CONSTRAINT officer_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
+
+--
 -- Name: reply reply_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.reply
     ADD CONSTRAINT reply_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
+
+--
+-- Name: unit unit_parent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit
+    ADD CONSTRAINT unit_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.unit(id);

@@ -216,13 +216,19 @@ export function spawnSaraban(args: string[], config: Config, extraEnv: Record<st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+    stdout += d;
+  });
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     exited,
     output: () => output,
+    /** What it wrote to stdout alone (what a script capturing it would get). */
+    stdout: () => stdout,
     /** Resolves once the process has printed a line matching pattern. */
     printed: (pattern: RegExp, what: string, timeoutMs = 30_000) =>
       waitFor(() => pattern.test(output), `${what}; output so far:\n${output}`, timeoutMs),

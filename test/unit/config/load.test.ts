@@ -8,7 +8,16 @@ describe('settings', () => {
     const config = loadConfig({});
     expect(config.books).toEqual([{ code: 'RB', name: 'ทะเบียนหนังสือรับ', addresses: ['saraban@example.go.th'] }]);
     expect(config.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, maxSizeBytes: 25 * 1024 * 1024 });
-    expect(config.desk).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.desk).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      secureCookies: true,
+      trustProxy: false,
+      sessionHours: 12,
+      login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
+    });
+    expect(config.units).toEqual([]);
+    expect(config.officers).toEqual([]);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/saraban');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
   });
@@ -117,6 +126,32 @@ describe('settings', () => {
     expect(() => parseConfig({ ...base, imap: [{ host: 'h', user: 'u' }] })).toThrow(/password or accessToken/);
     expect(() => parseConfig({ ...base, imap: [{ host: 'h', user: 'u', password: 'p', book: 'ZZ' }] })).toThrow(
       /imap\.0\.book: no book "ZZ"/,
+    );
+  });
+
+  it('takes units and officers to seed, and refuses a unit or parent not listed before, a twice-listed officer and a password in place of its hash', () => {
+    const base = { agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }] };
+    const passwordHash = '$scrypt$ln=17,r=8,p=1$c2FsdA==$aGFzaA==';
+    const units = [
+      { code: 'KK', name: 'กองกลาง' },
+      { code: 'KK-SB', name: 'ฝ่ายสารบรรณ', parent: 'KK' },
+    ];
+    const officer = { username: 'Somchai', name: 'สมชาย ใจดี', role: 'admin', unit: 'KK-SB', passwordHash };
+    const config = parseConfig({ ...base, units, officers: [officer] });
+    expect(config.officers).toEqual([{ ...officer, username: 'somchai', secretClearance: false }]);
+
+    expect(() => parseConfig({ ...base, units: [units[1], units[0]] })).toThrow(/units\.0\.parent: no unit "KK" listed before "KK-SB"/);
+    expect(() => parseConfig({ ...base, units, officers: [{ ...officer, unit: 'NOPE' }] })).toThrow(
+      /officers\.0\.unit: no unit "NOPE" in units/,
+    );
+    expect(() => parseConfig({ ...base, units, officers: [officer, { ...officer, username: 'somchai' }] })).toThrow(
+      /officers\.1\.username: officer "somchai" is listed twice/,
+    );
+    expect(() => parseConfig({ ...base, units, officers: [{ ...officer, passwordHash: 'my password' }] })).toThrow(
+      /officers\.0\.passwordHash: give the line `saraban password-hash` prints/,
+    );
+    expect(() => parseConfig({ ...base, units, officers: [{ ...officer, password: 'x' }] })).toThrow(
+      /officers\.0\.password: unknown setting/,
     );
   });
 });

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { listOfficers } from '../../registry/officers';
+import { errorResponses, OfficerBody } from './schemas';
+import { route, type DeskRoute, type RouteContext } from './route';
+
+const OfficerRecordBody = OfficerBody.extend({
+  position: z.string().nullable().describe('ตำแหน่ง'),
+  phone: z.string().nullable(),
+  unitCode: z.string().nullable(),
+  onDuty: z.boolean().describe('false while on leave: routing passes them by'),
+  disabledAt: z.date().nullable(),
+});
+
+/** The people of the desk, for its admin. */
+export function officerRoutes({ pool }: RouteContext): DeskRoute[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/api/officers',
+      auth: 'admin',
+      schema: {
+        summary: 'Every officer, disabled ones too',
+        tags: ['people'],
+        response: { 200: z.object({ officers: z.array(OfficerRecordBody) }), ...errorResponses(401, 403) },
+      },
+      async handler() {
+        return { officers: await listOfficers(pool) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import type { Pool } from '../registry/db';
+import type { Clock } from '../registry/letters';
+import type { Metrics } from './metrics';
+
+/** What the desk's parts are given by bin/: settings, connections, the clock. */
+export interface DeskDeps {
+  config: Config;
+  pool: Pool;
+  redis: Redis;
+  metrics: Metrics;
+  logger: Logger;
+  /** The time now; tests pass their own. */
+  clock?: Clock;
+}
+
+export type DeskContext = Required<DeskDeps>;
