@@ -27,7 +27,7 @@ export interface Metrics {
  */
 export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts }): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'saraban_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'saraban_' });
 
   const accepted = new client.Counter({
     name: 'saraban_messages_accepted_total',

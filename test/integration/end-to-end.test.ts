@@ -169,6 +169,10 @@ describe('a letter e-mailed to saraban@', () => {
     expect(metrics).toContain(`saraban_register_totals{kind="acknowledgements_sent"} ${letters}`);
     expect(metrics).toMatch(/saraban_queue_jobs\{queue="letters",state="waiting"\} 0/);
     expect(metrics).toMatch(/saraban_queue_jobs\{queue="mail",state="failed"\} 0/);
+    // Node's own metrics under one prefix, not saraban_process_process_...
+    expect(metrics).toMatch(/^saraban_process_resident_memory_bytes \d+/m);
+    expect(metrics).toMatch(/^saraban_nodejs_eventloop_lag_seconds /m);
+    expect(metrics).not.toContain('saraban_process_process_');
   });
 });
 
