@@ -3,6 +3,7 @@ import type { Config } from '../config/load';
 import { createDesk } from '../desk/server';
 import { createMetrics } from '../desk/metrics';
 import { intake } from '../gateway/intake';
+import { withDeadline } from '../lib/deadline';
 import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
 import { createPool, ensureDatabase, migrate } from '../registry/db';
@@ -14,6 +15,9 @@ import type { DnsResolver } from '../worker/authenticity';
 import { createQueues, jobCounts, producerConnection, queueLetter } from '../worker/queues';
 
 export type Role = 'gateway' | 'worker' | 'desk';
+
+// On the way out, once the roles have stopped: Redis not answering must not keep the process.
+const REDIS_CLOSE_MS = 2_000;
 
 export interface Running {
   smtpPort?: number;
@@ -150,8 +154,9 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     (stopping ??= (async () => {
       // In order: no new mail, then finish the work in hand, then let go of the connections.
       for (const stop of stops) await stop();
-      await queues.close();
-      await redis.quit().catch(() => redis.disconnect());
+      // The producer connection waits for Redis too; nothing of ours is left in it by now.
+      await withDeadline(queues.close(), REDIS_CLOSE_MS).catch(() => redis.disconnect());
+      await withDeadline(redis.quit(), REDIS_CLOSE_MS).catch(() => redis.disconnect());
       await pool.end();
     })());
   return running;

@@ -176,6 +176,8 @@ export const configSchema = z
         niceness: z.number().int().min(0).max(19).default(10),
         // How large (RSS, MiB) a worker process may grow while it reads PDFs' first pages.
         pdfMemoryMb: z.number().int().min(256).default(DEFAULT_PDF_MEMORY_MB),
+        // On shutdown, how long the jobs in hand may take to finish and be recorded in Redis.
+        closeTimeoutMs: z.number().int().positive().default(10_000),
       })
       .prefault({}),
     imap: z.array(imapMailbox).default([]),

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { readAgencyDirectory, type Config } from '../config/load';
 import { parseAgencyDirectory } from '../letter/agencies';
+import { withDeadline } from '../lib/deadline';
 import type { DnsResolver } from './authenticity';
 import { recordReplyFailure } from '../registry/replies';
 import type { Clock } from '../registry/letters';
@@ -12,6 +13,9 @@ import { sendReply } from './mail';
 import { onIdlePdfReaderFailure } from './pdf';
 import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueReply, workerConnection, type LetterJob, type MailJob } from './queues';
 import { startReconciler } from './reconciler';
+
+// Once the jobs have ended, Redis answering QUIT is only politeness.
+const REDIS_QUIT_MS = 2_000;
 
 /**
  * The relay refused the recipient's address for good (5.1.x: no such mailbox, bad address).
@@ -106,10 +110,25 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
       stopHearingPdfReaders();
       await reconciler.stop();
       // close() lets active jobs finish: a letter being registered completes its transaction.
-      await Promise.all([letters.close(), mail.close()]);
-      await queues.close();
+      // BullMQ records each job's end in Redis and waits for Redis to do it, for ever when
+      // Redis is away; PostgreSQL holds the work, and the reconciler queues again whatever
+      // was in hand, so past workers.closeTimeoutMs the workers leave without Redis.
+      const closed = await withDeadline(
+        Promise.all([letters.close(), mail.close()]).then(() => queues.close()),
+        config.workers.closeTimeoutMs,
+      ).then(
+        () => true,
+        () => false,
+      );
       transport.close();
-      await connection.quit().catch(() => connection.disconnect());
+      if (closed) await withDeadline(connection.quit(), REDIS_QUIT_MS).catch(() => connection.disconnect());
+      else {
+        logger.warn(
+          { waitedMs: config.workers.closeTimeoutMs, redis: connection.status },
+          'stopping without Redis, which did not answer: the reconciler will queue again from PostgreSQL whatever was in hand',
+        );
+        connection.disconnect();
+      }
     },
   };
 }
