@@ -41,7 +41,11 @@ async function main() {
   );
   await stage('readMessage: all of it, PDF first page included', count, (i) => readMessage(at(i), SENDER));
   await stage('SPF, DKIM, DMARC, ARC (mailauth, no DNS)', count, (i) =>
-    checkSmtpAuthenticity(at(i), { ip: '192.0.2.10', helo: 'mail.moe.go.th', mailFrom: SENDER }, { resolver: noDns, mta: 'example.go.th' }),
+    checkSmtpAuthenticity(
+      at(i),
+      { ip: '192.0.2.10', helo: 'mail.moe.go.th', mailFrom: SENDER },
+      { resolver: noDns, mta: 'example.go.th', from: SENDER },
+    ),
   );
   const read = await readMessage(at(0), SENDER);
   await stage('the letter markings (letter/metadata)', count, () =>

@@ -1,4 +1,5 @@
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
+import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser';
 import { DeadlinePassed, withDeadline } from '../lib/deadline';
 import { verdictOf, type AuthEvidence, type AuthResult } from '../letter/authenticity';
@@ -23,6 +24,11 @@ export interface SmtpEnvelope {
 }
 
 export interface SmtpAuthenticityOptions {
+  /**
+   * The From address the register shows (worker/read.ts: mailparser's reading, or the envelope
+   * sender when there is none): the address whose authenticity the verdict is about.
+   */
+  from: string | null;
   /** Real DNS when not given. */
   resolver?: DnsResolver;
   /** Our host name, as written in the Authentication-Results comments. */
@@ -45,9 +51,15 @@ const MAX_FOLDED_LINES = 10_000;
 // mailauth takes each folded line out of the array of all lines: its time is folded lines x lines.
 const MAX_FOLDED_BY_LINES = 50_000_000;
 const MAX_ADDRESS_FIELDS_BYTES = 8 * 1024;
+// mailauth finds the fields each signature's h= names by scanning a copy of the list of all fields
+// once for each name: its time is, summed over the signatures, names in h= x fields (100 signatures
+// of 1,000 names over 30,000 fields: 20 s on the event loop). A letter has a few signatures of a
+// few dozen names over a few dozen fields, far below these bounds.
+const MAX_SIGNATURE_WORK = 5_000_000;
+const MAX_SIGNATURES = 20;
 
-/** The header as mailauth may be given it, whether it carries a signature, or why it cannot be checked at all. */
-export function headerForMailauth(header: Buffer): { header: Buffer; signed: boolean } | { notChecked: string } {
+/** A header cut into fields as mailauth cuts it, with each field's name. */
+function fieldsOf(header: Buffer): { fields: string[]; names: string[]; folded: number; lines: number } {
   // As mailauth reads a header: latin1, a line that starts with any white space (\s: also 0xA0,
   // \v, \f, CR) continues the field before it, and names are trimmed with trim().
   const fields: string[] = [];
@@ -65,6 +77,12 @@ export function headerForMailauth(header: Buffer): { header: Buffer; signed: boo
       .trim()
       .toLowerCase(),
   );
+  return { fields, names, folded, lines: lines.length };
+}
+
+/** The header as mailauth may be given it, whether it carries a signature, or why it cannot be checked at all. */
+export function headerForMailauth(header: Buffer): { header: Buffer; signed: boolean } | { notChecked: string } {
+  const { fields, names, folded, lines } = fieldsOf(header);
   const signed = names.some((name) => name === 'dkim-signature' || name.startsWith('arc-'));
   let plain = fields;
   const isAddressField = (i: number) => names[i] === 'from' || names[i] === 'return-path';
@@ -82,11 +100,103 @@ export function headerForMailauth(header: Buffer): { header: Buffer; signed: boo
     const eol = fields[first].endsWith('\r') ? '\r' : '';
     plain = fields.flatMap((f, i) => (!isAddressField(i) ? [f] : i === first ? [`From: <${addresses[0]}>${eol}`] : []));
   }
-  if (folded > MAX_FOLDED_LINES || folded * lines.length > MAX_FOLDED_BY_LINES) plain = plain.map((f) => f.replace(/\r?\n(?=\s)/g, ''));
+  if (folded > MAX_FOLDED_LINES || folded * lines > MAX_FOLDED_BY_LINES) plain = plain.map((f) => f.replace(/\r?\n(?=\s)/g, ''));
+  plain = withinSignatureBounds(plain, fieldsOf(Buffer.from(plain.join('\n'), 'latin1')).names);
   return { header: plain === fields ? header : Buffer.from(plain.join('\n'), 'latin1'), signed };
 }
 
-/** SMTP mail: SPF (with the session's ip, helo, MAIL FROM), DKIM, DMARC, ARC via mailauth. Never throws: an internal error gives verdict 'unverified' with the reason. */
+/**
+ * The fields with the signatures beyond the bounds left out: DKIM-Signature fields from the first
+ * past MAX_SIGNATURES or past MAX_SIGNATURE_WORK (the topmost are kept: the sender's server is the
+ * one connected), and every ARC field when ARC's message signatures alone are past it.
+ *
+ * Why leaving a signature out can only take a pass away, never make one: a signature's result
+ * depends on its own tags, its key, the body and the fields its h= picks, nothing else. Leaving
+ * fields out changes what another signature picks only if its h= names the fields left out, so
+ * when anything is left out, every signature whose h= names DKIM-Signature goes too (an ARC
+ * message signature that does takes all ARC fields with it). Every signature kept then verifies
+ * exactly as it would have; one left out loses its result, pass or fail. DMARC passes only on an
+ * aligned pass that is still there; and with no pass, DMARC and letter/authenticity.ts verdictOf
+ * come to the same forged (dmarc=fail; spf=fail without an aligned dkim=pass) whether failed
+ * signatures are beside it or not: a failed signature never counts for a letter, so losing one
+ * cannot count for it either.
+ */
+function withinSignatureBounds(fields: string[], names: string[]): string[] {
+  const namesInH = (field: string) => {
+    const tag = field
+      .slice(field.indexOf(':') + 1)
+      .split(';')
+      .find((t) => /^\s*h\s*=/i.test(t));
+    return tag
+      ? tag
+          .slice(tag.indexOf('=') + 1)
+          .split(':')
+          .map((n) => n.trim().toLowerCase())
+          .filter(Boolean)
+      : [];
+  };
+  const work = (i: number) => namesInH(fields[i]).length * fields.length;
+  const indexes = (name: string) => names.flatMap((n, i) => (n === name ? [i] : []));
+  const arcWork = indexes('arc-message-signature').reduce((sum, i) => sum + work(i), 0);
+  let dropArc = arcWork > MAX_SIGNATURE_WORK;
+  let spent = dropArc ? 0 : arcWork;
+  const dropped = new Set<number>();
+  for (const [kept, i] of indexes('dkim-signature').entries()) {
+    spent += work(i);
+    if (kept >= MAX_SIGNATURES || spent > MAX_SIGNATURE_WORK) dropped.add(i);
+  }
+  if (dropped.size === 0 && !dropArc) return fields;
+  const signsSignatures = (i: number) => namesInH(fields[i]).includes('dkim-signature');
+  for (const i of indexes('dkim-signature')) if (signsSignatures(i)) dropped.add(i);
+  if (indexes('arc-message-signature').some(signsSignatures)) dropArc = true;
+  return fields.filter((_f, i) => !dropped.has(i) && !(dropArc && names[i].startsWith('arc-')));
+}
+
+/**
+ * The header with its From fields replaced by one From of the address (none when null), in the
+ * place of the first: what mailauth is given when its own reading of From is not the address the
+ * register shows. A signature over the From that was there no longer verifies; that can only
+ * take a pass away.
+ */
+export function headerWithFrom(header: Buffer, address: string | null): Buffer {
+  const { fields, names } = fieldsOf(header);
+  const at = names.indexOf('from');
+  const eol = fields[0]?.endsWith('\r') ? '\r' : '';
+  // UTF-8 bytes in a latin1 string: the local part may be written in Thai (RFC 6532).
+  const from = address === null ? [] : [Buffer.from(`From: <${writtenAddress(address)}>${eol}`, 'utf8').toString('latin1')];
+  const kept = fields.flatMap((f, i) => (names[i] !== 'from' ? [f] : i === at ? from : []));
+  if (at < 0) kept.unshift(...from);
+  return Buffer.from(kept.join('\n'), 'latin1');
+}
+
+/** The address as mailauth's parser reads it back: the domain in ASCII, an unusual local part quoted. */
+function writtenAddress(address: string): string {
+  const { local, domain } = partsOf(address);
+  // What cannot stand in a header goes: the recheck then sees another domain and says so.
+  const printable = (text: string) => [...text].filter((c) => c > ' ' && c !== '\x7f').join('');
+  const [user, host] = [printable(local), printable(domain).replace(/[<>"\\]/g, '')];
+  return `${/^[^<>()[\]\\,;:"@]+$/.test(user) ? user : `"${user.replace(/["\\]/g, '\\$&')}"`}@${host}`;
+}
+
+/** The local part as written and the domain as DNS knows it (punycode, lower case): mailparser shows ศึกษา.go.th for xn--12c1fe0br.go.th. */
+function partsOf(address: string): { local: string; domain: string } {
+  const at = address.lastIndexOf('@');
+  const domain = address
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
+  return { local: at < 0 ? '' : address.slice(0, at), domain: domainToASCII(domain) || domain };
+}
+
+function sameAddress(a: string, b: string): boolean {
+  const [x, y] = [partsOf(a), partsOf(b)];
+  return x.domain === y.domain && x.local.toLowerCase() === y.local.toLowerCase();
+}
+
+/**
+ * SMTP mail: SPF (with the session's ip, helo, MAIL FROM), DKIM, DMARC, ARC via mailauth, for the
+ * From address the register shows. Never throws: an internal error gives verdict 'unverified' with the reason.
+ */
 export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope, options: SmtpAuthenticityOptions): Promise<AuthResult> {
   try {
     const header = headerOf(raw);
@@ -95,15 +205,16 @@ export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope,
     // mailauth reads the body only to hash it for DKIM and ARC signatures, byte by byte in
     // JavaScript: for a letter with a PDF, most of the check's time. A message that carries no
     // signature has nothing in its body that can change a result, so only its header is given.
-    const message = !header
-      ? prepared.header // no blank line: the message is all header
-      : !prepared.signed
-        ? Buffer.concat([prepared.header, Buffer.from('\r\n')])
-        : prepared.header === header
-          ? raw
-          : Buffer.concat([prepared.header, raw.subarray(header.length)]);
-    const checked = await withDeadline(
-      authenticate(message, {
+    const messageWith = (given: Buffer) =>
+      !header
+        ? given // no blank line: the message is all header
+        : !prepared.signed
+          ? Buffer.concat([given, Buffer.from('\r\n')])
+          : given === header
+            ? raw
+            : Buffer.concat([given, raw.subarray(header.length)]);
+    const check = (given: Buffer) =>
+      authenticate(messageWith(given), {
         ip: envelope.ip ?? undefined,
         helo: envelope.helo ?? undefined,
         // For the null sender mailauth checks the HELO name (postmaster@helo), as RFC 7208 2.4 says.
@@ -113,9 +224,27 @@ export async function checkSmtpAuthenticity(raw: Buffer, envelope: SmtpEnvelope,
         // Received headers are written by whoever sent the message: the session is the truth.
         trustReceived: false,
         disableBimi: true,
-      }),
+      });
+    const shown = options.from || null;
+    const checked = await withDeadline(
+      (async () => {
+        const first = await check(prepared.header);
+        const judged = first.dkim.headerFrom;
+        if (shown === null ? judged.length === 0 : judged.length === 1 && sameAddress(judged[0], shown)) return first;
+        // mailauth read From otherwise than mailparser did (its older address parser: a comment
+        // left open, an empty second address, an encoded word, two addresses or two From fields).
+        // DMARC is judged again for the address shown, written plainly, so that the letter comes
+        // out as a plain forgery in that name would: forged where its domain asks for reject.
+        const again = await check(headerWithFrom(prepared.header, shown));
+        // DMARC judges the From domain alone: how mailauth reads the local part back changes nothing.
+        const rejudged = again.dkim.headerFrom;
+        const asShown =
+          shown === null ? rejudged.length === 0 : rejudged.length === 1 && partsOf(rejudged[0]).domain === partsOf(shown).domain;
+        return asShown ? again : null;
+      })(),
       options.timeoutMs ?? TIMEOUT_MS,
     );
+    if (!checked) return unverified(`its From address as shown (${shown}) could not be checked`);
     const evidence = evidenceOf(checked, envelope);
     return { ...verdictOf(evidence), ...evidence };
   } catch (err) {

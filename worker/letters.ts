@@ -291,6 +291,8 @@ async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buf
     {
       resolver: deps.resolver ?? (deps.config.authenticity.checkDns ? undefined : noDns),
       mta: deps.config.smtp.hostname ?? deps.config.agency.domain,
+      // The address the register shows for the message checked: for a forward, its forwarder's.
+      from: read.forwardedBy?.address ?? read.details.fromAddress,
     },
   );
 }

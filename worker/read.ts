@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
 import { repairMessage } from '../letter/charset';
 import {
   decodedBody,
@@ -112,6 +113,16 @@ interface LetterRead {
   problems: ReadProblem[];
 }
 
+/**
+ * A From of only an encoded word that decodes to an address (`=?utf-8?B?...?=`) has, to mailparser,
+ * a name and no address; a reader sees the address, so the register shows it (and its authenticity
+ * is checked for it, worker/authenticity.ts), never the envelope sender in its place.
+ */
+function addressInName(name: string | undefined): string | undefined {
+  const inName = name ? addressparser(name, { flatten: true }).filter((a) => a.address) : [];
+  return inName.length === 1 ? inName[0].address : undefined;
+}
+
 async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): Promise<LetterRead> {
   const input = repairMessage(raw);
   const tree = mimeTree(input);
@@ -123,7 +134,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
     skipImageLinks: true,
   });
   const from = parsed.from?.value[0];
-  const fromAddress = from?.address?.toLowerCase() || mailFrom;
+  const fromAddress = (from?.address || addressInName(from?.name))?.toLowerCase() || mailFrom;
   const subject = parsed.subject ?? '';
 
   const forwarded = depth < MAX_FORWARD_DEPTH ? forwardedMessage(tree) : null;
