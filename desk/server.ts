@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -116,12 +116,7 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
 }
 
 /** Every error, the desk's own and fastify's, answered as { code, message }. */
-function answerError(
-  this: FastifyInstance,
-  error: FastifyError | DeskError,
-  request: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1],
-  reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2],
-) {
+function answerError(error: FastifyError | DeskError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DeskError) return reply.code(error.statusCode).send({ code: error.code, message: error.message });
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
