@@ -217,8 +217,10 @@ async function recordLetter(
     },
     deps.clock,
   ).catch((err) => {
-    if (err instanceof AlreadyDecided) return null;
-    throw err;
+    if (!(err instanceof AlreadyDecided)) throw err;
+    // Another run held or refused it meanwhile: its decision stands, and says so in the log.
+    log.info({ outcome: err.outcome }, 'already decided by another run; not registered');
+    return null;
   });
   if (!registration) return { kind: 'decided-before' };
   if (registration.replyId !== null) await deps.queueReply(registration.replyId);
