@@ -83,6 +83,71 @@ const officer = z.strictObject({
 /** workers.pdfMemoryMb when the settings do not say; also what reading a message assumes when not told. */
 export const DEFAULT_PDF_MEMORY_MB = 1536;
 
+// ---- The desk: routing of registered letters (letter/routing.ts) ----
+
+/** A value or a list of values, as people write them in YAML. */
+const oneOrMany = <T extends z.ZodType<string, string>>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v): Array<z.output<T>> => (Array.isArray(v) ? v : [v]));
+
+const UNIT_CODE = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** The first rule whose every condition a letter meets names where it goes. */
+const routingRule = z.strictObject({
+  /** Recorded with the assignment it makes, so name it as officers will recognise it. */
+  name: z.string().min(1),
+  when: z
+    .strictObject({
+      books: oneOrMany(z.string().min(1)).optional(),
+      /** จาก, as the register names the agency (the agency directory's name). */
+      agencies: oneOrMany(z.string().min(1)).optional(),
+      /** The sender's domain; its sub-domains match too. */
+      domains: oneOrMany(
+        z
+          .string()
+          .min(1)
+          .transform((d) => d.toLowerCase()),
+      ).optional(),
+      /** Words in เรื่อง (Thai needs no spaces around them). */
+      titleWords: oneOrMany(z.string().min(1)).optional(),
+      urgencies: oneOrMany(z.enum(['ด่วนที่สุด', 'ด่วนมาก', 'ด่วนภายใน', 'ด่วน'])).optional(),
+    })
+    .refine((w) => Object.values(w).some((v) => v !== undefined), {
+      message: 'give at least one condition (books, agencies, domains, titleWords, urgencies); a rule for every letter is centralUnit',
+    }),
+  to: z.union([
+    z.strictObject({ unit: z.string().regex(UNIT_CODE, 'a unit code: letters, digits, _ . or - (at most 32)') }),
+    z.strictObject({ officer: z.string().min(1) }),
+  ]),
+});
+
+const routing = z
+  .strictObject({
+    /** งานสารบรรณกลาง: the unit (by code) that takes every letter no rule takes. */
+    centralUnit: z.string().regex(UNIT_CODE, 'a unit code: letters, digits, _ . or - (at most 32)').default('SARABAN'),
+    rules: z.array(routingRule).default([]),
+  })
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    r.rules.forEach((rule, i) => {
+      if (seen.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `two rules are named "${rule.name}"` });
+      seen.add(rule.name);
+    });
+  })
+  .prefault({});
+
+/** A rule naming a book the settings do not have would never match: say so at start. */
+function checkRoutingBooks(config: { books: Array<{ code: string }>; routing: z.infer<typeof routing> }, ctx: z.RefinementCtx) {
+  config.routing.rules.forEach((rule, i) => {
+    for (const b of rule.when.books ?? []) {
+      if (!config.books.some((book) => book.code === b)) {
+        ctx.addIssue({ code: 'custom', path: ['routing', 'rules', i, 'when', 'books'], message: `no book "${b}" in books` });
+      }
+    }
+  });
+}
+
+// ---- end of routing ----
+
 export const configSchema = z
   .strictObject({
     agency: z.strictObject({
@@ -225,6 +290,7 @@ export const configSchema = z
       .prefault({}),
     reconciler: z.strictObject({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    routing,
   })
   .superRefine((config, ctx) => {
     config.imap.forEach((m, i) => {
@@ -259,8 +325,10 @@ export const configSchema = z
         seen.set(address, b.code);
       }
     }
-  });
+  })
+  .superRefine(checkRoutingBooks);
 
 export type Config = z.infer<typeof configSchema>;
+export type RoutingSettings = Config['routing'];
 export type Book = Config['books'][number];
 export type ImapMailbox = Config['imap'][number];

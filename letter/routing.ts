@@ -77,3 +77,20 @@ export function nextInTurn(onDuty: readonly number[], lastChosen: number | null)
   if (lastChosen === null) return ordered[0];
   return ordered.find((id) => id > lastChosen) ?? ordered[0];
 }
+
+/**
+ * The instant a letter marked ด่วนภายใน must be dealt with by, from the deadline as read
+ * (registry: `urgency_deadline`, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, Bangkok time): a date
+ * alone means by the end of that day. Null when there is none or it is not a real date.
+ */
+export function deadlineOf(written: string | null): Date | null {
+  const m = written ? /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(written) : null;
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  // Bangkok keeps UTC+7 all year.
+  const bangkok = m[4] === undefined ? Date.UTC(year, month - 1, day + 1) : Date.UTC(year, month - 1, day, Number(m[4]), Number(m[5]));
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59)) return null;
+  return new Date(bangkok - 7 * 3600_000);
+}

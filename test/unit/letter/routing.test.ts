@@ -1,4 +1,4 @@
-import { nextInTurn, routeLetter, type LetterToRoute, type RoutingRule } from '../../../letter/routing';
+import { deadlineOf, nextInTurn, routeLetter, type LetterToRoute, type RoutingRule } from '../../../letter/routing';
 
 const letter: LetterToRoute = {
   book: 'RB',
@@ -78,5 +78,19 @@ describe('round robin among the officers of a unit on duty', () => {
 
   it('chooses nobody when nobody is on duty', () => {
     expect(nextInTurn([], 4)).toBeNull();
+  });
+});
+
+describe('the deadline of a letter marked ด่วนภายใน', () => {
+  it('is the end of the day in Bangkok for a date, and the time itself for a date and time', () => {
+    expect(deadlineOf('2026-12-05')).toEqual(new Date('2026-12-05T17:00:00Z'));
+    expect(deadlineOf('2026-12-05T10:30')).toEqual(new Date('2026-12-05T03:30:00Z'));
+  });
+
+  it('is none for no deadline or one that is not a real date or time', () => {
+    expect(deadlineOf(null)).toBeNull();
+    expect(deadlineOf('2026-02-30')).toBeNull();
+    expect(deadlineOf('2026-12-05T25:00')).toBeNull();
+    expect(deadlineOf('5 ธ.ค. 69')).toBeNull();
   });
 });
