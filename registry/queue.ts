@@ -1,0 +1,333 @@
+import { scopeOf, type Officer } from '../letter/access';
+import { normaliseThaiText } from '../letter/thai';
+import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
+import type { Pool } from './db';
+import { letterFromJson, type Letter } from './letters';
+import { SqlParams, visibleTo } from './visibility';
+
+// What the desk reads: an officer's queue, one letter in full, and the supervisor's list of
+// messages held or suspect. Every query finds only what the officer may see (visibleTo in its
+// WHERE): a letter outside their view is not fetched, so it is not counted or leaked either.
+
+export interface QueueQuery {
+  /** The open states (registered, assigned, in progress, waiting) when not given. */
+  states?: readonly LetterState[];
+  urgencies?: readonly string[];
+  /** Received (registered) on or after this date, Bangkok time: YYYY-MM-DD. */
+  receivedFrom?: string;
+  /** ...and on or before this one. */
+  receivedTo?: string;
+  /** จาก, as the register names the agency. */
+  agency?: string;
+  book?: string;
+  /** Words to find in the reference, title or agency; every word must be found. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface Person {
+  id: number;
+  username: string;
+  name: string;
+}
+
+export interface UnitRef {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface QueueItem {
+  id: number;
+  book: string;
+  year: number;
+  number: number;
+  registeredAt: Date;
+  reference: string | null;
+  title: string | null;
+  subject: string;
+  agency: string | null;
+  urgency: string | null;
+  secrecy: string | null;
+  restricted: boolean;
+  suspect: boolean;
+  circular: boolean;
+  attachmentCount: number;
+  state: LetterState;
+  /** The state as officers read it. */
+  stateName: string;
+  waitUntil: string | null;
+  deadline: Date | null;
+  /** Who holds the open act assignment: a unit, an officer, or nobody. */
+  assignee: { unit: UnitRef | null; officer: Person | null } | null;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  /** Letters matching the query, over every page. */
+  total: number;
+  /** Letters matching the query but its states, per state: the tabs of the queue. */
+  counts: Record<LetterState, number>;
+}
+
+/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting. */
+export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
+  const params = new SqlParams();
+  const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(query, params)];
+  const where = conditions.join(' AND ');
+  const countsParams = params.values.slice();
+  const states = query.states?.length ? query.states : OPEN_STATES;
+  const inStates = `w.state = ANY(${params.add(states)})`;
+  const { rows } = await pool.query(
+    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject, l.agency, l.urgency, l.secrecy,
+            l.restricted, l.suspect, l.circular, jsonb_array_length(l.attachments) AS attachment_count,
+            w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
+            u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
+       FROM letter_work w JOIN letter l ON l.id = w.letter_id
+       LEFT JOIN assignment a ON a.letter_id = l.id AND a.purpose = 'act' AND a.ended_at IS NULL
+       LEFT JOIN unit u ON u.id = a.unit_id
+       LEFT JOIN officer o ON o.id = a.officer_id
+      WHERE ${where} AND ${inStates}
+      ORDER BY w.urgency_rank DESC, w.deadline ASC NULLS LAST, w.received_at, w.letter_id
+      LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
+    params.values,
+  );
+  const counted = await pool.query(
+    `SELECT w.state, count(*)::integer AS n FROM letter_work w JOIN letter l ON l.id = w.letter_id WHERE ${where} GROUP BY w.state`,
+    countsParams,
+  );
+  const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, 0])) as Record<LetterState, number>;
+  for (const r of counted.rows) counts[r.state as LetterState] = r.n;
+  return {
+    items: rows.map(toQueueItem),
+    total: states.reduce((sum, s) => sum + counts[s], 0),
+    counts,
+  };
+}
+
+function filters(query: QueueQuery, params: SqlParams): string[] {
+  const where: string[] = [];
+  if (query.urgencies?.length) where.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
+  if (query.receivedFrom) where.push(`l.registered_at >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+  if (query.receivedTo) where.push(`l.registered_at < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+  if (query.agency) where.push(`l.agency = ${params.add(query.agency)}`);
+  if (query.book) where.push(`l.book = ${params.add(query.book)}`);
+  for (const word of searchWords(query.search)) {
+    // The same text the trigram index holds (migration 9), so the index finds it.
+    where.push(
+      `letter_search_text(l.reference_normalised, l.title, l.subject, l.agency) LIKE ` +
+        `'%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`,
+    );
+  }
+  return where;
+}
+
+/** The words of a search, LIKE's own characters taken literally. */
+function searchWords(search: string | undefined): string[] {
+  if (!search) return [];
+  return normaliseThaiText(search)
+    .split(' ')
+    .filter((w) => w !== '')
+    .map((w) => w.replace(/[\\%_]/g, '\\$&'));
+}
+
+function toQueueItem(r: Record<string, unknown>): QueueItem {
+  return {
+    id: r.id as number,
+    book: r.book as string,
+    year: r.year as number,
+    number: r.number as number,
+    registeredAt: r.registered_at as Date,
+    reference: r.reference as string | null,
+    title: r.title as string | null,
+    subject: r.subject as string,
+    agency: r.agency as string | null,
+    urgency: r.urgency as string | null,
+    secrecy: r.secrecy as string | null,
+    restricted: r.restricted as boolean,
+    suspect: r.suspect as boolean,
+    circular: r.circular as boolean,
+    attachmentCount: r.attachment_count as number,
+    state: r.state as LetterState,
+    stateName: STATE_NAMES[r.state as LetterState],
+    waitUntil: r.wait_until as string | null,
+    deadline: r.deadline as Date | null,
+    assignee:
+      r.unit_id === null && r.officer_id === null
+        ? null
+        : {
+            unit: r.unit_id === null ? null : { id: r.unit_id as number, code: r.unit_code as string, name: r.unit_name as string },
+            officer: r.officer_id === null ? null : { id: r.officer_id as number, username: r.username as string, name: r.officer_name as string },
+          },
+  };
+}
+
+/** A letter of the register, if this officer may see it. */
+export async function findLetterFor(pool: Pool, officer: Officer, letterId: number): Promise<Letter | null> {
+  const params = new SqlParams();
+  const id = params.add(letterId);
+  const { rows } = await pool.query(`SELECT row_to_json(l) AS letter FROM letter l WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`, params.values);
+  return rows[0] ? letterFromJson(rows[0].letter) : null;
+}
+
+export interface AssignmentRecord {
+  id: number;
+  purpose: 'act' | 'know';
+  unit: UnitRef | null;
+  officer: Person | null;
+  source: 'routing' | 'officer';
+  /** The routing rule that made it; null for routing's central unit or an officer's assignment. */
+  rule: string | null;
+  assignedBy: Person | null;
+  note: string | null;
+  createdAt: Date;
+  endedAt: Date | null;
+  endedHow: string | null;
+  endedBy: Person | null;
+}
+
+export interface Receipt {
+  id: number;
+  kind: 'acknowledgement' | 'notice';
+  reason: string | null;
+  /** sent, pending, failed, suppressed (over a reply cap: held back), or bounced (sent, then returned undelivered). */
+  status: 'sent' | 'pending' | 'failed' | 'suppressed' | 'bounced';
+  recipient: string;
+  attempts: number;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+export interface HistoryEvent {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface LetterDetail {
+  letter: Letter;
+  state: LetterState;
+  stateName: string;
+  waitUntil: string | null;
+  deadline: Date | null;
+  assignments: AssignmentRecord[];
+  /** The acknowledgement and notices sent for it: did the sender hear from us? */
+  receipts: Receipt[];
+  history: HistoryEvent[];
+}
+
+/** One letter in full, if this officer may see it: the register, the desk's work on it, replies and history. */
+export async function findLetterDetail(pool: Pool, officer: Officer, letterId: number): Promise<LetterDetail | null> {
+  const params = new SqlParams();
+  const id = params.add(letterId);
+  const { rows } = await pool.query(
+    `SELECT row_to_json(l) AS letter, w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
+            (SELECT coalesce(json_agg(json_build_object(
+                'id', a.id, 'purpose', a.purpose, 'source', a.source, 'rule', a.rule, 'note', a.note,
+                'createdAt', a.created_at, 'endedAt', a.ended_at, 'endedHow', a.ended_how,
+                'unit', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'code', u.code, 'name', u.name) END,
+                'officer', ${person('o')}, 'assignedBy', ${person('b')}, 'endedBy', ${person('e')}) ORDER BY a.id), '[]')
+               FROM assignment a LEFT JOIN unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id
+               LEFT JOIN officer b ON b.id = a.assigned_by LEFT JOIN officer e ON e.id = a.ended_by
+              WHERE a.letter_id = l.id) AS assignments,
+            (SELECT coalesce(json_agg(json_build_object(
+                'id', r.id, 'kind', r.kind, 'reason', r.reason, 'recipient', r.recipient, 'attempts', r.attempts,
+                'lastError', r.last_error, 'sentAt', r.sent_at, 'createdAt', r.created_at,
+                'status', CASE WHEN r.status = 'failed' AND r.last_error LIKE 'bounced:%' THEN 'bounced' ELSE r.status END) ORDER BY r.id), '[]')
+               FROM reply r WHERE r.letter_id = l.id AND r.inbound_id = l.inbound_id) AS receipts,
+            (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at, 'actor', h.actor, 'action', h.action, 'detail', h.detail)
+                                      ORDER BY h.id), '[]')
+               FROM audit_event h WHERE h.letter_id = l.id) AS history
+       FROM letter l JOIN letter_work w ON w.letter_id = l.id
+      WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`,
+    params.values,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const at = (v: unknown) => (v === null ? null : new Date(v as string));
+  return {
+    letter: letterFromJson(r.letter),
+    state: r.state,
+    stateName: STATE_NAMES[r.state as LetterState],
+    waitUntil: r.wait_until,
+    deadline: r.deadline,
+    assignments: (r.assignments as Array<Record<string, unknown>>).map(
+      (a) => ({ ...a, createdAt: at(a.createdAt)!, endedAt: at(a.endedAt) }) as AssignmentRecord,
+    ),
+    receipts: (r.receipts as Array<Record<string, unknown>>).map((x) => ({ ...x, sentAt: at(x.sentAt), createdAt: at(x.createdAt)! }) as Receipt),
+    history: (r.history as Array<Record<string, unknown>>).map((h) => ({ ...h, at: at(h.at)! }) as HistoryEvent),
+  };
+}
+
+const person = (alias: string) =>
+  `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id, 'username', ${alias}.username, 'name', ${alias}.name) END`;
+
+export interface HeldMessage {
+  inboundId: string;
+  receivedAt: Date;
+  mailFrom: string | null;
+  /** What was decided (held) and why (ลับที่สุด), and what the message said. */
+  decision: Record<string, unknown>;
+  /** Whether the sender was told (the top-secret notice). */
+  noticeStatus: string | null;
+}
+
+export interface SuspectLetter {
+  id: number;
+  book: string;
+  year: number;
+  number: number;
+  registeredAt: Date;
+  subject: string;
+  fromAddress: string | null;
+  /** The verdict and its evidence (SPF, DKIM, DMARC results): why it is suspect. */
+  authenticity: Record<string, unknown> | null;
+  state: LetterState;
+}
+
+/**
+ * The supervisor's list: messages held and not registered (ลับที่สุด, which may not travel by
+ * e-mail), shown only to a supervisor or admin named for secret mail, since even the subject
+ * may be secret; and letters registered as suspect (the sender shown forged; registered, not
+ * acknowledged), those the officer may see.
+ */
+export async function listHeldAndSuspect(pool: Pool, officer: Officer, limit: number): Promise<{ held: HeldMessage[]; suspect: SuspectLetter[] }> {
+  const held = officer.secretClearance
+    ? (
+        await pool.query(
+          `SELECT i.id, i.received_at, i.mail_from, i.decision, r.status AS notice_status
+             FROM inbound i LEFT JOIN reply r ON r.inbound_id = i.id AND r.reason IS DISTINCT FROM 'returned'
+            WHERE i.outcome = 'held' ORDER BY i.received_at DESC LIMIT $1`,
+          [limit],
+        )
+      ).rows.map(
+        (r): HeldMessage => ({ inboundId: r.id, receivedAt: r.received_at, mailFrom: r.mail_from, decision: r.decision ?? {}, noticeStatus: r.notice_status }),
+      )
+    : [];
+  const params = new SqlParams();
+  const { rows } = await pool.query(
+    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.subject, l.from_address, l.authenticity, w.state
+       FROM letter l JOIN letter_work w ON w.letter_id = l.id
+      WHERE l.suspect AND ${visibleTo(scopeOf(officer), 'l', params)}
+      ORDER BY l.registered_at DESC LIMIT ${params.add(limit)}`,
+    params.values,
+  );
+  const suspect = rows.map(
+    (r): SuspectLetter => ({
+      id: r.id,
+      book: r.book,
+      year: r.year,
+      number: r.number,
+      registeredAt: r.registered_at,
+      subject: r.subject,
+      fromAddress: r.from_address,
+      authenticity: r.authenticity,
+      state: r.state,
+    }),
+  );
+  return { held, suspect };
+}
