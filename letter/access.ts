@@ -124,7 +124,9 @@ export function standingsOf(officer: Officer, letter: LetterSeen, units: readonl
   if (officer.role === 'admin') standings.add('supervisor');
   if (officer.role === 'supervisor' && officer.unitId !== null) {
     const supervised = unitsUnder(units, officer.unitId);
-    if (letter.assignments.some((a) => a.unitId !== null && supervised.has(a.unitId))) standings.add('supervisor');
+    // Over the letter's work, not over a copy sent to know: the head of a unit that was only
+    // told of a letter sees it (and acknowledges it for the unit) but does not direct it.
+    if (letter.assignments.some((a) => a.purpose === 'act' && a.unitId !== null && supervised.has(a.unitId))) standings.add('supervisor');
   }
   return standings;
 }

@@ -78,7 +78,7 @@ export type Move = Exclude<ActionKind, 'forward'> | 'forward' | 'inform';
  * - assignee: holds the act assignment (to them, or to their unit), or held the last one
  *   when none is open (so the one who closed a letter may reopen it);
  * - reader: holds a to-know assignment (to them, or to their unit);
- * - supervisor: a supervisor over a unit the letter was assigned in, or an admin.
+ * - supervisor: a supervisor over a unit the letter was given to act in (now or before), or an admin.
  */
 export type Standing = 'assignee' | 'reader' | 'supervisor';
 

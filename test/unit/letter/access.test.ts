@@ -105,6 +105,10 @@ describe('how an officer stands to a letter', () => {
     expect(standingsOf(officer(1, 'admin', null), letter(), units)).toEqual(new Set(['supervisor']));
   });
 
+  it('makes the head of a unit sent a copy to know a reader of the letter, not its supervisor', () => {
+    expect(standingsOf(officer(20, 'supervisor', 3), letter(toUnit(2), toUnit(3, 'know')), units)).toEqual(new Set(['reader']));
+  });
+
   it('gives no standing at all on a letter the officer may not see', () => {
     expect(standingsOf(officer(10, 'officer', 2), { restricted: true, assignments: [toUnit(2)] }, units)).toEqual(new Set());
   });
