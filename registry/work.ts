@@ -190,7 +190,7 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
     const params = new SqlParams();
     const id = params.add(letterId);
     const { rows } = await client.query(
-      `SELECT w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, l.inbound_id, l.restricted, l.suspect, i.mail_from
+      `SELECT w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, l.inbound_id, l.restricted, l.suspect, l.urgency_deadline, i.mail_from
          FROM letter_work w JOIN letter l ON l.id = w.letter_id JOIN inbound i ON i.id = l.inbound_id
         WHERE w.letter_id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}
           FOR UPDATE OF w`,
@@ -279,12 +279,11 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
     }
 
     const next = verdict.next;
-    await client.query('UPDATE letter_work SET state = $2, wait_until = $3, updated_at = $4 WHERE letter_id = $1', [
-      letterId,
-      next,
-      waitUntilAfter(action, next, letter.wait_until),
-      now,
-    ]);
+    // The deadline is set by routing; a letter routing could not place gets it from the first hand it passes through.
+    await client.query(
+      'UPDATE letter_work SET state = $2, wait_until = $3, updated_at = $4, deadline = coalesce(deadline, $5) WHERE letter_id = $1',
+      [letterId, next, waitUntilAfter(action, next, letter.wait_until), now, deadlineOf(letter.urgency_deadline)],
+    );
     const auditId = await appendAudit(client, {
       at: now,
       actor: officerActor(officer.username),

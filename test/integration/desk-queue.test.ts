@@ -1,0 +1,233 @@
+import type { Officer } from '../../letter/access';
+import type { Letter } from '../../registry/letters';
+import { recordNotRegistered } from '../../registry/letters';
+import { findLetterDetail, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
+import { performAction, routeNewLetter, type WorkDeps } from '../../registry/work';
+import { keepMessage } from '../support/services';
+import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/desk';
+
+// The queue, one letter in full, and the supervisor's list, read from a real PostgreSQL.
+describe("an officer's queue", () => {
+  const env = useDeskDatabase();
+  const o: Record<string, Officer> = {};
+  let deps: WorkDeps;
+  const routing = {
+    centralUnit: 'Q',
+    rules: [{ name: 'งานอื่น', when: { titleWords: ['งานอื่น'] }, to: { unit: 'OTHER' } }],
+  };
+  const page = (officer: Officer, query: Partial<QueueQuery> = {}) => listQueue(env.db.pool, officer, { limit: 50, offset: 0, ...query });
+  const numbers = (letters: Array<{ number: number }>) => letters.map((l) => l.number);
+
+  /** Registers a letter at this time and routes it as the letters job would. */
+  async function arrives(at: string, details: Parameters<typeof registerTestLetter>[1] = {}, book = 'RB'): Promise<Letter> {
+    const letter = await registerTestLetter(env.db.pool, details, { at: new Date(at), book });
+    await routeNewLetter(env.db.pool, letter.id, routing, () => new Date(at));
+    return letter;
+  }
+
+  const letters: Record<string, Letter> = {};
+
+  beforeAll(async () => {
+    const pool = env.db.pool;
+    deps = {
+      pool,
+      clock: () => new Date('2026-11-20T05:00:00Z'),
+      replies: { limits: { perSenderPerDay: 1000, globalPerHour: 1000 }, host: 'example.go.th' },
+    };
+    await addUnit(pool, 'Q', 'งานสารบรรณกลาง');
+    await addUnit(pool, 'OTHER', 'กองอื่น');
+    o.q1 = await addOfficer(pool, { username: 'q1', unit: 'Q' });
+    o.other1 = await addOfficer(pool, { username: 'other1', unit: 'OTHER' });
+    o.head = await addOfficer(pool, { username: 'head', unit: 'Q', role: 'supervisor', secretClearance: true });
+    o.admin = await addOfficer(pool, { username: 'admin', role: 'admin' });
+
+    // In the order they arrive (a book's registration times only rise); the queue orders them by
+    // urgency, deadline, then arrival.
+    letters.done = await arrives('2026-11-16T01:00:00Z', { title: 'เรื่องที่เสร็จแล้ว' });
+    letters.plain = await arrives('2026-11-18T02:00:00Z', {
+      title: 'ขอเชิญประชุมคณะกรรมการ',
+      referenceNormalised: 'มท 0201.2/ว 5951',
+      reference: 'ที่ มท ๐๒๐๑.๒/ว ๕๙๕๑',
+      agency: 'กระทรวงมหาดไทย',
+    });
+    letters.urgent = await arrives('2026-11-18T03:00:00Z', { title: 'ขออนุมัติงบประมาณ', urgency: 'ด่วน', agency: 'กรมบัญชีกลาง' });
+    letters.other = await arrives('2026-11-18T04:00:00Z', { title: 'งานอื่นของกองอื่น' });
+    letters.secret = await arrives('2026-11-18T05:00:00Z', { title: 'เรื่องลับ', secrecy: 'ลับ', restricted: true });
+    letters.suspect = await arrives('2026-11-18T06:00:00Z', {
+      title: 'ขอให้โอนเงินด่วน',
+      suspect: true,
+      authenticity: { verdict: 'forged', dmarc: 'fail', spf: 'fail', dkim: 'none' },
+    });
+    letters.mostUrgent = await arrives('2026-11-19T01:00:00Z', {
+      title: 'รายงานสถานการณ์อุทกภัย',
+      urgency: 'ด่วนที่สุด',
+      agency: 'กระทรวงมหาดไทย',
+    });
+    letters.dueLater = await arrives('2026-11-19T02:00:00Z', {
+      title: 'ส่งแผนปฏิบัติราชการ',
+      urgency: 'ด่วนภายใน',
+      urgencyDeadline: '2026-11-30',
+    });
+    letters.dueSooner = await arrives('2026-11-19T03:00:00Z', {
+      title: 'ส่งรายงานผลการเบิกจ่าย 50%',
+      urgency: 'ด่วนภายใน',
+      urgencyDeadline: '2026-11-25',
+    });
+    letters.older = await arrives('2026-11-17T23:00:00Z', { title: 'ประชุมครั้งที่ ๕/๒๕๖๙' }, 'HR');
+    await performAction(deps, o.q1, letters.done.id, { kind: 'take' });
+    await performAction(deps, o.q1, letters.done.id, { kind: 'close', note: null });
+  });
+
+  it('puts the most urgent first, then the nearest deadline, then the letter waiting longest', async () => {
+    const { items } = await page(o.q1);
+    expect(numbers(items)).toEqual(
+      numbers([letters.mostUrgent, letters.dueSooner, letters.dueLater, letters.urgent, letters.older, letters.plain, letters.suspect]),
+    );
+    expect(items[0]).toMatchObject({
+      state: 'assigned',
+      stateName: 'มอบหมาย',
+      urgency: 'ด่วนที่สุด',
+      assignee: { unit: { code: 'Q', name: 'งานสารบรรณกลาง' }, officer: { username: 'q1', name: 'คุณ q1' } },
+    });
+    expect(items[1].deadline).toEqual(new Date('2026-11-25T17:00:00Z'));
+  });
+
+  it('counts the letters per state over every page, and lists the closed ones only when asked', async () => {
+    const all = await page(o.q1, { limit: 2 });
+    expect(all.items).toHaveLength(2);
+    expect(all.total).toBe(7);
+    expect(all.counts).toEqual({ registered: 0, assigned: 7, in_progress: 0, waiting: 0, done: 1, returned: 0, annulled: 0 });
+    const second = await page(o.q1, { limit: 2, offset: 2 });
+    expect(numbers(second.items)).toEqual(numbers([letters.dueLater, letters.urgent]));
+    const done = await page(o.q1, { states: ['done'] });
+    expect(numbers(done.items)).toEqual([letters.done.number]);
+    expect(done.total).toBe(1);
+  });
+
+  it("shows an officer only their own letters, and counts none of anyone else's", async () => {
+    const theirs = await page(o.other1);
+    expect(numbers(theirs.items)).toEqual([letters.other.number]);
+    expect(theirs.counts.assigned).toBe(1);
+  });
+
+  it('shows a ลับ letter only to those named for secret mail, and everything else to an admin', async () => {
+    expect(numbers((await page(o.head)).items)).toContain(letters.secret.number);
+    expect(numbers((await page(o.q1)).items)).not.toContain(letters.secret.number);
+    const admin = await page(o.admin);
+    expect(admin.total).toBe(8);
+    expect(numbers(admin.items)).not.toContain(letters.secret.number);
+  });
+
+  it('filters by urgency, book, agency and the dates received in Bangkok', async () => {
+    expect(numbers((await page(o.q1, { urgencies: ['ด่วนภายใน'] })).items)).toEqual(numbers([letters.dueSooner, letters.dueLater]));
+    expect(numbers((await page(o.q1, { book: 'HR' })).items)).toEqual([letters.older.number]);
+    expect(numbers((await page(o.q1, { agency: 'กระทรวงมหาดไทย' })).items)).toEqual(numbers([letters.mostUrgent, letters.plain]));
+    // 2026-11-17T23:00Z is already 18 November in Bangkok.
+    const on18th = await page(o.q1, { receivedFrom: '2026-11-18', receivedTo: '2026-11-18' });
+    expect(numbers(on18th.items)).toEqual(numbers([letters.urgent, letters.older, letters.plain, letters.suspect]));
+  });
+
+  it('finds Thai words inside titles written without spaces, and Thai and Arabic digits alike', async () => {
+    const search = async (words: string) => numbers((await page(o.q1, { search: words })).items);
+    expect(await search('ประชุม')).toEqual(numbers([letters.older, letters.plain]));
+    expect(await search('งบประมาณ')).toEqual([letters.urgent.number]);
+    expect(await search('๐๒๐๑')).toEqual([letters.plain.number]);
+    expect(await search('มท 0201.2')).toEqual([letters.plain.number]);
+    expect(await search('5/2569')).toEqual([letters.older.number]);
+    expect(await search('มหาดไทย')).toEqual(numbers([letters.mostUrgent, letters.plain]));
+    expect(await search('ประชุม กรรมการ')).toEqual([letters.plain.number]);
+    // LIKE's own characters are taken as written.
+    expect(await search('50%')).toEqual([letters.dueSooner.number]);
+    expect(await search('%')).toEqual([letters.dueSooner.number]);
+    expect(await search('ไม่มีคำนี้')).toEqual([]);
+  });
+
+  it('can find a search through the trigram index rather than by reading every letter', async () => {
+    // With a handful of letters the planner rightly reads them all; told not to, it must have the index to turn to.
+    const client = await env.db.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const { rows } = await client.query(
+        `EXPLAIN (FORMAT JSON) SELECT id FROM letter WHERE letter_search_text(reference_normalised, title, subject, agency) LIKE '%ประชุม%'`,
+      );
+      expect(JSON.stringify(rows[0])).toMatch(/"Index Name":"letter_search"/);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
+
+  it('gives one letter in full: register fields, who has had it, what the sender was sent, and its history', async () => {
+    const detail = await findLetterDetail(env.db.pool, o.q1, letters.done.id);
+    expect(detail).toMatchObject({
+      letter: { id: letters.done.id, book: 'RB', number: letters.done.number, title: 'เรื่องที่เสร็จแล้ว' },
+      state: 'done',
+      stateName: 'เสร็จ',
+      assignments: [
+        {
+          purpose: 'act',
+          source: 'routing',
+          rule: null,
+          unit: { code: 'Q' },
+          officer: { username: 'q1' },
+          endedHow: 'done',
+          endedBy: { username: 'q1' },
+        },
+      ],
+      receipts: [{ kind: 'acknowledgement', status: 'pending', recipient: 'saraban@moe.go.th' }],
+    });
+    expect(detail!.history.map((h) => [h.actor, h.action])).toEqual([
+      ['system', 'letter.registered'],
+      ['system', 'letter.routed'],
+      ['officer:q1', 'letter.take'],
+      ['officer:q1', 'letter.close'],
+    ]);
+  });
+
+  it('reports an acknowledgement that came back undelivered as bounced', async () => {
+    await env.db.pool.query(`UPDATE reply SET status = 'failed', last_error = 'bounced: 550 5.1.1 no such user' WHERE letter_id = $1`, [
+      letters.urgent.id,
+    ]);
+    const detail = await findLetterDetail(env.db.pool, o.q1, letters.urgent.id);
+    expect(detail!.receipts).toMatchObject([{ status: 'bounced', lastError: 'bounced: 550 5.1.1 no such user' }]);
+  });
+
+  it('gives nothing of a letter the officer may not see', async () => {
+    expect(await findLetterDetail(env.db.pool, o.other1, letters.plain.id)).toBeNull();
+    expect(await findLetterDetail(env.db.pool, o.q1, letters.secret.id)).toBeNull();
+  });
+
+  it('lists for a supervisor the messages held as ลับที่สุด and the suspect letters, with what was decided and why', async () => {
+    const held = await keepMessage(env.db.pool, 'Subject: ลับที่สุด เรื่อง แผนป้องกันประเทศ\n\nx\n');
+    await recordNotRegistered(
+      env.db.pool,
+      {
+        inboundId: held,
+        outcome: 'held',
+        decision: { reason: 'top-secret', subject: 'ลับที่สุด เรื่อง แผนป้องกันประเทศ', secrecy: 'ลับที่สุด' },
+        reply: { kind: 'notice', reason: 'top-secret', recipient: 'saraban@moe.go.th', messageId: `<notice.${held}@example.go.th>` },
+        replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
+      },
+      () => new Date('2026-11-19T04:00:00Z'),
+    );
+    const list = await listHeldAndSuspect(env.db.pool, o.head, 50);
+    expect(list.held).toEqual([
+      {
+        inboundId: held,
+        receivedAt: expect.any(Date),
+        mailFrom: 'saraban@moe.go.th',
+        decision: { reason: 'top-secret', subject: 'ลับที่สุด เรื่อง แผนป้องกันประเทศ', secrecy: 'ลับที่สุด' },
+        noticeStatus: 'pending',
+      },
+    ]);
+    expect(list.suspect).toEqual([
+      expect.objectContaining({
+        id: letters.suspect.id,
+        authenticity: { verdict: 'forged', dmarc: 'fail', spf: 'fail', dkim: 'none' },
+        state: 'assigned',
+      }),
+    ]);
+    // An admin without secret clearance sees the suspect letters, not what is held.
+    expect(await listHeldAndSuspect(env.db.pool, o.admin, 50)).toMatchObject({ held: [], suspect: [{ id: letters.suspect.id }] });
+  });
+});
