@@ -8,7 +8,8 @@ export type NoticeReason =
   | 'no-letter-attached' // nothing of an allowed type attached and a body too short to be the letter
   | 'top-secret' // ลับที่สุด: may not travel by e-mail; held for the supervisor
   | 'duplicate' // already registered: no new number was given
-  | 'unreadable-letter'; // registered, but the attached letter could not be opened
+  | 'unreadable-letter' // registered, but the attached letter could not be opened
+  | 'returned'; // registered, then sent back by an officer (ส่งคืน), with their reason
 
 /** A file type the gateway takes as the letter, as each language names it. */
 export type AllowedType = string | { th: string; en: string };
@@ -25,6 +26,8 @@ export interface NoticeFacts {
   allowedTypes?: readonly AllowedType[];
   /** For 'unreadable-letter': the files that could not be opened. */
   unreadableFiles?: readonly string[];
+  /** For 'returned': the officer's reason, as they wrote it. */
+  returnedBecause?: string;
 }
 
 export interface NoticeMessage {
@@ -39,6 +42,7 @@ export const REASON_CODES: Readonly<Record<NoticeReason, string>> = {
   'top-secret': 'SB-TOP-SECRET',
   duplicate: 'SB-DUPLICATE',
   'unreadable-letter': 'SB-UNREADABLE',
+  returned: 'SB-RETURNED',
 };
 
 export const DEFAULT_ALLOWED_TYPES: readonly AllowedType[] = ['PDF', 'Word', { th: 'รูปภาพ (JPEG, PNG)', en: 'image (JPEG, PNG)' }, 'ZIP'];
@@ -171,6 +175,27 @@ function wordingFor(facts: NoticeFacts): Wording {
           `It has been registered in book ${existing.book.code} as number ${number}, ` +
           'but the attached letter could not be opened (it may be password-protected or damaged). ' +
           `Please send a copy that opens without a password, with "no. ${number}" in the subject so staff know it is the same letter.`,
+      };
+    }
+    case 'returned': {
+      const existing = required(facts);
+      const number = registrationNumber(existing.number, existing.year);
+      const because = oneLine(facts.returnedBecause ?? '');
+      if (!because) throw new TypeError("a 'returned' notice needs the officer's reason (facts.returnedBecause)");
+      return {
+        subjectTh: `ส่งคืนหนังสือ เลขรับ ${number}`,
+        subjectEn: `Letter returned, registration no. ${number}`,
+        echoSubject: true,
+        facts: registerLines(existing),
+        th: [
+          `หนังสือของท่านซึ่งลงทะเบียนรับไว้ เลขรับ ${number} ได้รับการพิจารณาแล้ว และส่งคืนผู้ส่ง ด้วยเหตุผลดังนี้`,
+          because,
+          `หากจะส่งหนังสือมาใหม่ โปรดแก้ไขตามเหตุผลข้างต้น และอ้างถึงเลขรับ ${number}`,
+        ],
+        closingTh: 'จึงเรียนมาเพื่อโปรดดำเนินการ',
+        en:
+          `The letter registered in book ${existing.book.code} as number ${number} has been considered and returned to you, ` +
+          `for the reason given above in Thai by the officer. If you send it again, please address that reason and quote number ${number}.`,
       };
     }
   }

@@ -29,6 +29,8 @@ export interface Reply {
   recipient: string;
   messageId: string;
   status: ReplyStatus;
+  /** What a notice says beyond its reason code: a returned letter's reason ({ returnedBecause }). */
+  detail: { returnedBecause?: string } | null;
 }
 
 /**
@@ -60,6 +62,7 @@ export function toReply(r: Record<string, unknown>): Reply {
     recipient: r.recipient as string,
     messageId: r.message_id as string,
     status: r.status as ReplyStatus,
+    detail: (r.detail ?? null) as Reply['detail'],
   };
 }
 

@@ -53,6 +53,8 @@ export async function sendReply(deps: MailDeps, replyId: number, attempt: number
           existing: letter ? { book, number: letter.number, year: letter.year, registeredAt: letter.registeredAt } : undefined,
           // What this office accepts, as its settings say (file name extensions people know).
           allowedTypes: deps.config.letters.allowedExtensions.map((e) => e.toUpperCase()),
+          // A letter returned at the desk: the officer's reason.
+          returnedBecause: reply.detail?.returnedBecause,
         });
   // From the central address the letter was sent to, which is also where a bounce returns.
   const centralAddress = inbound.rcptTo.find((a) => book.addresses.includes(a)) ?? book.addresses[0];

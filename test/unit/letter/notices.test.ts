@@ -147,6 +147,32 @@ describe('the notice for a letter that could not be opened', () => {
   });
 });
 
+describe('the notice for a letter an officer returned (ส่งคืน)', () => {
+  const because = 'หนังสือไม่ได้ลงนาม โปรดส่งฉบับที่ลงนามแล้ว';
+  const notice = composeNotice({ ...base, reason: 'returned', existing, returnedBecause: because });
+
+  it("gives the number and the officer's reason in Thai, and asks for the reason to be met", () => {
+    const { thai } = halves(notice.text);
+    expect(thai).toContain('เลขรับ: 1234/2569');
+    expect(thai).toContain(`ส่งคืนผู้ส่ง ด้วยเหตุผลดังนี้\n${because}\n`);
+    expect(thai).toContain('อ้างถึงเลขรับ 1234/2569');
+  });
+
+  it('says in English it was returned for the reason given in Thai', () => {
+    const { english } = halves(notice.text);
+    expect(english).toContain('registered in book RB as number 1234/2569 has been considered and returned to you');
+  });
+
+  it('names the return and the number in its subject and carries SB-RETURNED', () => {
+    expect(notice.subject).toMatch(/^ส่งคืนหนังสือ เลขรับ 1234\/2569 \/ Letter returned, registration no\. 1234\/2569 - ที่ ศธ/);
+    expect(notice.reasonCode).toBe('SB-RETURNED');
+  });
+
+  it('refuses to be written without the reason', () => {
+    expect(() => composeNotice({ ...base, reason: 'returned', existing, returnedBecause: ' ' })).toThrow(/returnedBecause/);
+  });
+});
+
 describe('every notice', () => {
   it('is marked as an automatic reply to the message (RFC 3834)', () => {
     expect(composeNotice(base).headers).toEqual({
