@@ -110,7 +110,8 @@ function filters(query: QueueQuery, params: SqlParams): string[] {
   const where: string[] = [];
   if (query.urgencies?.length) where.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
   if (query.receivedFrom) where.push(`l.registered_at >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
-  if (query.receivedTo) where.push(`l.registered_at < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+  if (query.receivedTo)
+    where.push(`l.registered_at < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
   if (query.agency) where.push(`l.agency = ${params.add(query.agency)}`);
   if (query.book) where.push(`l.book = ${params.add(query.book)}`);
   for (const word of searchWords(query.search)) {
@@ -158,7 +159,8 @@ function toQueueItem(r: Record<string, unknown>): QueueItem {
         ? null
         : {
             unit: r.unit_id === null ? null : { id: r.unit_id as number, code: r.unit_code as string, name: r.unit_name as string },
-            officer: r.officer_id === null ? null : { id: r.officer_id as number, username: r.username as string, name: r.officer_name as string },
+            officer:
+              r.officer_id === null ? null : { id: r.officer_id as number, username: r.username as string, name: r.officer_name as string },
           },
   };
 }
@@ -167,7 +169,10 @@ function toQueueItem(r: Record<string, unknown>): QueueItem {
 export async function findLetterFor(pool: Pool, officer: Officer, letterId: number): Promise<Letter | null> {
   const params = new SqlParams();
   const id = params.add(letterId);
-  const { rows } = await pool.query(`SELECT row_to_json(l) AS letter FROM letter l WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`, params.values);
+  const { rows } = await pool.query(
+    `SELECT row_to_json(l) AS letter FROM letter l WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`,
+    params.values,
+  );
   return rows[0] ? letterFromJson(rows[0].letter) : null;
 }
 
@@ -258,7 +263,9 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
     assignments: (r.assignments as Array<Record<string, unknown>>).map(
       (a) => ({ ...a, createdAt: at(a.createdAt)!, endedAt: at(a.endedAt) }) as AssignmentRecord,
     ),
-    receipts: (r.receipts as Array<Record<string, unknown>>).map((x) => ({ ...x, sentAt: at(x.sentAt), createdAt: at(x.createdAt)! }) as Receipt),
+    receipts: (r.receipts as Array<Record<string, unknown>>).map(
+      (x) => ({ ...x, sentAt: at(x.sentAt), createdAt: at(x.createdAt)! }) as Receipt,
+    ),
     history: (r.history as Array<Record<string, unknown>>).map((h) => ({ ...h, at: at(h.at)! }) as HistoryEvent),
   };
 }
@@ -295,7 +302,11 @@ export interface SuspectLetter {
  * may be secret; and letters registered as suspect (the sender shown forged; registered, not
  * acknowledged), those the officer may see.
  */
-export async function listHeldAndSuspect(pool: Pool, officer: Officer, limit: number): Promise<{ held: HeldMessage[]; suspect: SuspectLetter[] }> {
+export async function listHeldAndSuspect(
+  pool: Pool,
+  officer: Officer,
+  limit: number,
+): Promise<{ held: HeldMessage[]; suspect: SuspectLetter[] }> {
   const held = officer.secretClearance
     ? (
         await pool.query(
@@ -304,9 +315,13 @@ export async function listHeldAndSuspect(pool: Pool, officer: Officer, limit: nu
             WHERE i.outcome = 'held' ORDER BY i.received_at DESC LIMIT $1`,
           [limit],
         )
-      ).rows.map(
-        (r): HeldMessage => ({ inboundId: r.id, receivedAt: r.received_at, mailFrom: r.mail_from, decision: r.decision ?? {}, noticeStatus: r.notice_status }),
-      )
+      ).rows.map((r): HeldMessage => ({
+        inboundId: r.id,
+        receivedAt: r.received_at,
+        mailFrom: r.mail_from,
+        decision: r.decision ?? {},
+        noticeStatus: r.notice_status,
+      }))
     : [];
   const params = new SqlParams();
   const { rows } = await pool.query(
@@ -316,18 +331,16 @@ export async function listHeldAndSuspect(pool: Pool, officer: Officer, limit: nu
       ORDER BY l.registered_at DESC LIMIT ${params.add(limit)}`,
     params.values,
   );
-  const suspect = rows.map(
-    (r): SuspectLetter => ({
-      id: r.id,
-      book: r.book,
-      year: r.year,
-      number: r.number,
-      registeredAt: r.registered_at,
-      subject: r.subject,
-      fromAddress: r.from_address,
-      authenticity: r.authenticity,
-      state: r.state,
-    }),
-  );
+  const suspect = rows.map((r): SuspectLetter => ({
+    id: r.id,
+    book: r.book,
+    year: r.year,
+    number: r.number,
+    registeredAt: r.registered_at,
+    subject: r.subject,
+    fromAddress: r.from_address,
+    authenticity: r.authenticity,
+    state: r.state,
+  }));
   return { held, suspect };
 }

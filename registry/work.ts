@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { scopeOf, standingsOf, type AssignmentSeen, type Officer, type UnitNode } from '../letter/access';
 import { bangkokParts } from '../letter/calendar';
-import type { RoutingSettings } from '../config/schema';
+import type { RoutingSettings } from '../config/load';
 import { deadlineOf, nextInTurn, routeLetter, type RouteTarget } from '../letter/routing';
 import {
   assignmentChanges,
@@ -99,6 +99,37 @@ export async function routeNewLetter(pool: Pool, letterId: number, routing: Rout
     });
     return { kind: 'routed', rule: route.rule, unitId: assignee.unitId, officerId: assignee.officerId, problem };
   });
+}
+
+/**
+ * Letters registered since the desk began (migration 9) that routing has not reached: a letters
+ * job that stopped between registering and routing (it is not run again for a decided message).
+ * Letters older than `graceMs` only, so a job about to route its letter is left to do so. Each
+ * is routed as routeNewLetter() would; returns what became of them.
+ */
+export async function routeUnroutedLetters(
+  pool: Pool,
+  routing: RoutingSettings,
+  clock: Clock,
+  graceMs = 60_000,
+  limit = 1_000,
+): Promise<{ routed: number; unroutable: string[] }> {
+  const { rows } = await pool.query(
+    `SELECT w.letter_id FROM letter_work w
+      WHERE w.state = 'registered' AND w.received_at < $1
+        AND w.received_at >= (SELECT applied_at FROM schema_migration WHERE version = 9)
+        AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.letter_id = w.letter_id)
+      ORDER BY w.received_at LIMIT $2`,
+    [new Date(clock().getTime() - graceMs), limit],
+  );
+  let routed = 0;
+  const unroutable = new Set<string>();
+  for (const { letter_id } of rows) {
+    const result = await routeNewLetter(pool, letter_id, routing, clock);
+    if (result.kind === 'routed') routed++;
+    if (result.kind === 'unroutable') unroutable.add(result.problem);
+  }
+  return { routed, unroutable: [...unroutable] };
 }
 
 const describe = (to: RouteTarget) => ('unit' in to ? `unit ${to.unit}` : `officer ${to.officer}`);

@@ -11,6 +11,7 @@ import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock } from '../registry/letters';
 import { markReplyBounced, pendingReplyOf, type ReplyPlan } from '../registry/replies';
+import { routeNewLetter } from '../registry/work';
 import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
 
@@ -225,6 +226,16 @@ async function recordLetter(
   if (!registration) return { kind: 'decided-before' };
   if (registration.replyId !== null) await deps.queueReply(registration.replyId);
   const { letter } = registration;
+  // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
+  const routed =
+    registration.outcome === 'registered'
+      ? await routeNewLetter(pool, letter.id, config.routing, clock).catch((err: Error) => ({
+          kind: 'failed' as const,
+          problem: err.message,
+        }))
+      : null;
+  if (routed && 'problem' in routed && routed.problem)
+    log.warn({ letterId: letter.id, routing: routed }, 'letter not routed as the routing settings say');
   log.info(
     {
       outcome: registration.outcome,

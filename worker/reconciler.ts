@@ -2,7 +2,9 @@ import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { forgetOldReplyTallies, listPendingReplies } from '../registry/replies';
 import { listUnprocessedInbound } from '../registry/inbound';
+import type { RoutingSettings } from '../config/load';
 import type { Pool } from '../registry/db';
+import { routeUnroutedLetters } from '../registry/work';
 import { letterJobId, queueLetter, queueReply, replyJobId, type Queues } from './queues';
 
 const PAGE = 1_000;
@@ -45,8 +47,17 @@ async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>):
   return false; // waiting, delayed, active: alive
 }
 
-/** Runs reconcile now and then every intervalMs, never two at once; also drops old reply tallies. */
-export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, logger: Logger): { stop(): Promise<void> } {
+/**
+ * Runs reconcile now and then every intervalMs, never two at once; also drops old reply tallies
+ * and routes registered letters their job did not route.
+ */
+export function startReconciler(
+  pool: Pool,
+  queues: Queues,
+  intervalMs: number,
+  logger: Logger,
+  routing: RoutingSettings,
+): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const run = () => {
@@ -56,6 +67,10 @@ export function startReconciler(pool: Pool, queues: Queues, intervalMs: number, 
         const queued = await reconcile(pool, queues);
         if (queued.letters || queued.replies) logger.warn(queued, 'reconciler queued work that had no live job');
         await forgetOldReplyTallies(pool, new Date());
+        const { routed, unroutable } = await routeUnroutedLetters(pool, routing, () => new Date());
+        if (routed) logger.warn({ routed }, 'reconciler routed letters their job had not');
+        if (unroutable.length)
+          logger.error({ problems: unroutable }, 'registered letters cannot be routed: change the routing settings or the units');
       } catch (err) {
         logger.warn({ err }, 'reconciler could not run; trying again at the next interval');
       }
