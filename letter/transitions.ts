@@ -73,6 +73,21 @@ export const ACTION_KINDS: readonly ActionKind[] = [
  */
 export type Move = Exclude<ActionKind, 'forward'> | 'forward' | 'inform';
 
+/** What each move is called, for officers (th) and in the API's English. */
+export const MOVE_NAMES: Readonly<Record<Move, { th: string; en: string }>> = {
+  take: { th: 'รับเรื่อง', en: 'take the letter (รับเรื่อง)' },
+  forward: { th: 'ส่งต่อเพื่อดำเนินการ', en: 'forward the letter to act (ส่งต่อเพื่อดำเนินการ)' },
+  inform: { th: 'แจ้งเพื่อทราบ', en: 'send a copy to know (แจ้งเพื่อทราบ)' },
+  order: { th: 'สั่งการ', en: 'give an order (สั่งการ)' },
+  record: { th: 'บันทึกการปฏิบัติ', en: 'record what was done (บันทึกการปฏิบัติ)' },
+  wait: { th: 'พักเรื่องรอ', en: 'set the letter waiting (รอ)' },
+  return: { th: 'ส่งคืน', en: 'return the letter (ส่งคืน)' },
+  annul: { th: 'ยกเลิก', en: 'annul the letter (ยกเลิก)' },
+  close: { th: 'ปิดเรื่อง', en: 'close the letter (เสร็จ)' },
+  reopen: { th: 'เปิดเรื่องอีกครั้ง', en: 'reopen the letter' },
+  acknowledge: { th: 'รับทราบ', en: 'acknowledge the letter (รับทราบ)' },
+};
+
 /**
  * How an officer stands to a letter:
  * - assignee: holds the act assignment (to them, or to their unit), or held the last one

@@ -6,6 +6,7 @@ import { deadlineOf, nextInTurn, routeLetter, type RouteTarget } from '../letter
 import {
   assignmentChanges,
   judge,
+  MOVE_NAMES,
   problemsWith,
   STATE_NAMES,
   waitUntilAfter,
@@ -190,25 +191,11 @@ export type ActionResult =
   /** Not a letter this officer may see (HTTP 404: whether it exists is not theirs to know either). */
   | { kind: 'not-found' }
   /** The action is not theirs to take (HTTP 403). */
-  | { kind: 'forbidden'; message: string }
+  | { kind: 'forbidden'; move: Move; message: string }
   /** Theirs, but not in the letter's state (HTTP 409). */
-  | { kind: 'conflict'; message: string }
+  | { kind: 'conflict'; move: Move; state: LetterState; message: string }
   /** What the action says will not do (HTTP 400): what to change. */
   | { kind: 'invalid'; problems: string[] };
-
-const MOVE_NAMES: Record<Move, string> = {
-  take: 'take the letter (รับเรื่อง)',
-  forward: 'forward the letter to act (ส่งต่อเพื่อดำเนินการ)',
-  inform: 'send a copy to know (แจ้งเพื่อทราบ)',
-  order: 'give an order (สั่งการ)',
-  record: 'record what was done (บันทึกการปฏิบัติ)',
-  wait: 'set the letter waiting (รอ)',
-  return: 'return the letter (ส่งคืน)',
-  annul: 'annul the letter (ยกเลิก)',
-  close: 'close the letter (เสร็จ)',
-  reopen: 'reopen the letter',
-  acknowledge: 'acknowledge the letter (รับทราบ)',
-};
 
 /**
  * One action of an officer on a letter, in one transaction: the letter's work row locked (found
@@ -249,9 +236,15 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
     const units = (await client.query('SELECT id, parent_id FROM unit')).rows.map((r): UnitNode => ({ id: r.id, parentId: r.parent_id }));
     const standings = standingsOf(officer, { restricted: letter.restricted, assignments }, units);
     const verdict = judge(state, action, standings);
-    if (verdict.kind === 'forbidden') return { kind: 'forbidden', message: `you may not ${MOVE_NAMES[verdict.move]} on this letter` };
+    if (verdict.kind === 'forbidden')
+      return { kind: 'forbidden', move: verdict.move, message: `you may not ${MOVE_NAMES[verdict.move].en} on this letter` };
     if (verdict.kind === 'conflict') {
-      return { kind: 'conflict', message: `cannot ${MOVE_NAMES[verdict.move]}: the letter is ${state} (${STATE_NAMES[state]})` };
+      return {
+        kind: 'conflict',
+        move: verdict.move,
+        state,
+        message: `cannot ${MOVE_NAMES[verdict.move].en}: the letter is ${state} (${STATE_NAMES[state]})`,
+      };
     }
 
     const targets = await resolveAssignees(client, action);
@@ -265,7 +258,14 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
           (a) => a.purpose === 'know' && a.open && (a.officerId === officer.id || (a.officerId === null && a.unitId === officer.unitId)),
         )
         .sort((a, b) => Number(b.officerId === officer.id) - Number(a.officerId === officer.id));
-      if (!mine.length) return { kind: 'conflict', message: 'nothing to acknowledge: your copy of this letter is acknowledged already' };
+      if (!mine.length) {
+        return {
+          kind: 'conflict',
+          move: 'acknowledge',
+          state,
+          message: 'nothing to acknowledge: your copy of this letter is acknowledged already',
+        };
+      }
       acknowledged = mine[0].id;
     }
 

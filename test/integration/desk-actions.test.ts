@@ -82,6 +82,7 @@ describe("an officer's action on a letter", () => {
     expect(await findLetterFor(env.db.pool, o.fin2, id)).not.toBeNull();
     expect(await act(o.fin2, id, { kind: 'take' })).toEqual({
       kind: 'forbidden',
+      move: 'take',
       message: 'you may not take the letter (รับเรื่อง) on this letter',
     });
   });
@@ -118,6 +119,8 @@ describe("an officer's action on a letter", () => {
     });
     expect(await act(o.plan1, id, { kind: 'acknowledge' })).toEqual({
       kind: 'conflict',
+      move: 'acknowledge',
+      state: 'in_progress',
       message: 'nothing to acknowledge: your copy of this letter is acknowledged already',
     });
   });
@@ -164,6 +167,8 @@ describe("an officer's action on a letter", () => {
     expect((await assignments(id)).at(-1)).toMatchObject({ officer_id: o.fin1.id, ended_how: 'done' });
     expect(await act(o.fin1, id, { kind: 'close', note: null })).toEqual({
       kind: 'conflict',
+      move: 'close',
+      state: 'done',
       message: 'cannot close the letter (เสร็จ): the letter is done (เสร็จ)',
     });
     expect(await act(o.fin1, id, { kind: 'reopen', reason: 'ต้องแก้หนังสือตอบ' })).toMatchObject({ state: 'in_progress' });
@@ -213,6 +218,7 @@ describe("an officer's action on a letter", () => {
     await act(o.fin1, id, { kind: 'forward', to: { unitId: unit.PLAN }, purpose: 'know', note: null });
     expect(await act(o.fin1, id, { kind: 'annul', reason: 'ลงรับซ้ำ' })).toEqual({
       kind: 'forbidden',
+      move: 'annul',
       message: 'you may not annul the letter (ยกเลิก) on this letter',
     });
     expect(await act(o.divHead, id, { kind: 'annul', reason: '' })).toEqual({
