@@ -2,7 +2,7 @@ import { maySee, type AssignmentSeen, type Officer, type UnitNode } from '../../
 import type { Action } from '../../letter/transitions';
 import { findLetterFor } from '../../registry/queue';
 import { performAction, type WorkDeps } from '../../registry/work';
-import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/desk';
+import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
 // Officers' actions on letters against a real PostgreSQL: each move of the state table, who
 // may make it, and what it leaves in the assignments, the work row and the audit trail.

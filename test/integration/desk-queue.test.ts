@@ -4,7 +4,7 @@ import { recordNotRegistered } from '../../registry/letters';
 import { findLetterDetail, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
 import { performAction, routeNewLetter, type WorkDeps } from '../../registry/work';
 import { keepMessage } from '../support/services';
-import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/desk';
+import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
 // The queue, one letter in full, and the supervisor's list, read from a real PostgreSQL.
 describe("an officer's queue", () => {
