@@ -244,8 +244,8 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
                 'lastError', r.last_error, 'sentAt', r.sent_at, 'createdAt', r.created_at,
                 'status', CASE WHEN r.status = 'failed' AND r.last_error LIKE 'bounced:%' THEN 'bounced' ELSE r.status END) ORDER BY r.id), '[]')
                FROM reply r WHERE r.letter_id = l.id AND r.inbound_id = l.inbound_id) AS receipts,
-            (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at, 'actor', h.actor, 'action', h.action, 'detail', h.detail)
-                                      ORDER BY h.id), '[]')
+            (SELECT coalesce(json_agg(json_build_object('id', h.seq, 'at', h.at, 'actor', h.actor, 'action', h.action, 'detail', h.detail)
+                                      ORDER BY h.seq), '[]')
                FROM audit_event h WHERE h.letter_id = l.id) AS history
        FROM letter l JOIN letter_work w ON w.letter_id = l.id
       WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`,

@@ -15,7 +15,7 @@ import {
   type LetterState,
   type Move,
 } from '../letter/transitions';
-import { appendAudit, officerActor } from './audit';
+import { appendAudit } from './audit';
 import { jsonb, transaction, type Client, type Pool } from './db';
 import type { Clock } from './letters';
 import { planReply, type ReplyLimits } from './replies';
@@ -173,6 +173,9 @@ async function inTurn(client: Client, unitId: number, now: Date): Promise<Target
 }
 
 // ---- Actions ----
+
+/** How an officer is named as the actor of an audit event. */
+export const officerActor = (username: string) => `officer:${username}`;
 
 export interface WorkDeps {
   pool: Pool;

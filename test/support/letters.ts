@@ -7,7 +7,7 @@ import type { Pool } from '../../registry/db';
 import { registerLetter, type Letter, type LetterDetails } from '../../registry/letters';
 import { createTestDatabase, keepMessage, type TestDatabase } from './services';
 
-// Until the frame's migrations (000007 audit chain, 000008 people) are on main, the tables the
+// Until the frame's migration 000008 (people) is on main, the tables the
 // letter side needs are made here, then 000009 is run by hand. Removed at the rebase onto them.
 const FRAME_UNTIL_MERGED = `
   CREATE TABLE unit (id serial PRIMARY KEY, code text NOT NULL UNIQUE, name text NOT NULL, parent_id integer REFERENCES unit (id));
@@ -20,7 +20,7 @@ const FRAME_UNTIL_MERGED = `
 export async function createDeskTestDatabase(): Promise<TestDatabase> {
   const db = await createTestDatabase();
   await db.pool.query(FRAME_UNTIL_MERGED);
-  await db.pool.query(readFileSync(path.join(__dirname, '../../registry/sql/000009.sql'), 'utf8'));
+  await db.pool.query(readFileSync(path.join(__dirname, '../../registry/sql/pending/000009.sql'), 'utf8'));
   return db;
 }
 

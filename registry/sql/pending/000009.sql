@@ -90,7 +90,7 @@ CREATE INDEX reply_inbound ON reply (inbound_id);
 ALTER TABLE reply ADD COLUMN detail jsonb;
 
 -- A letter's history is its audit events.
-CREATE INDEX audit_event_letter ON audit_event (letter_id, id) WHERE letter_id IS NOT NULL;
+CREATE INDEX audit_event_letter ON audit_event (letter_id, seq) WHERE letter_id IS NOT NULL;
 
 -- Search (ค้นหา) over reference, title and agency. Thai is written without spaces between
 -- words, so a word is found as a substring by trigrams (pg_trgm), and Thai digits are read as
