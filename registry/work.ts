@@ -31,7 +31,9 @@ export type RouteResult =
   /** Routed before (a job run again): nothing written. */
   | { kind: 'routed-before' }
   /** Neither the rule's target nor the central unit exists: the letter stays registered, for an admin. */
-  | { kind: 'unroutable'; problem: string };
+  | { kind: 'unroutable'; problem: string }
+  /** The office has no units: it does not use the desk (the gateway alone); the letter stays registered. */
+  | { kind: 'no-desk' };
 
 /**
  * Routes a newly registered letter, in its own transaction: the first routing rule it meets (or
@@ -52,6 +54,7 @@ export async function routeNewLetter(pool: Pool, letterId: number, routing: Rout
     if (!letter) throw new Error(`letter ${letterId} is not in the register`);
     const routedBefore = await client.query('SELECT 1 FROM assignment WHERE letter_id = $1 LIMIT 1', [letterId]);
     if (letter.state !== 'registered' || routedBefore.rowCount) return { kind: 'routed-before' };
+    if (!(await client.query('SELECT 1 FROM unit LIMIT 1')).rowCount) return { kind: 'no-desk' };
 
     const route = routeLetter(
       routing.rules,
@@ -115,6 +118,7 @@ export async function routeUnroutedLetters(
   graceMs = 60_000,
   limit = 1_000,
 ): Promise<{ routed: number; unroutable: string[] }> {
+  if (!(await pool.query('SELECT 1 FROM unit LIMIT 1')).rowCount) return { routed: 0, unroutable: [] };
   const { rows } = await pool.query(
     `SELECT w.letter_id FROM letter_work w
       WHERE w.state = 'registered' AND w.received_at < $1

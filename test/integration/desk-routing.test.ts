@@ -149,3 +149,16 @@ describe('routing a newly registered letter', () => {
     expect(rows.map((r) => r.officer_id)).toEqual([ids.plan1, ids.plan2, ids.somchai]);
   });
 });
+
+describe('routing in an office that does not use the desk', () => {
+  const env = useDeskDatabase();
+
+  it('leaves a letter registered, with nothing to say, when there are no units at all', async () => {
+    const letter = await registerTestLetter(env.db.pool);
+    expect(await routeNewLetter(env.db.pool, letter.id, { centralUnit: 'SARABAN', rules: [] }, () => new Date())).toEqual({
+      kind: 'no-desk',
+    });
+    const { rows } = await env.db.pool.query('SELECT state FROM letter_work WHERE letter_id = $1', [letter.id]);
+    expect(rows).toEqual([{ state: 'registered' }]);
+  });
+});
