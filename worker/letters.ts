@@ -227,15 +227,15 @@ async function recordLetter(
   if (registration.replyId !== null) await deps.queueReply(registration.replyId);
   const { letter } = registration;
   // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
-  const routed =
-    registration.outcome === 'registered'
-      ? await routeNewLetter(pool, letter.id, config.routing, clock).catch((err: Error) => ({
-          kind: 'failed' as const,
-          problem: err.message,
-        }))
-      : null;
-  if (routed && 'problem' in routed && routed.problem)
-    log.warn({ letterId: letter.id, routing: routed }, 'letter not routed as the routing settings say');
+  if (registration.outcome === 'registered') {
+    await routeNewLetter(pool, letter.id, config.routing, clock).then(
+      (routed) =>
+        'problem' in routed &&
+        routed.problem &&
+        log.warn({ letterId: letter.id, routing: routed }, 'letter not routed as the routing settings say'),
+      (err: Error) => log.error({ letterId: letter.id, err: err.message }, 'letter not routed; the reconciler will try again'),
+    );
+  }
   log.info(
     {
       outcome: registration.outcome,
