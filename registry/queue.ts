@@ -2,7 +2,8 @@ import { scopeOf, type Officer } from '../letter/access';
 import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
 import type { Pool } from './db';
-import { letterFromJson, type Letter } from './letters';
+import type { Letter } from '../letter/letter';
+import { letterFromJson } from './letters';
 import { SqlParams, visibleTo } from './visibility';
 
 // What the desk reads: an officer's queue, one letter in full, and the supervisor's list of

@@ -228,7 +228,7 @@ async function recordLetter(
   const { letter } = registration;
   // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
   if (registration.outcome === 'registered') {
-    await routeNewLetter(pool, letter.id, config.routing, clock).then(
+    await routeNewLetter(deps.pool, letter.id, deps.config.routing, deps.clock).then(
       (routed) =>
         'problem' in routed &&
         routed.problem &&

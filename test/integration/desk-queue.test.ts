@@ -1,5 +1,5 @@
 import type { Officer } from '../../letter/access';
-import type { Letter } from '../../registry/letters';
+import type { Letter } from '../../letter/letter';
 import { recordNotRegistered } from '../../registry/letters';
 import { findLetterDetail, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
 import { performAction, routeNewLetter, type WorkDeps } from '../../registry/work';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Officer } from '../../letter/access';
 import type { Pool } from '../../registry/db';
-import { registerLetter, type Letter, type LetterDetails } from '../../registry/letters';
+import type { Letter, LetterDetails } from '../../letter/letter';
+import { registerLetter } from '../../registry/letters';
 import { createTestDatabase, keepMessage, type TestDatabase } from './services';
 
 // Until the frame's migration 000008 (people) is on main, the tables the
