@@ -1,0 +1,75 @@
+// The desk as bin/roles.ts builds it, on a test's own database and Redis prefix, for inject().
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/load';
+import { createMetrics } from '../../desk/metrics';
+import { createDesk } from '../../desk/server';
+import { hashPassword } from '../../desk/auth/password';
+import { newApiToken, secretHash } from '../../desk/auth/secret';
+import type { Role } from '../../letter/access';
+import { addOfficer, createToken } from '../../registry/officers';
+import type { Clock } from '../../registry/letters';
+import { createQueues, jobCounts, producerConnection } from '../../worker/queues';
+import { flushPrefix, silent, testConfig, type TestDatabase } from './services';
+
+export interface TestDesk {
+  app: FastifyInstance;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** beforeReady: given the app before its routes are added (to watch them with an onRoute hook). */
+export async function startTestDesk(
+  db: TestDatabase,
+  overrides: Record<string, unknown> = {},
+  clock?: Clock,
+  beforeReady?: (app: FastifyInstance) => void,
+): Promise<TestDesk> {
+  const config = testConfig(db.url, overrides);
+  const redis = producerConnection(config);
+  const queues = createQueues(config, redis);
+  const app = createDesk({
+    config,
+    pool: db.pool,
+    redis,
+    metrics: createMetrics({ pool: db.pool, queueCounts: () => jobCounts(queues) }),
+    logger: silent,
+    clock,
+  });
+  beforeReady?.(app);
+  await app.ready();
+  return {
+    app,
+    config,
+    async close() {
+      await app.close();
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await flushPrefix(config.redis.prefix);
+    },
+  };
+}
+
+let officers = 0;
+
+/** Changes a test makes to the people directly, for their audit events. */
+export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
+
+/** A new officer with a password (and an API token), named uniquely within the test file. */
+export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extra: { password?: string; unitCode?: string } = {}) {
+  const username = `officer${++officers}`;
+  const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
+  const officer = await addOfficer(
+    db.pool,
+    {
+      username,
+      name: `สมชาย ใจดี ${officers}`,
+      role,
+      unitCode: extra.unitCode,
+      passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
+    },
+    BY_THE_TEST,
+  );
+  const token = newApiToken();
+  const tokenId = await createToken(db.pool, username, secretHash(token), 'test', BY_THE_TEST);
+  return { ...officer, password, token, tokenId };
+}
