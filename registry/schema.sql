@@ -4,6 +4,18 @@
 -- test/integration/schema.test.ts fails when it is not what the migrations make.
 
 --
+-- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+--
+-- Name: EXTENSION pg_trgm; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+
+--
 -- Name: audit_append(timestamp with time zone, text, text, uuid, bigint, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -95,6 +107,30 @@ CREATE FUNCTION public.audit_hash(p_seq bigint, p_at timestamp with time zone, p
     || ',' || to_json(p_prev_hash)::text
     || ']', 'UTF8')), 'hex')
 $$;
+
+--
+-- Name: letter_search_text(text, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_search_text(reference text, title text, subject text, agency text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT translate(lower(concat_ws(' ', reference, coalesce(title, subject), agency)), '๐๑๒๓๔๕๖๗๘๙', '0123456789') $$;
+
+--
+-- Name: letter_work_start(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_work_start() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO letter_work (letter_id, urgency_rank, received_at, updated_at)
+  VALUES (NEW.id,
+          CASE NEW.urgency WHEN 'ด่วนที่สุด' THEN 4 WHEN 'ด่วนมาก' THEN 3 WHEN 'ด่วนภายใน' THEN 2 WHEN 'ด่วน' THEN 1 ELSE 0 END,
+          NEW.registered_at, NEW.registered_at)
+  ON CONFLICT (letter_id) DO NOTHING;
+  RETURN NULL;
+END $$;
 
 --
 -- Name: plan_reply(uuid, bigint, jsonb, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
@@ -238,6 +274,7 @@ CREATE TABLE public.reply (
     kind text DEFAULT 'acknowledgement'::text NOT NULL,
     reason text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    detail jsonb,
     CONSTRAINT reply_kind_check CHECK ((kind = ANY (ARRAY['acknowledgement'::text, 'notice'::text]))),
     CONSTRAINT reply_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text])))
 );
@@ -290,6 +327,50 @@ CREATE SEQUENCE public.api_token_id_seq
 --
 
 ALTER SEQUENCE public.api_token_id_seq OWNED BY public.api_token.id;
+
+--
+-- Name: assignment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.assignment (
+    id bigint NOT NULL,
+    letter_id bigint NOT NULL,
+    unit_id integer,
+    officer_id integer,
+    purpose text NOT NULL,
+    source text NOT NULL,
+    rule text,
+    assigned_by integer,
+    note text,
+    created_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone,
+    ended_how text,
+    ended_by integer,
+    CONSTRAINT assignment_check CHECK (((unit_id IS NOT NULL) OR (officer_id IS NOT NULL))),
+    CONSTRAINT assignment_check1 CHECK (((ended_at IS NULL) = (ended_how IS NULL))),
+    CONSTRAINT assignment_check2 CHECK (((source = 'officer'::text) = (assigned_by IS NOT NULL))),
+    CONSTRAINT assignment_check3 CHECK (((source = 'routing'::text) OR (rule IS NULL))),
+    CONSTRAINT assignment_ended_how_check CHECK ((ended_how = ANY (ARRAY['taken'::text, 'forwarded'::text, 'done'::text, 'returned'::text, 'annulled'::text, 'acknowledged'::text]))),
+    CONSTRAINT assignment_purpose_check CHECK ((purpose = ANY (ARRAY['act'::text, 'know'::text]))),
+    CONSTRAINT assignment_source_check CHECK ((source = ANY (ARRAY['routing'::text, 'officer'::text])))
+);
+
+--
+-- Name: assignment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.assignment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: assignment_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.assignment_id_seq OWNED BY public.assignment.id;
 
 --
 -- Name: audit_event; Type: TABLE; Schema: public; Owner: -
@@ -470,6 +551,22 @@ CREATE SEQUENCE public.letter_id_seq
 ALTER SEQUENCE public.letter_id_seq OWNED BY public.letter.id;
 
 --
+-- Name: letter_work; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.letter_work (
+    letter_id bigint NOT NULL,
+    state text DEFAULT 'registered'::text NOT NULL,
+    wait_until date,
+    deadline timestamp with time zone,
+    urgency_rank smallint NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT letter_work_check CHECK (((state = 'waiting'::text) = (wait_until IS NOT NULL))),
+    CONSTRAINT letter_work_state_check CHECK ((state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text, 'done'::text, 'returned'::text, 'annulled'::text])))
+);
+
+--
 -- Name: officer; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -564,10 +661,26 @@ CREATE SEQUENCE public.unit_id_seq
 ALTER SEQUENCE public.unit_id_seq OWNED BY public.unit.id;
 
 --
+-- Name: unit_turn; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.unit_turn (
+    unit_id integer NOT NULL,
+    last_officer_id integer,
+    updated_at timestamp with time zone NOT NULL
+);
+
+--
 -- Name: api_token id; Type: DEFAULT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.api_token ALTER COLUMN id SET DEFAULT nextval('public.api_token_id_seq'::regclass);
+
+--
+-- Name: assignment id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment ALTER COLUMN id SET DEFAULT nextval('public.assignment_id_seq'::regclass);
 
 --
 -- Name: audit_event id; Type: DEFAULT; Schema: public; Owner: -
@@ -619,6 +732,13 @@ ALTER TABLE ONLY public.api_token
 
 ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: assignment assignment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_pkey PRIMARY KEY (id);
 
 --
 -- Name: audit_event audit_event_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -705,18 +825,18 @@ ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_pkey PRIMARY KEY (id);
 
 --
+-- Name: letter_work letter_work_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_work
+    ADD CONSTRAINT letter_work_pkey PRIMARY KEY (letter_id);
+
+--
 -- Name: officer officer_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_pkey PRIMARY KEY (id);
-
---
--- Name: reply reply_inbound_id_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.reply
-    ADD CONSTRAINT reply_inbound_id_key UNIQUE (inbound_id);
 
 --
 -- Name: reply_tally reply_tally_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -747,10 +867,47 @@ ALTER TABLE ONLY public.unit
     ADD CONSTRAINT unit_pkey PRIMARY KEY (id);
 
 --
+-- Name: unit_turn unit_turn_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit_turn
+    ADD CONSTRAINT unit_turn_pkey PRIMARY KEY (unit_id);
+
+--
 -- Name: api_token_officer; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX api_token_officer ON public.api_token USING btree (officer_id);
+
+--
+-- Name: assignment_letter; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_letter ON public.assignment USING btree (letter_id, id);
+
+--
+-- Name: assignment_officer; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_officer ON public.assignment USING btree (officer_id, letter_id) WHERE (officer_id IS NOT NULL);
+
+--
+-- Name: assignment_open_act; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX assignment_open_act ON public.assignment USING btree (letter_id) WHERE ((purpose = 'act'::text) AND (ended_at IS NULL));
+
+--
+-- Name: assignment_unit; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_unit ON public.assignment USING btree (unit_id, letter_id);
+
+--
+-- Name: audit_event_letter; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_event_letter ON public.audit_event USING btree (letter_id, seq) WHERE (letter_id IS NOT NULL);
 
 --
 -- Name: desk_session_expiry; Type: INDEX; Schema: public; Owner: -
@@ -763,6 +920,12 @@ CREATE INDEX desk_session_expiry ON public.desk_session USING btree (expires_at)
 --
 
 CREATE INDEX desk_session_officer ON public.desk_session USING btree (officer_id);
+
+--
+-- Name: inbound_held; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inbound_held ON public.inbound USING btree (received_at) WHERE (outcome = 'held'::text);
 
 --
 -- Name: inbound_unprocessed; Type: INDEX; Schema: public; Owner: -
@@ -789,6 +952,36 @@ CREATE INDEX letter_message_id ON public.letter USING btree (message_id, book, i
 CREATE INDEX letter_reference ON public.letter USING btree (reference_normalised, book, id);
 
 --
+-- Name: letter_registered_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_registered_at ON public.letter USING btree (registered_at);
+
+--
+-- Name: letter_search; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_search ON public.letter USING gin (public.letter_search_text(reference_normalised, title, subject, agency) public.gin_trgm_ops);
+
+--
+-- Name: letter_suspect; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE suspect;
+
+--
+-- Name: letter_work_queue; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_queue ON public.letter_work USING btree (urgency_rank DESC, deadline, received_at, letter_id) WHERE (state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text]));
+
+--
+-- Name: letter_work_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_state ON public.letter_work USING btree (state);
+
+--
 -- Name: officer_unit; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -799,6 +992,18 @@ CREATE INDEX officer_unit ON public.officer USING btree (unit_id) WHERE (disable
 --
 
 CREATE UNIQUE INDEX officer_username ON public.officer USING btree (username);
+
+--
+-- Name: reply_inbound; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_inbound ON public.reply USING btree (inbound_id);
+
+--
+-- Name: reply_inbound_id_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX reply_inbound_id_key ON public.reply USING btree (inbound_id) WHERE (reason IS DISTINCT FROM 'returned'::text);
 
 --
 -- Name: reply_message_id; Type: INDEX; Schema: public; Owner: -
@@ -825,6 +1030,12 @@ CREATE INDEX unit_parent ON public.unit USING btree (parent_id);
 CREATE TRIGGER audit_event_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.audit_event FOR EACH STATEMENT EXECUTE FUNCTION public.audit_event_append_only();
 
 --
+-- Name: letter letter_work_start; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_work_start AFTER INSERT ON public.letter FOR EACH ROW EXECUTE FUNCTION public.letter_work_start();
+
+--
 -- Name: reply acknowledgement_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -837,6 +1048,41 @@ ALTER TABLE ONLY public.reply
 
 ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id) ON DELETE CASCADE;
+
+--
+-- Name: assignment assignment_assigned_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_assigned_by_fkey FOREIGN KEY (assigned_by) REFERENCES public.officer(id);
+
+--
+-- Name: assignment assignment_ended_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_ended_by_fkey FOREIGN KEY (ended_by) REFERENCES public.officer(id);
+
+--
+-- Name: assignment assignment_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
+-- Name: assignment assignment_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id);
+
+--
+-- Name: assignment assignment_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assignment
+    ADD CONSTRAINT assignment_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
 
 --
 -- Name: audit_event audit_event_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -874,6 +1120,13 @@ ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
 
 --
+-- Name: letter_work letter_work_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_work
+    ADD CONSTRAINT letter_work_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
 -- Name: officer officer_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -893,3 +1146,17 @@ ALTER TABLE ONLY public.reply
 
 ALTER TABLE ONLY public.unit
     ADD CONSTRAINT unit_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.unit(id);
+
+--
+-- Name: unit_turn unit_turn_last_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit_turn
+    ADD CONSTRAINT unit_turn_last_officer_id_fkey FOREIGN KEY (last_officer_id) REFERENCES public.officer(id);
+
+--
+-- Name: unit_turn unit_turn_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.unit_turn
+    ADD CONSTRAINT unit_turn_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);

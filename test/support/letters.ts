@@ -1,48 +1,21 @@
-// The desk's people for tests of the letter side: units and officers written straight into a
-// test database, as `saraban unit add` and `saraban officer add` would leave them.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// The letter side's helpers for tests: units and officers as `saraban unit add` and
+// `saraban officer add` make them, and registered letters.
 import type { Officer } from '../../letter/access';
-import type { Pool } from '../../registry/db';
 import type { Letter, LetterDetails } from '../../letter/letter';
+import type { Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
-import { createTestDatabase, keepMessage, type TestDatabase } from './services';
+import { addOfficer as addPerson, addUnit as addUnitRecord } from '../../registry/officers';
+import { keepMessage, useTestDatabase, type TestDatabase } from './services';
 
-// Until the frame's migration 000008 (people) is on main, the tables the
-// letter side needs are made here, then 000009 is run by hand. Removed at the rebase onto them.
-const FRAME_UNTIL_MERGED = `
-  CREATE TABLE unit (id serial PRIMARY KEY, code text NOT NULL UNIQUE, name text NOT NULL, parent_id integer REFERENCES unit (id));
-  CREATE TABLE officer (
-    id serial PRIMARY KEY, username text NOT NULL UNIQUE, name text NOT NULL,
-    role text NOT NULL CHECK (role IN ('officer', 'supervisor', 'admin')), unit_id integer REFERENCES unit (id),
-    secret_clearance boolean NOT NULL DEFAULT false, on_duty boolean NOT NULL DEFAULT true, disabled_at timestamptz);
-`;
+const change = () => ({ actor: 'operator:test', at: new Date() });
 
-export async function createDeskTestDatabase(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
-  await db.pool.query(FRAME_UNTIL_MERGED);
-  await db.pool.query(readFileSync(path.join(__dirname, '../../registry/sql/pending/000009.sql'), 'utf8'));
-  return db;
-}
-
-/** For a describe block: a private database with the desk's tables. */
+/** For a describe block: a private database with the register's and the desk's tables. */
 export function useDeskDatabase(): { db: TestDatabase } {
-  const env = {} as { db: TestDatabase };
-  beforeAll(async () => {
-    env.db = await createDeskTestDatabase();
-  });
-  afterAll(async () => {
-    await env.db.drop();
-  });
-  return env;
+  return useTestDatabase();
 }
 
 export async function addUnit(pool: Pool, code: string, name: string, parentCode?: string): Promise<number> {
-  const { rows } = await pool.query(
-    'INSERT INTO unit (code, name, parent_id) VALUES ($1, $2, (SELECT id FROM unit WHERE code = $3)) RETURNING id',
-    [code, name, parentCode ?? null],
-  );
-  return rows[0].id as number;
+  return (await addUnitRecord(pool, { code, name, parentCode }, change())).id;
 }
 
 export interface OfficerToAdd {
@@ -50,23 +23,25 @@ export interface OfficerToAdd {
   role?: Officer['role'];
   unit?: string | null;
   secretClearance?: boolean;
+  /** false: on leave, so routing passes them by. */
   onDuty?: boolean;
 }
 
 export async function addOfficer(pool: Pool, o: OfficerToAdd): Promise<Officer> {
-  const { rows } = await pool.query(
-    `INSERT INTO officer (username, name, role, unit_id, secret_clearance, on_duty)
-     VALUES ($1, $2, $3, (SELECT id FROM unit WHERE code = $4), $5, $6) RETURNING id, unit_id`,
-    [o.username, `คุณ ${o.username}`, o.role ?? 'officer', o.unit ?? null, o.secretClearance ?? false, o.onDuty ?? true],
+  const officer = await addPerson(
+    pool,
+    {
+      username: o.username,
+      name: `คุณ ${o.username}`,
+      role: o.role ?? 'officer',
+      unitCode: o.unit ?? undefined,
+      secretClearance: o.secretClearance,
+    },
+    change(),
   );
-  return {
-    id: rows[0].id,
-    username: o.username,
-    name: `คุณ ${o.username}`,
-    role: o.role ?? 'officer',
-    unitId: rows[0].unit_id,
-    secretClearance: o.secretClearance ?? false,
-  };
+  // No command sets an officer on leave yet: written as it would be.
+  if (o.onDuty === false) await pool.query('UPDATE officer SET on_duty = false WHERE id = $1', [officer.id]);
+  return officer;
 }
 
 let letterSeq = 0;
