@@ -12,7 +12,7 @@ import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
 import { startWorkers } from '../worker';
 import type { DnsResolver } from '../worker/authenticity';
-import { createQueues, jobCounts, producerConnection, queueLetter } from '../worker/queues';
+import { createQueues, jobCounts, producerConnection, queueLetter, queueReply } from '../worker/queues';
 
 export type Role = 'gateway' | 'worker' | 'desk';
 
@@ -135,7 +135,15 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }
   if (roles.includes('desk')) {
-    const desk = createDesk({ config, pool, redis, metrics, logger: logger.child({ part: 'desk' }), clock });
+    const desk = createDesk({
+      config,
+      pool,
+      redis,
+      metrics,
+      logger: logger.child({ part: 'desk' }),
+      clock,
+      queueReply: (id) => queueReply(queues, id),
+    });
     await desk
       .listen({ host: config.desk.host, port: config.desk.port })
       .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));

@@ -14,6 +14,8 @@ export interface DeskDeps {
   logger: Logger;
   /** The time now; tests pass their own. */
   clock?: Clock;
+  /** Sends a reply the desk planned (a returned letter's notice to its sender) through the mail queue. */
+  queueReply: (replyId: number) => Promise<void>;
 }
 
 export type DeskContext = Required<DeskDeps>;

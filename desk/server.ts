@@ -14,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { healthRoutes } from './api/health';
+import { letterRoutes } from './api/letters';
 import { meRoutes } from './api/me';
 import { officerRoutes } from './api/officers';
 import type { DeskRoute, RouteContext } from './api/route';
@@ -26,7 +27,7 @@ export type { DeskDeps } from './context';
 
 /** The desk's routes, all of them: each says who may call it (its `auth`). */
 export function routeTable(ctx: RouteContext): DeskRoute[] {
-  return [...healthRoutes(ctx), ...sessionRoutes(ctx), ...meRoutes(ctx), ...officerRoutes(ctx), docsRoute()];
+  return [...healthRoutes(ctx), ...sessionRoutes(ctx), ...meRoutes(ctx), ...officerRoutes(ctx), ...letterRoutes(ctx), docsRoute()];
 }
 
 /**

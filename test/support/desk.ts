@@ -8,7 +8,7 @@ import { newApiToken, secretHash } from '../../desk/auth/secret';
 import type { Role } from '../../letter/access';
 import { addOfficer, createToken } from '../../registry/officers';
 import type { Clock } from '../../registry/letters';
-import { createQueues, jobCounts, producerConnection } from '../../worker/queues';
+import { createQueues, jobCounts, producerConnection, queueReply } from '../../worker/queues';
 import { flushPrefix, silent, testConfig, type TestDatabase } from './services';
 
 export interface TestDesk {
@@ -34,6 +34,7 @@ export async function startTestDesk(
     metrics: createMetrics({ pool: db.pool, queueCounts: () => jobCounts(queues) }),
     logger: silent,
     clock,
+    queueReply: (id) => queueReply(queues, id),
   });
   beforeReady?.(app);
   await app.ready();

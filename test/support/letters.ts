@@ -50,10 +50,16 @@ let letterSeq = 0;
 export async function registerTestLetter(
   pool: Pool,
   details: Partial<LetterDetails> = {},
-  options: { book?: string; at?: Date; mailFrom?: string } = {},
+  options: {
+    book?: string;
+    at?: Date;
+    mailFrom?: string;
+    /** A message kept already, for a letter with real files. */ inboundId?: string;
+  } = {},
 ): Promise<Letter> {
   const n = ++letterSeq;
-  const inboundId = await keepMessage(pool, `Subject: letter ${n}\n\nbody ${n}\n`, options.book ?? 'RB', options.mailFrom);
+  const inboundId =
+    options.inboundId ?? (await keepMessage(pool, `Subject: letter ${n}\n\nbody ${n}\n`, options.book ?? 'RB', options.mailFrom));
   const { letter } = await registerLetter(
     pool,
     {
