@@ -1,5 +1,5 @@
 import { createPool } from '../../registry/db';
-import { routeNewLetter } from '../../registry/work';
+import { routeNewLetter, routeUnroutedLetters } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
 // Routing a registered letter against a real PostgreSQL: rules, the central unit, round robin
@@ -160,5 +160,25 @@ describe('routing in an office that does not use the desk', () => {
     });
     const { rows } = await env.db.pool.query('SELECT state FROM letter_work WHERE letter_id = $1', [letter.id]);
     expect(rows).toEqual([{ state: 'registered' }]);
+  });
+});
+
+describe("the reconciler's round of letters left unrouted", () => {
+  const env = useDeskDatabase();
+  const routing = { centralUnit: 'SARABAN', rules: [] };
+
+  it('routes a letter its job registered but did not route, once a minute has passed, and leaves letters from before the desk alone', async () => {
+    await addUnit(env.db.pool, 'SARABAN', 'งานสารบรรณกลาง');
+    const beforeTheDesk = await registerTestLetter(env.db.pool, {}, { at: new Date('2020-01-06T03:00:00Z') });
+    const stranded = await registerTestLetter(env.db.pool);
+    const now = Date.now();
+    expect(await routeUnroutedLetters(env.db.pool, routing, () => new Date(now))).toEqual({ routed: 0, unroutable: [] });
+    expect(await routeUnroutedLetters(env.db.pool, routing, () => new Date(now + 2 * 60_000))).toEqual({ routed: 1, unroutable: [] });
+    const { rows } = await env.db.pool.query('SELECT letter_id, state FROM letter_work ORDER BY letter_id');
+    expect(rows).toEqual([
+      { letter_id: beforeTheDesk.id, state: 'registered' },
+      { letter_id: stranded.id, state: 'assigned' },
+    ]);
+    expect(await routeUnroutedLetters(env.db.pool, routing, () => new Date(now + 3 * 60_000))).toEqual({ routed: 0, unroutable: [] });
   });
 });
