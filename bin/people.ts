@@ -15,6 +15,7 @@ import {
   listTokens,
   PeopleError,
   revokeToken,
+  setOnDuty,
   setPassword,
 } from '../registry/officers';
 
@@ -23,6 +24,8 @@ export const PEOPLE_USAGE = `  saraban unit add CODE --name NAME [--parent CODE]
                       [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--secret-clearance]
   saraban officer disable --username U        ends their sessions and tokens at once
   saraban officer reset-password --username U --password P   also lifts a lockout
+  saraban officer leave --username U          on leave: routing gives them no new letters
+  saraban officer back --username U           on duty again
   saraban officer show --username U
   saraban token create --username U [--label TEXT]   prints the new API token alone
   saraban token list --username U
@@ -52,7 +55,14 @@ type Command = (pool: Pool, args: string[], io: Output, change: Change) => Promi
 
 const COMMANDS: Record<string, Record<string, Command>> = {
   unit: { add: unitAdd },
-  officer: { add: officerAdd, disable: officerDisable, 'reset-password': officerResetPassword, show: officerShow },
+  officer: {
+    add: officerAdd,
+    disable: officerDisable,
+    'reset-password': officerResetPassword,
+    show: officerShow,
+    leave: (pool, args, io, change) => officerOnDuty(pool, args, io, change, false),
+    back: (pool, args, io, change) => officerOnDuty(pool, args, io, change, true),
+  },
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
 };
 
@@ -184,6 +194,18 @@ async function officerDisable(pool: Pool, args: string[], io: Output, change: Ch
   const username = required(values, 'username');
   await disableOfficer(pool, username, change);
   io.err(`officer ${username} disabled: their sessions are ended and their tokens revoked\n`);
+  return 0;
+}
+
+async function officerOnDuty(pool: Pool, args: string[], io: Output, change: Change, onDuty: boolean): Promise<number> {
+  const { values } = options(args, { username: { type: 'string' } });
+  const username = required(values, 'username');
+  await setOnDuty(pool, username, onDuty, change);
+  io.err(
+    onDuty
+      ? `officer ${username} is on duty: routing gives them letters in turn again\n`
+      : `officer ${username} is on leave: routing passes them by\n`,
+  );
   return 0;
 }
 

@@ -166,6 +166,18 @@ async function officerId(client: Pool | Client, username: string): Promise<numbe
 }
 
 /**
+ * Sets an officer on leave (ลา) or back on duty: routing gives letters in turn only to officers
+ * on duty; what they already hold stays theirs.
+ */
+export async function setOnDuty(pool: Pool, username: string, onDuty: boolean, change: Change): Promise<void> {
+  await transaction(pool, async (client) => {
+    const id = await officerId(client, username);
+    await client.query('UPDATE officer SET on_duty = $2 WHERE id = $1', [id, onDuty]);
+    await audit(client, change, onDuty ? 'officer.on-duty' : 'officer.on-leave', { username: normalUsername(username) });
+  });
+}
+
+/**
  * Disables an officer: from this commit on, none of their sessions or tokens is accepted
  * (the sessions are deleted, the tokens revoked, and every request checks disabled_at too).
  */

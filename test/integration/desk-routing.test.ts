@@ -1,6 +1,8 @@
+import { runPeopleCommand } from '../../bin/people';
 import { createPool } from '../../registry/db';
 import { routeNewLetter, routeUnroutedLetters } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
+import { testConfig } from '../support/services';
 
 // Routing a registered letter against a real PostgreSQL: rules, the central unit, round robin
 // among officers on duty, and running it twice or many at once.
@@ -147,6 +149,29 @@ describe('routing a newly registered letter', () => {
     );
     expect(rows.map((r) => r.n)).toEqual([4, 3, 3]);
     expect(rows.map((r) => r.officer_id)).toEqual([ids.plan1, ids.plan2, ids.somchai]);
+  });
+
+  it('passes by an officer the operator sets on leave, and gives them letters in turn again once they are back', async () => {
+    const config = testConfig(env.db.url);
+    const said: string[] = [];
+    const io = { out: (t: string) => said.push(t), err: (t: string) => said.push(t), readInput: async () => '' };
+    const planRouting = { centralUnit: 'PLAN', rules: [] };
+    const routeFour = async () => {
+      const chosen = [];
+      for (let i = 0; i < 4; i++) {
+        const letter = await registerTestLetter(env.db.pool, { title: `แผนงานช่วงลา ${i}` });
+        const result = await routeNewLetter(env.db.pool, letter.id, planRouting, clock);
+        chosen.push(result.kind === 'routed' ? result.officerId : null);
+      }
+      return chosen;
+    };
+    expect(await runPeopleCommand(config, 'officer', ['leave', '--username', 'plan2'], io)).toBe(0);
+    expect(said.join('')).toContain('plan2 is on leave');
+    const duringLeave = await routeFour();
+    expect(new Set(duringLeave)).toEqual(new Set([ids.plan1, ids.somchai]));
+    expect(await runPeopleCommand(config, 'officer', ['back', '--username', 'plan2'], io)).toBe(0);
+    const afterwards = await routeFour();
+    expect(new Set(afterwards.slice(0, 3))).toEqual(new Set([ids.plan1, ids.plan2, ids.somchai]));
   });
 });
 

@@ -4,7 +4,7 @@ import type { Officer } from '../../letter/access';
 import type { Letter, LetterDetails } from '../../letter/letter';
 import type { Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
-import { addOfficer as addPerson, addUnit as addUnitRecord } from '../../registry/officers';
+import { addOfficer as addPerson, addUnit as addUnitRecord, setOnDuty } from '../../registry/officers';
 import { keepMessage, useTestDatabase, type TestDatabase } from './services';
 
 const change = () => ({ actor: 'operator:test', at: new Date() });
@@ -39,8 +39,7 @@ export async function addOfficer(pool: Pool, o: OfficerToAdd): Promise<Officer> 
     },
     change(),
   );
-  // No command sets an officer on leave yet: written as it would be.
-  if (o.onDuty === false) await pool.query('UPDATE officer SET on_duty = false WHERE id = $1', [officer.id]);
+  if (o.onDuty === false) await setOnDuty(pool, o.username, false, change());
   return officer;
 }
 
