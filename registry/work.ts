@@ -71,7 +71,7 @@ export async function routeNewLetter(pool: Pool, letterId: number, routing: Rout
     let target = await findTarget(client, route.to);
     let problem: string | null = null;
     if (!target) {
-      problem = `routing rule "${route.rule ?? '(central unit)'}" names ${describe(route.to)}, which is not at the desk`;
+      problem = `routing rule "${route.rule ?? '(central unit)'}" names ${named(route.to)}, which is not at the desk`;
       target = route.rule !== null ? await findTarget(client, { unit: routing.centralUnit }) : null;
       if (!target) {
         return {
@@ -137,7 +137,7 @@ export async function routeUnroutedLetters(
   return { routed, unroutable: [...unroutable] };
 }
 
-const describe = (to: RouteTarget) => ('unit' in to ? `unit ${to.unit}` : `officer ${to.officer}`);
+const named = (to: RouteTarget) => ('unit' in to ? `unit ${to.unit}` : `officer ${to.officer}`);
 
 interface Target {
   unitId: number | null;
@@ -193,7 +193,8 @@ export type ActionResult =
       kind: 'done';
       state: LetterState;
       auditId: number;
-      /** A notice to the sender to queue (a returned letter). */ replyId: number | null;
+      /** A notice to the sender to queue (a returned letter). */
+      replyId: number | null;
     }
   /** Not a letter this officer may see (HTTP 404: whether it exists is not theirs to know either). */
   | { kind: 'not-found' }
@@ -304,7 +305,8 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
         ended.by,
       ]);
     }
-    const note = 'note' in action ? action.note : null;
+    // The assignments an order makes carry the order's words.
+    const note = action.kind === 'order' ? action.text : 'note' in action ? action.note : null;
     const opened: number[] = [];
     for (const a of changes.open) {
       const to = targets.get(a.to) ?? (await unitOfOfficer(client, a.to));

@@ -139,8 +139,8 @@ describe("an officer's action on a letter", () => {
     expect(await act(o.divHead, id, order)).toMatchObject({ kind: 'done', state: 'assigned' });
     expect((await assignments(id)).slice(-3)).toMatchObject([
       { unit_id: unit.FIN, officer_id: null, ended_how: 'forwarded', ended_by: o.divHead.id },
-      { unit_id: unit.FIN, officer_id: o.fin2.id, purpose: 'act', assigned_by: o.divHead.id },
-      { unit_id: unit.PLAN, officer_id: null, purpose: 'know' },
+      { unit_id: unit.FIN, officer_id: o.fin2.id, purpose: 'act', assigned_by: o.divHead.id, note: order.text },
+      { unit_id: unit.PLAN, officer_id: null, purpose: 'know', note: order.text },
     ]);
     const [, ordered] = await events(id);
     expect(ordered).toMatchObject({ actor: 'officer:divhead', action: 'letter.order', detail: { request: { text: order.text } } });
