@@ -1,3 +1,4 @@
+import { LOOP_HEADER } from './automatic';
 import { formatIsoBangkok, formatThaiDate, formatThaiDateTime } from './calendar';
 import type { AttachmentReceived } from './letter';
 
@@ -12,6 +13,8 @@ export interface OfficeContact {
 export interface Agency {
   name: string;
   nameEn?: string;
+  /** Our domain (agency.domain): what our loop header says, so another gateway knows the reply is ours. */
+  domain: string;
   contact?: OfficeContact;
 }
 
@@ -55,9 +58,18 @@ export function registrationNumber(number: number, year: number): string {
   return `${number}/${year}`;
 }
 
-/** RFC 3834: every reply of ours is marked automatic and tied to the message it answers. */
-export function automaticReplyHeaders(letterMessageId: string | null): Record<string, string> {
-  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
+/**
+ * RFC 3834: every reply of ours is marked automatic and tied to the message it answers. Not
+ * every answering machine reads Auto-Submitted: Exchange reads X-Auto-Response-Suppress, and
+ * another saraban-gateway reads our loop header (letter/automatic.ts), so that two gateways
+ * never acknowledge each other's acknowledgements.
+ */
+export function automaticReplyHeaders(letterMessageId: string | null, ourDomain: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Auto-Submitted': 'auto-replied',
+    'X-Auto-Response-Suppress': 'All',
+    [LOOP_HEADER]: ourDomain,
+  };
   if (letterMessageId) {
     headers['In-Reply-To'] = letterMessageId;
     headers['References'] = letterMessageId;
@@ -100,6 +112,6 @@ export function composeAcknowledgement(facts: AcknowledgementFacts): Acknowledge
     '',
   ].join('\n');
 
-  const headers = automaticReplyHeaders(facts.letterMessageId);
+  const headers = automaticReplyHeaders(facts.letterMessageId, facts.agency.domain);
   return { subject: `ได้รับหนังสือแล้ว เลขรับ ${number} / Received, registration no. ${number}: ${subject}`, text, headers };
 }

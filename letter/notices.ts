@@ -89,12 +89,18 @@ export function composeNotice(facts: NoticeFacts): NoticeMessage {
     '',
   ].join('\n');
 
-  const headers = automaticReplyHeaders(facts.letterMessageId);
+  const headers = automaticReplyHeaders(facts.letterMessageId, facts.agency.domain);
   const title = `${wording.subjectTh} / ${wording.subjectEn}`;
   return { subject: wording.echoSubject ? `${title} - ${subject}` : title, text, headers, reasonCode };
 }
 
-function wordingFor(facts: NoticeFacts): Wording {
+/** A notice's title, Thai and English, as its subject gives it (the digest lists held notices by it). */
+export function noticeTitle(facts: Pick<NoticeFacts, 'reason' | 'existing'>): { th: string; en: string } {
+  const wording = wordingFor(facts);
+  return { th: wording.subjectTh, en: wording.subjectEn };
+}
+
+function wordingFor(facts: Pick<NoticeFacts, 'reason' | 'existing' | 'allowedTypes' | 'unreadableFiles'>): Wording {
   switch (facts.reason) {
     case 'no-letter-attached': {
       const types = facts.allowedTypes?.length ? facts.allowedTypes : DEFAULT_ALLOWED_TYPES;
@@ -209,7 +215,7 @@ function registerLines(existing: NonNullable<NoticeFacts['existing']>): string[]
   ];
 }
 
-function required(facts: NoticeFacts): NonNullable<NoticeFacts['existing']> {
+function required(facts: Pick<NoticeFacts, 'reason' | 'existing'>): NonNullable<NoticeFacts['existing']> {
   if (!facts.existing) throw new TypeError(`a '${facts.reason}' notice needs the registered letter (facts.existing)`);
   return facts.existing;
 }

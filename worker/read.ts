@@ -56,6 +56,7 @@ const KEPT_HEADERS = [
   'x-autoreply',
   'x-autorespond',
   'x-auto-response-suppress',
+  'x-saraban-loop',
 ];
 // How many messages deep a forwarded letter is followed (a forward of a forward of a forward).
 const MAX_FORWARD_DEPTH = 3;

@@ -1,7 +1,7 @@
 import { composeAcknowledgement, registrationNumber } from '../../../letter/acknowledgement';
 
 const facts = {
-  agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office' },
+  agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', domain: 'example.go.th' },
   book: { code: 'RB', name: 'ทะเบียนหนังสือรับ' },
   number: 1234,
   year: 2569,
@@ -28,9 +28,11 @@ describe('the acknowledgement', () => {
     expect(subject).toContain('เลขรับ 1234/2569');
   });
 
-  it('is marked as an automatic reply to the letter (RFC 3834)', () => {
+  it('is marked as an automatic reply to the letter (RFC 3834), for Exchange, and with our loop header', () => {
     expect(composeAcknowledgement(facts).headers).toEqual({
       'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Saraban-Loop': 'example.go.th',
       'In-Reply-To': '<letter-1@moe.go.th>',
       References: '<letter-1@moe.go.th>',
     });
@@ -67,6 +69,6 @@ describe('the acknowledgement', () => {
     const ack = composeAcknowledgement({ ...facts, attachments: [], subject: ' ', letterMessageId: null });
     expect(ack.text).toContain('ไม่มีไฟล์แนบ (no attachments)');
     expect(ack.text).toContain('เรื่อง: (ไม่มีชื่อเรื่อง)');
-    expect(ack.headers).toEqual({ 'Auto-Submitted': 'auto-replied' });
+    expect(ack.headers).toEqual({ 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Saraban-Loop': 'example.go.th' });
   });
 });

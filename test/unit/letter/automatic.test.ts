@@ -1,4 +1,4 @@
-import { automaticReason, type HeaderValues } from '../../../letter/automatic';
+import { automaticReason, autoReplySuppressed, type HeaderValues } from '../../../letter/automatic';
 
 describe('automatic mail (RFC 3834)', () => {
   const person = 'clerk@moe.go.th';
@@ -73,5 +73,30 @@ describe('automatic mail (RFC 3834)', () => {
       'own-address',
     );
     expect(automaticReason({ mailFrom: 'saraban@moe.go.th', headers: {}, ownAddresses: own })).toBeNull();
+  });
+
+  it("treats a message carrying any saraban-gateway's loop header as automatic: ours, or another gateway's", () => {
+    expect(from({ 'x-saraban-loop': 'example.go.th' })).toBe('gateway-loop-header');
+    expect(from({ 'x-saraban-loop': 'moe.go.th' })).toBe('gateway-loop-header');
+    expect(from({ 'x-saraban-loop': '' })).toBe('gateway-loop-header');
+  });
+});
+
+describe('a sender asking for no automatic reply (X-Auto-Response-Suppress)', () => {
+  it.each(['All', 'all', 'AutoReply', 'DR, AutoReply', 'OOF;AutoReply', 'DR, NDR, RN, NRN, OOF, AutoReply'])(
+    'is not answered when the header says %s, with the value in the reason',
+    (value) => {
+      expect(autoReplySuppressed({ 'x-auto-response-suppress': value })).toBe(`sender asked for none (X-Auto-Response-Suppress: ${value})`);
+    },
+  );
+
+  it('is answered when the header asks only that reports or out-of-office replies be held back, or is absent', () => {
+    expect(autoReplySuppressed({ 'x-auto-response-suppress': 'OOF' })).toBeNull();
+    expect(autoReplySuppressed({ 'x-auto-response-suppress': 'DR, NDR, RN, NRN' })).toBeNull();
+    expect(autoReplySuppressed({})).toBeNull();
+  });
+
+  it('does not make the message automatic: a letter carrying it is still registered', () => {
+    expect(automaticReason({ mailFrom: 'clerk@moe.go.th', headers: { 'x-auto-response-suppress': 'All' } })).toBeNull();
   });
 });

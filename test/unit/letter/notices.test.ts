@@ -2,7 +2,7 @@ import { composeNotice, smtpRefusals, smtpRefusalsUtf8, type NoticeFacts, type S
 
 const base: NoticeFacts = {
   reason: 'no-letter-attached',
-  agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office' },
+  agency: { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', domain: 'example.go.th' },
   receivedAt: new Date('2026-11-20T02:05:00Z'),
   subject: 'ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม',
   letterMessageId: '<letter-1@moe.go.th>',
@@ -174,17 +174,23 @@ describe('the notice for a letter an officer returned (ส่งคืน)', () 
 });
 
 describe('every notice', () => {
-  it('is marked as an automatic reply to the message (RFC 3834)', () => {
+  it('is marked as an automatic reply to the message (RFC 3834), for Exchange, and with our loop header', () => {
     expect(composeNotice(base).headers).toEqual({
       'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Saraban-Loop': 'example.go.th',
       'In-Reply-To': '<letter-1@moe.go.th>',
       References: '<letter-1@moe.go.th>',
     });
   });
 
-  it('has only Auto-Submitted when the message had no Message-ID, and copes with no subject', () => {
+  it('has no In-Reply-To when the message had no Message-ID, and copes with no subject', () => {
     const notice = composeNotice({ ...base, letterMessageId: null, subject: ' \r\n ' });
-    expect(notice.headers).toEqual({ 'Auto-Submitted': 'auto-replied' });
+    expect(notice.headers).toEqual({
+      'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Saraban-Loop': 'example.go.th',
+    });
     expect(notice.subject).toMatch(/ - \(ไม่มีชื่อเรื่อง\)$/);
   });
 
@@ -193,7 +199,9 @@ describe('every notice', () => {
   });
 
   it('uses the Thai agency name in English when there is no English name', () => {
-    expect(composeNotice({ ...base, agency: { name: 'สำนักงานทดสอบ' } }).text).toContain('สำนักงานทดสอบ received your message');
+    expect(composeNotice({ ...base, agency: { name: 'สำนักงานทดสอบ', domain: 'example.go.th' } }).text).toContain(
+      'สำนักงานทดสอบ received your message',
+    );
   });
 });
 
@@ -252,7 +260,7 @@ describe('SMTP refusals', () => {
 
 describe('every notice', () => {
   it("names the office's contact, in Thai and English, when the settings give one", () => {
-    const agency = { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', contact: { phone: '0 2123 4567 ต่อ 101' } };
+    const agency = { name: 'สำนักงานทดสอบ', nameEn: 'Test Office', domain: 'example.go.th', contact: { phone: '0 2123 4567 ต่อ 101' } };
     for (const reason of ['no-letter-attached', 'top-secret'] as const) {
       const { text } = composeNotice({ reason, agency, receivedAt: new Date('2026-11-20T02:05:00Z'), subject: 'x', letterMessageId: null });
       expect(text).toContain('ติดต่อสอบถาม: สำนักงานทดสอบ โทร. 0 2123 4567 ต่อ 101');
