@@ -8,6 +8,7 @@ import { listLetters } from '../registry/letters';
 import { auditCommand } from './audit';
 import { formatRegister } from './export';
 import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
+import { repliesCommand, REPLIES_USAGE } from './replies';
 import { prepareDatabase, startRoles, type Role } from './roles';
 import { yieldCpu } from './priority';
 
@@ -18,6 +19,7 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban migrate             create the database if missing and bring its schema up to date
   saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
   saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
+${REPLIES_USAGE}
 
 The desk's people (run saraban migrate first):
 ${PEOPLE_USAGE}
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'export') return exportRegister(config, rest);
   if (command === 'audit') return auditCommand(config, rest);
   if (isPeopleCommand(command)) return runPeopleCommand(config, command, rest);
+  if (command === 'replies') return repliesCommand(config, rest);
   console.error(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

@@ -42,7 +42,7 @@ export function parseConfig(raw: unknown, source = 'settings', baseDir = path.di
   if (!result.success) {
     const lines = result.error.issues.flatMap((i) =>
       i.code === 'unrecognized_keys'
-        ? i.keys.map((key) => `  - ${[...i.path, key].join('.')}: ${unknownKey(i.path, key)}`)
+        ? i.keys.map((key) => `  - ${[...i.path, key].join('.')}: ${RETIRED[[...i.path, key].join('.')] ?? unknownKey(i.path, key)}`)
         : [`  - ${i.path.join('.') || '(top level)'}: ${i.message}`],
     );
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
@@ -51,6 +51,14 @@ export function parseConfig(raw: unknown, source = 'settings', baseDir = path.di
   config.letters.agencyDirectory = path.resolve(baseDir, config.letters.agencyDirectory);
   return config;
 }
+
+// Settings that were replaced: an old settings file is told what to write instead.
+const RETIRED: Readonly<Record<string, string>> = {
+  'replies.perSenderPerDay':
+    'no longer a setting: replies are held back by windows per trust tier, replies.trusted|authenticated|unverified.windows (README, "Reply caps")',
+  'replies.globalPerHour':
+    "no longer a setting: use replies.allSendersPerHour, which counts each sender at most its tier's hourlyShare (README, \"Reply caps\")",
+};
 
 /** A misspelt setting is refused, not silently replaced by its default: name the setting meant. */
 function unknownKey(at: PropertyKey[], key: string): string {

@@ -80,6 +80,22 @@ const officer = z.strictObject({
     ),
 });
 
+/**
+ * How many automatic replies one sender may get, for one trust tier (letter/trust.ts): at most
+ * `replies` in any `minutes` (sliding) for each window; more are held for the digest. Of this
+ * sender's replies in one clock hour, at most hourlyShare count towards allSendersPerHour.
+ */
+function replyTier(defaults: { windows: Array<{ minutes: number; replies: number }>; hourlyShare: number }) {
+  return z
+    .strictObject({
+      windows: z
+        .array(z.strictObject({ minutes: z.number().int().positive(), replies: z.number().int().nonnegative() }))
+        .default(defaults.windows),
+      hourlyShare: z.number().int().nonnegative().default(defaults.hourlyShare),
+    })
+    .prefault({});
+}
+
 /** workers.pdfMemoryMb when the settings do not say; also what reading a message assumes when not told. */
 export const DEFAULT_PDF_MEMORY_MB = 1536;
 
@@ -282,10 +298,49 @@ export const configSchema = z
       .prefault({}),
     replies: z
       .strictObject({
-        /** Acknowledgements and notices to one address in one day (from midnight in Bangkok); more are recorded, not sent. */
-        perSenderPerDay: z.number().int().nonnegative().default(20),
-        /** Circuit breaker: replies to everyone in one clock hour. */
-        globalPerHour: z.number().int().nonnegative().default(500),
+        /** Domains under these suffixes are trusted like the agency directory (when authenticated). */
+        trustedSuffixes: z
+          .array(
+            z
+              .string()
+              .min(1)
+              .transform((suffix) => suffix.toLowerCase()),
+          )
+          .default(['.go.th']),
+        trusted: replyTier({
+          windows: [
+            { minutes: 10, replies: 300 },
+            { minutes: 1440, replies: 3000 },
+          ],
+          hourlyShare: 300,
+        }),
+        authenticated: replyTier({
+          windows: [
+            { minutes: 10, replies: 60 },
+            { minutes: 1440, replies: 1000 },
+          ],
+          hourlyShare: 60,
+        }),
+        unverified: replyTier({
+          windows: [
+            { minutes: 10, replies: 20 },
+            { minutes: 1440, replies: 200 },
+          ],
+          hourlyShare: 20,
+        }),
+        /** Replies to everyone in one clock hour, each sender counting at most its tier's hourlyShare. */
+        allSendersPerHour: z.number().int().nonnegative().default(1000),
+        /** A loop: the same subject or text from one sender this often within this time, with no new letter. */
+        loop: z
+          .strictObject({
+            repeats: z.number().int().min(2).default(3),
+            withinMinutes: z.number().int().positive().default(60),
+            /** Once a loop was stopped, messages of its shape stay unanswered this long. */
+            stopMinutes: z.number().int().nonnegative().default(1440),
+          })
+          .prefault({}),
+        /** Receipts held back by a window go out together, at most once in this many minutes per sender. */
+        digestEveryMinutes: z.number().int().positive().default(30),
       })
       .prefault({}),
     reconciler: z.strictObject({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),

@@ -43,7 +43,8 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
   });
   new client.Gauge({
     name: 'saraban_register_totals',
-    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed by the caps',
+    help:
+      'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed (loops among them), held back by a window, released, and digests by status',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
@@ -56,6 +57,12 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
       this.set({ kind: 'notices_sent' }, t.noticesSent);
       this.set({ kind: 'notices_failed' }, t.noticesFailed);
       this.set({ kind: 'replies_suppressed' }, t.repliesSuppressed);
+      this.set({ kind: 'loops_stopped' }, t.loopsStopped);
+      this.set({ kind: 'replies_held' }, t.repliesHeld);
+      this.set({ kind: 'replies_released' }, t.repliesReleased);
+      this.set({ kind: 'digests_sent' }, t.digestsSent);
+      this.set({ kind: 'digests_failed' }, t.digestsFailed);
+      this.set({ kind: 'digests_pending' }, t.digestsPending);
     },
   });
   new client.Gauge({

@@ -95,12 +95,12 @@ export function composeNotice(facts: NoticeFacts): NoticeMessage {
 }
 
 /** A notice's title, Thai and English, as its subject gives it (the digest lists held notices by it). */
-export function noticeTitle(facts: Pick<NoticeFacts, 'reason' | 'existing'>): { th: string; en: string } {
+export function noticeTitle(facts: Pick<NoticeFacts, 'reason' | 'existing' | 'returnedBecause'>): { th: string; en: string } {
   const wording = wordingFor(facts);
   return { th: wording.subjectTh, en: wording.subjectEn };
 }
 
-function wordingFor(facts: Pick<NoticeFacts, 'reason' | 'existing' | 'allowedTypes' | 'unreadableFiles'>): Wording {
+function wordingFor(facts: Pick<NoticeFacts, 'reason' | 'existing' | 'allowedTypes' | 'unreadableFiles' | 'returnedBecause'>): Wording {
   switch (facts.reason) {
     case 'no-letter-attached': {
       const types = facts.allowedTypes?.length ? facts.allowedTypes : DEFAULT_ALLOWED_TYPES;

@@ -7,8 +7,8 @@ import { toReply, type Reply } from './replies';
 /** What the mail job needs to write and send one reply. */
 export interface ReplyToSend {
   reply: Reply;
-  /** The message the reply answers. */
-  inbound: InboundRecord;
+  /** The message the reply answers; null for a digest, which answers several (registry/replies.ts repliesInDigest). */
+  inbound: InboundRecord | null;
   /** Its letter (for a duplicate, the first registration), or null when none was registered. */
   letter: Letter | null;
 }
@@ -17,9 +17,9 @@ export interface ReplyToSend {
 export async function findReplyToSend(pool: Pool, replyId: number): Promise<ReplyToSend | null> {
   const { rows } = await pool.query({
     name: 'find-reply-to-send',
-    text: `SELECT row_to_json(r) AS reply, row_to_json(i) AS inbound,
+    text: `SELECT row_to_json(r) AS reply, CASE WHEN i.id IS NULL THEN NULL ELSE row_to_json(i) END AS inbound,
             CASE WHEN l.id IS NULL THEN NULL ELSE row_to_json(l) END AS letter
-       FROM reply r JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
+       FROM reply r LEFT JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
       WHERE r.id = $1`,
     values: [replyId],
   });
@@ -27,7 +27,7 @@ export async function findReplyToSend(pool: Pool, replyId: number): Promise<Repl
   if (!row) return null;
   return {
     reply: toReply(row.reply),
-    inbound: inboundFromJson(row.inbound),
+    inbound: row.inbound ? inboundFromJson(row.inbound) : null,
     letter: row.letter ? letterFromJson(row.letter) : null,
   };
 }

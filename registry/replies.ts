@@ -1,28 +1,35 @@
+import type { Config } from '../config/load';
+import type { ReplyShape } from '../letter/loop';
+import type { ReplyTier } from '../letter/trust';
 import { jsonb, storableText, type Client, type Pool } from './db';
 
 // What we send back to a sender: the acknowledgement (ตอบยืนยันการได้รับ) of a registered
-// letter, or a notice saying why a message was not registered. At most one per message.
+// letter, or a notice saying why a message was not registered; at most one per message. And
+// the digest, which stands for the replies a window held back.
 
-export type ReplyKind = 'acknowledgement' | 'notice';
-export type ReplyStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
+export type ReplyKind = 'acknowledgement' | 'notice' | 'digest';
+/** held: a window held it back (a digest lists it; an operator may release it); suppressed: never to be sent (a loop). */
+export type ReplyStatus = 'pending' | 'sent' | 'failed' | 'suppressed' | 'held';
 
-export interface ReplyPlan {
-  kind: ReplyKind;
+export interface ReplyPlan extends Partial<ReplyShape> {
+  kind: 'acknowledgement' | 'notice';
   /** For a notice: the reason code (no-letter-attached, top-secret, duplicate, ...). */
   reason: string | null;
   recipient: string;
   messageId: string;
+  /** For an automatic reply: the sender's tier, which picks its windows. Without one, no window or loop check applies. */
+  tier?: ReplyTier;
+  /** Record it as suppressed, with this reason, instead of sending it (the sender asked for no automatic reply). */
+  suppress?: string | null;
 }
 
-/** Automatic replies must never become spam or a loop: a cap per sender and one for everything. */
-export interface ReplyLimits {
-  perSenderPerDay: number;
-  globalPerHour: number;
-}
+/** The settings `replies`: windows per tier, everyone's hourly ceiling, what a loop is, how often a digest goes. */
+export type ReplyLimits = Config['replies'];
 
 export interface Reply {
   id: number;
-  inboundId: string;
+  /** Null for a digest, which answers no one message. */
+  inboundId: string | null;
   letterId: number | null;
   kind: ReplyKind;
   reason: string | null;
@@ -31,13 +38,18 @@ export interface Reply {
   status: ReplyStatus;
   /** What a notice says beyond its reason code: a returned letter's reason ({ returnedBecause }). */
   detail: { returnedBecause?: string } | null;
+  /** Why it was held or suppressed. */
+  withheld: string | null;
+  tier: ReplyTier | null;
+  /** The digest that listed it, when it was held. */
+  digestId: number | null;
 }
 
 /**
- * Records the reply to send, inside the caller's transaction. Over a cap it is recorded
- * as suppressed and never sent. Returns its id when it is to be sent. The rule is the
- * database function plan_reply (registry/sql/000005.sql), which register_letter
- * calls too.
+ * Records the reply to send, inside the caller's transaction. Held back by a window it is
+ * recorded as held (the digest lists it); a loop's is recorded as suppressed, never sent.
+ * Returns its id when it is to be sent now. The rule is the database function plan_reply
+ * (registry/sql/000010.sql), which register_letter calls too.
  */
 export async function planReply(
   client: Client,
@@ -63,7 +75,24 @@ export function toReply(r: Record<string, unknown>): Reply {
     messageId: r.message_id as string,
     status: r.status as ReplyStatus,
     detail: (r.detail ?? null) as Reply['detail'],
+    withheld: (r.withheld as string | null) ?? null,
+    tier: (r.tier as ReplyTier | null) ?? null,
+    digestId: (r.digest_id as number | null) ?? null,
   };
+}
+
+/** Why the reply planned for this message was not to be sent now, if it was not, and what it was weighed by: what the letters job logs. */
+export async function withheldReplyOf(
+  pool: Pool,
+  inboundId: string,
+): Promise<{ status: ReplyStatus; reason: string; tier: ReplyTier | null; subjectKey: string | null; bodyHash: string | null } | null> {
+  const { rows } = await pool.query(
+    `SELECT status, withheld, tier, subject_key, body_hash FROM reply
+      WHERE inbound_id = $1 AND kind <> 'digest' AND status IN ('held', 'suppressed') ORDER BY id LIMIT 1`,
+    [inboundId],
+  );
+  const r = rows[0];
+  return r ? { status: r.status, reason: r.withheld, tier: r.tier, subjectKey: r.subject_key, bodyHash: r.body_hash } : null;
 }
 
 /** The reply to send for this message, if one is pending (a re-run of the letters job). */
@@ -107,8 +136,117 @@ export async function listPendingReplies(pool: Pool, limit: number): Promise<num
   return rows.map((r) => r.id as number);
 }
 
-/** Drops the reply caps' tallies of days and hours long past: the caps read only the current ones. */
+/** Drops the tallies of hours long past: plan_reply reads only the current hour's. */
 export async function forgetOldReplyTallies(pool: Pool, now: Date): Promise<number> {
   const { rowCount } = await pool.query(`DELETE FROM reply_tally WHERE window_start < $1::timestamptz - interval '2 days'`, [now]);
   return rowCount ?? 0;
+}
+
+/**
+ * Plans the digests due now: one per sender with held replies that no digest listed, unless
+ * one went to that sender within everyMinutes (plan_digest, registry/sql/000010.sql). Safe
+ * from several workers at once. Returns the digests' ids, to be sent.
+ */
+export async function planDueDigests(pool: Pool, at: Date, everyMinutes: number, host: string): Promise<number[]> {
+  const { rows } = await pool.query(`SELECT DISTINCT lower(recipient) AS sender FROM reply WHERE status = 'held' AND digest_id IS NULL`);
+  const planned: number[] = [];
+  for (const { sender } of rows) {
+    const { rows: made } = await pool.query('SELECT plan_digest($1, $2, $3, $4) AS id', [sender, at, everyMinutes, host]);
+    if (made[0].id !== null) planned.push(made[0].id as number);
+  }
+  return planned;
+}
+
+/** A reply a digest lists, with what the digest says of it. */
+export interface DigestedReply {
+  reply: Reply;
+  receivedAt: Date;
+  subject: string;
+  letter: { book: string; number: number; year: number; registeredAt: Date; reference: string | null; title: string | null } | null;
+  /** The central address the message was sent to: where the digest comes from. */
+  rcptTo: string[];
+}
+
+/** The replies this digest stands for, in the order their messages were received. */
+export async function repliesInDigest(pool: Pool, digestId: number): Promise<DigestedReply[]> {
+  const { rows } = await pool.query(
+    // A duplicate's own subject, or a message's that was not registered, is in its decision; the
+    // letter row is the first registration's. A registered letter is named by its title when read.
+    `SELECT row_to_json(r) AS reply, i.received_at, i.rcpt_to,
+            CASE WHEN l.id IS NULL OR r.reason = 'duplicate' THEN i.decision->>'subject' ELSE coalesce(l.title, l.subject) END AS subject,
+            l.book, l.number, l.year, l.registered_at, l.reference, l.title
+       FROM reply r JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
+      WHERE r.digest_id = $1
+      ORDER BY i.received_at, r.id`,
+    [digestId],
+  );
+  return rows.map((r) => ({
+    reply: toReply(r.reply),
+    receivedAt: r.received_at as Date,
+    subject: (r.subject as string | null) ?? '',
+    letter:
+      r.number === null
+        ? null
+        : {
+            book: r.book as string,
+            number: r.number as number,
+            year: r.year as number,
+            registeredAt: r.registered_at as Date,
+            reference: r.reference as string | null,
+            title: r.title as string | null,
+          },
+    rcptTo: r.rcpt_to as string[],
+  }));
+}
+
+/** A reply as an operator lists it (`saraban replies list`). */
+export interface ReplyListed extends Reply {
+  createdAt: Date;
+  releasedAt: Date | null;
+  book: string | null;
+  number: number | null;
+  year: number | null;
+}
+
+/**
+ * Replies, newest first: those held back and not released (`held`), or every reply that was
+ * not sent when planned (held, released or suppressed) with the digests.
+ */
+export async function listReplies(pool: Pool, options: { held: boolean; sender?: string; limit: number }): Promise<ReplyListed[]> {
+  const { rows } = await pool.query(
+    `SELECT r.*, l.book, l.number, l.year FROM reply r LEFT JOIN letter l ON l.id = r.letter_id
+      WHERE ($1 AND r.status = 'held' OR NOT $1 AND (r.withheld IS NOT NULL OR r.kind = 'digest'))
+        AND ($2::text IS NULL OR lower(r.recipient) = lower($2))
+      ORDER BY r.id DESC LIMIT $3`,
+    [options.held, options.sender ?? null, options.limit],
+  );
+  return rows.map((r) => ({
+    ...toReply(r),
+    createdAt: r.created_at as Date,
+    releasedAt: r.released_at as Date | null,
+    book: r.book as string | null,
+    number: r.number as number | null,
+    year: r.year as number | null,
+  }));
+}
+
+/**
+ * An operator lets held replies go (`saraban replies release`): one by its id (held, or
+ * suppressed as a loop the operator judged wrongly), or every held reply to one sender. Each
+ * becomes pending once, with an audit event; a second release finds nothing. Returns their ids,
+ * to be queued.
+ */
+export async function releaseReplies(pool: Pool, which: { id: number } | { sender: string }, at: Date): Promise<number[]> {
+  const { rows } = await pool.query(
+    `WITH released AS (
+       UPDATE reply SET status = 'pending', released_at = $3
+        WHERE kind <> 'digest' AND (($1::bigint IS NOT NULL AND id = $1 AND status IN ('held', 'suppressed'))
+                                    OR ($2::text IS NOT NULL AND lower(recipient) = lower($2) AND status = 'held'))
+        RETURNING id, inbound_id, letter_id, recipient, withheld, digest_id)
+     SELECT id, audit_append($3, 'operator', 'reply.released', inbound_id, letter_id,
+                             jsonb_build_object('replyId', id, 'recipient', recipient, 'withheld', withheld, 'digestId', digest_id)) AS seq
+       FROM released ORDER BY id`,
+    ['id' in which ? which.id : null, 'sender' in which ? which.sender : null, at],
+  );
+  return rows.map((r) => r.id as number);
 }

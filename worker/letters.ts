@@ -2,15 +2,17 @@ import type { Logger } from 'pino';
 import { mailboxKey, type Config } from '../config/load';
 import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
-import { automaticReason, type AutomaticReason } from '../letter/automatic';
+import { automaticReason, autoReplySuppressed, type AutomaticReason } from '../letter/automatic';
 import { letterDetails, type Letter } from '../letter/letter';
+import { replyShape } from '../letter/loop';
 import { readLetterMetadata, type LetterMetadata, type MetadataProblem } from '../letter/metadata';
 import type { ReadProblem } from '../letter/mime';
 import { decide, isComplete, type Decision, type NoticeReasonCode } from '../letter/policy';
+import { senderTier } from '../letter/trust';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock } from '../registry/letters';
-import { markReplyBounced, pendingReplyOf, type ReplyPlan } from '../registry/replies';
+import { markReplyBounced, pendingReplyOf, withheldReplyOf, type ReplyPlan } from '../registry/replies';
 import { routeNewLetter } from '../registry/work';
 import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
@@ -111,7 +113,7 @@ async function decideOn(deps: LetterDeps, kept: Kept, read: ReadMessage, log: Lo
 /** Records what was decided, with the reply it calls for, and queues that reply. */
 function record(deps: LetterDeps, inbound: InboundRecord, read: ReadMessage, decided: Decided, log: Logger): Promise<LetterOutcome> {
   if (decided.action === 'set-aside') return recordAutomatic(deps, inbound, read, decided.reason, log);
-  const replies = repliesTo(deps.config, inbound, log);
+  const replies = repliesTo(deps, inbound, read, decided, log);
   if (decided.action === 'register') return recordLetter(deps, inbound, read, decided, replies, log);
   return recordNotALetter(deps, inbound, read, decided, replies, log);
 }
@@ -178,6 +180,7 @@ async function recordNotALetter(
     deps.clock,
   );
   if (replyId !== null) await deps.queueReply(replyId);
+  else if (decision.notice) await logWithheld(deps, inbound.id, log);
   log.info(
     { outcome: decision.outcome, reason: decision.reason, notice: decision.notice, auth: decision.authenticity.verdict },
     'message not registered',
@@ -225,6 +228,7 @@ async function recordLetter(
   });
   if (!registration) return { kind: 'decided-before' };
   if (registration.replyId !== null) await deps.queueReply(registration.replyId);
+  else if (registration.created) await logWithheld(deps, inbound.id, log);
   const { letter } = registration;
   // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
   if (registration.outcome === 'registered') {
@@ -268,8 +272,20 @@ type Replies = (reply: Reply | null) => ReplyPlan | null;
 
 const notice = (reason: NoticeReasonCode | null): Reply | null => (reason ? { kind: 'notice', reason } : null);
 
-/** Replies go to the envelope sender: none to the null sender, nor to one too long to be an address. */
-function repliesTo(config: Config, inbound: InboundRecord, log: Logger): Replies {
+/**
+ * Replies go to the envelope sender: none to the null sender, nor to one too long to be an
+ * address. Each plan carries what the reply rules weigh (plan_reply, registry/sql/000010.sql):
+ * how far the sender is trusted, the message's shape for the loop check, and whether it
+ * asked for no automatic reply.
+ */
+function repliesTo(
+  deps: LetterDeps,
+  inbound: InboundRecord,
+  read: ReadMessage,
+  decided: Decision & { metadata: LetterMetadata; authenticity: AuthResult },
+  log: Logger,
+): Replies {
+  const { config } = deps;
   const recipient = inbound.mailFrom;
   if (!recipient) return () => null;
   const bytes = Buffer.byteLength(recipient);
@@ -277,6 +293,23 @@ function repliesTo(config: Config, inbound: InboundRecord, log: Logger): Replies
     log.warn({ senderBytes: bytes }, 'envelope sender too long to be an address: no reply will be sent');
     return () => null;
   }
+  const agency = sendingAgency(deps.agencies, { address: read.details.fromAddress, displayName: read.details.fromName });
+  const rules = {
+    tier: senderTier({
+      verdict: decided.authenticity.verdict,
+      fromAddress: read.details.fromAddress,
+      envelopeSender: recipient,
+      inDirectory: agency.source === 'directory',
+      trustedSuffixes: config.replies.trustedSuffixes,
+    }),
+    ...replyShape({
+      subject: read.details.subject,
+      body: read.text.body,
+      referenceNormalised: decided.metadata.reference?.normalised ?? null,
+      attachmentSha256s: read.details.attachments.map((a) => a.sha256),
+    }),
+    suppress: autoReplySuppressed(read.headers),
+  };
   const domain = config.smtp.hostname ?? config.agency.domain;
   return (reply) =>
     reply && {
@@ -284,7 +317,22 @@ function repliesTo(config: Config, inbound: InboundRecord, log: Logger): Replies
       reason: reply.kind === 'notice' ? reply.reason : null,
       recipient,
       messageId: `<${reply.kind === 'acknowledgement' ? 'ack' : 'notice'}.${inbound.id}@${domain}>`,
+      ...rules,
     };
+}
+
+/**
+ * A reply planned and not sent: a loop stopped is a warning for the operator (also in /metrics
+ * and `saraban replies list`); a reply held by a window waits for the sender's digest.
+ */
+async function logWithheld(deps: LetterDeps, inboundId: string, log: Logger): Promise<void> {
+  const withheld = await withheldReplyOf(deps.pool, inboundId);
+  if (!withheld) return;
+  const { status, reason, tier, subjectKey, bodyHash } = withheld;
+  const fields = { replyStatus: status, withheld: reason, tier, subjectKey };
+  if (reason.startsWith('loop:')) log.warn({ ...fields, bodyHash }, 'mail loop stopped: this reply is not sent');
+  else if (status === 'held') log.info(fields, "reply held back by the sender's window: it goes out in the sender's digest");
+  else log.info(fields, 'reply not sent');
 }
 
 /**

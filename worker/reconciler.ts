@@ -5,6 +5,7 @@ import { listUnprocessedInbound } from '../registry/inbound';
 import type { RoutingSettings } from '../config/load';
 import type { Pool } from '../registry/db';
 import { routeUnroutedLetters } from '../registry/work';
+import { queueDueDigests, type DigestSettings } from './digests';
 import { letterJobId, queueLetter, queueReply, replyJobId, type Queues } from './queues';
 
 const PAGE = 1_000;
@@ -48,8 +49,9 @@ async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>):
 }
 
 /**
- * Runs reconcile now and then every intervalMs, never two at once; also drops old reply tallies
- * and routes registered letters their job did not route.
+ * Runs reconcile now and then every intervalMs, never two at once; also queues the digests due
+ * (worker/digests.ts), drops old reply tallies and routes registered letters their job did not
+ * route.
  */
 export function startReconciler(
   pool: Pool,
@@ -57,6 +59,7 @@ export function startReconciler(
   intervalMs: number,
   logger: Logger,
   routing: RoutingSettings,
+  digests: DigestSettings & { clock: () => Date },
 ): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -66,7 +69,10 @@ export function startReconciler(
       try {
         const queued = await reconcile(pool, queues);
         if (queued.letters || queued.replies) logger.warn(queued, 'reconciler queued work that had no live job');
-        await forgetOldReplyTallies(pool, new Date());
+        const now = digests.clock();
+        const digestIds = await queueDueDigests(pool, queues, now, digests);
+        if (digestIds.length) logger.info({ digestIds }, 'digest receipts queued for replies held back by a window');
+        await forgetOldReplyTallies(pool, now);
         const { routed, unroutable } = await routeUnroutedLetters(pool, routing, () => new Date());
         if (routed) logger.warn({ routed }, 'reconciler routed letters their job had not');
         if (unroutable.length)

@@ -3,6 +3,7 @@ import type { Action } from '../../letter/transitions';
 import { findLetterFor } from '../../registry/queue';
 import { performAction, type WorkDeps } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
+import { replyRules } from '../support/services';
 
 // Officers' actions on letters against a real PostgreSQL: each move of the state table, who
 // may make it, and what it leaves in the assignments, the work row and the audit trail.
@@ -15,7 +16,7 @@ describe("an officer's action on a letter", () => {
 
   beforeAll(async () => {
     const pool = env.db.pool;
-    deps = { pool, clock: () => now, replies: { limits: { perSenderPerDay: 1000, globalPerHour: 1000 }, host: 'example.go.th' } };
+    deps = { pool, clock: () => now, replies: { limits: replyRules(), host: 'example.go.th' } };
     unit.DIV = await addUnit(pool, 'DIV', 'กองคลัง');
     unit.FIN = await addUnit(pool, 'FIN', 'ฝ่ายการเงิน', 'DIV');
     unit.PLAN = await addUnit(pool, 'PLAN', 'กองแผน');

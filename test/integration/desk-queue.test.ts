@@ -3,7 +3,7 @@ import type { Letter } from '../../letter/letter';
 import { recordNotRegistered } from '../../registry/letters';
 import { findLetterDetail, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
 import { performAction, routeNewLetter, type WorkDeps } from '../../registry/work';
-import { keepMessage } from '../support/services';
+import { keepMessage, replyRules } from '../support/services';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
 // The queue, one letter in full, and the supervisor's list, read from a real PostgreSQL.
@@ -32,7 +32,7 @@ describe("an officer's queue", () => {
     deps = {
       pool,
       clock: () => new Date('2026-11-20T05:00:00Z'),
-      replies: { limits: { perSenderPerDay: 1000, globalPerHour: 1000 }, host: 'example.go.th' },
+      replies: { limits: replyRules(), host: 'example.go.th' },
     };
     await addUnit(pool, 'Q', 'งานสารบรรณกลาง');
     await addUnit(pool, 'OTHER', 'กองอื่น');
@@ -206,7 +206,7 @@ describe("an officer's queue", () => {
         outcome: 'held',
         decision: { reason: 'top-secret', subject: 'ลับที่สุด เรื่อง แผนป้องกันประเทศ', secrecy: 'ลับที่สุด' },
         reply: { kind: 'notice', reason: 'top-secret', recipient: 'saraban@moe.go.th', messageId: `<notice.${held}@example.go.th>` },
-        replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
+        replyLimits: replyRules(),
       },
       () => new Date('2026-11-19T04:00:00Z'),
     );

@@ -4,7 +4,7 @@ import { readAgencyDirectory } from '../../config/load';
 import { parseAgencyDirectory } from '../../letter/agencies';
 import { recordNotRegistered, registerLetter } from '../../registry/letters';
 import { processInbound, type LetterDeps } from '../../worker/letters';
-import { keepMessage, testConfig, useTestDatabase } from '../support/services';
+import { keepMessage, replyRules, testConfig, useTestDatabase } from '../support/services';
 
 // The letters job against a real PostgreSQL, for what the register itself cannot see: text
 // the reading gives back, and the clocks of the hosts that run workers.
@@ -73,7 +73,7 @@ describe('the letters job', () => {
         outcome: 'held',
         decision: { reason: 'top-secret', subject },
         reply: null,
-        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
+        replyLimits: replyRules(),
       },
       () => new Date(),
     );
@@ -220,7 +220,7 @@ describe('the letters job', () => {
         book: 'RB',
         details: { messageId: '<ahead@moe.go.th>', fromAddress: 'saraban@moe.go.th', fromName: null, subject: 'ahead', attachments: [] },
         reply: null,
-        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
+        replyLimits: replyRules(),
       },
       () => new Date(now + 10 * 60_000),
     );

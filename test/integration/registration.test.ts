@@ -1,6 +1,6 @@
 import { createPool, migrate, readMigrations, type Pool } from '../../registry/db';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
-import { keepMessage, useTestDatabase } from '../support/services';
+import { keepMessage, replyRules, useTestDatabase } from '../support/services';
 
 // registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
 describe('registering a letter', () => {
@@ -19,7 +19,7 @@ describe('registering a letter', () => {
       attachments: [],
     },
     reply: { kind: 'acknowledgement', reason: null, recipient: 'clerk@moe.go.th', messageId: `<ack.${inboundId}@example.go.th>` },
-    replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
+    replyLimits: replyRules(),
   });
 
   it('gives 2026-12-31T17:30Z number 1 of 2570 (00:30 on 1 January in Bangkok)', async () => {
@@ -86,74 +86,26 @@ describe('registering a letter', () => {
     expect([first.letter.number, next.letter.number]).toEqual([1, 2]);
   });
 
-  it('records replies over the per-sender and global caps as suppressed, never to be sent', async () => {
+  it('registers and numbers every letter whatever the reply rules hold back: none of them decides registration', async () => {
+    // No reply at all may go out: every window is empty and everyone's hour is full.
+    const none = replyRules({ unverified: { windows: [{ minutes: 1440, replies: 0 }] }, allSendersPerHour: 0 });
     const clock = () => new Date('2026-09-01T03:00:00Z');
-    const capped = (id: string, recipient: string, limits: { perSenderPerDay: number; globalPerHour: number }) =>
-      registerLetter(
-        env.db.pool,
-        {
-          ...request(id, 'CAP'),
-          reply: { kind: 'acknowledgement', reason: null, recipient, messageId: `<ack.${id}@example.go.th>` },
-          replyLimits: limits,
-        },
-        clock,
-      );
-    const perSender = { perSenderPerDay: 2, globalPerHour: 1000 };
-    const replies = [];
-    for (let i = 0; i < 3; i++) replies.push((await capped(await keep('CAP'), 'busy@moe.go.th', perSender)).replyId);
-    expect(replies[0]).not.toBeNull();
-    expect(replies[1]).not.toBeNull();
-    expect(replies[2]).toBeNull();
-    // Another sender is not held back by the first one's cap, but the global breaker holds everyone.
-    expect((await capped(await keep('CAP'), 'quiet@moe.go.th', perSender)).replyId).not.toBeNull();
-    expect((await capped(await keep('CAP'), 'other@moe.go.th', { perSenderPerDay: 100, globalPerHour: 3 })).replyId).toBeNull();
-    const { rows } = await env.db.pool.query(
-      `SELECT status, last_error FROM reply r JOIN letter l ON l.id = r.letter_id WHERE l.book = 'CAP' ORDER BY r.id`,
-    );
-    expect(rows.map((r) => [r.status, r.last_error])).toEqual([
-      ['pending', null],
-      ['pending', null],
-      ['suppressed', 'per-sender cap'],
-      ['pending', null],
-      ['suppressed', 'global cap'],
-    ]);
-  });
-
-  it('counts the per-sender cap by the Bangkok day and the global cap by the hour, without the suppressed', async () => {
-    const limits = { perSenderPerDay: 1, globalPerHour: 2 };
-    const at = (iso: string) => () => new Date(iso);
-    const reply = async (iso: string, recipient: string) =>
-      (
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const id = await keep('NOCAP');
+      results.push(
         await registerLetter(
           env.db.pool,
-          {
-            ...request(await keep('DAY'), 'DAY'),
-            reply: { kind: 'acknowledgement', reason: null, recipient, messageId: `<ack.${iso}.${recipient}@example.go.th>` },
-            replyLimits: limits,
-          },
-          at(iso),
-        )
-      ).replyId;
-    // 23:50 and 23:55 in Bangkok on 1 March: the sender's second reply that day is suppressed
-    // and does not count towards the hour.
-    expect(await reply('2027-03-01T16:50:00Z', 'Day@moe.go.th')).not.toBeNull();
-    expect(await reply('2027-03-01T16:55:00Z', 'day@MOE.go.th')).toBeNull();
-    expect(await reply('2027-03-01T16:56:00Z', 'other@moe.go.th')).not.toBeNull();
-    // The hour's two replies are taken: anyone else waits for the next hour.
-    expect(await reply('2027-03-01T16:58:00Z', 'third@moe.go.th')).toBeNull();
-    // 00:05 on 2 March in Bangkok: a new day for the sender and a new hour for everyone.
-    expect(await reply('2027-03-01T17:05:00Z', 'day@moe.go.th')).not.toBeNull();
+          { ...request(id, 'NOCAP'), reply: { ...request(id).reply!, tier: 'unverified' }, replyLimits: none },
+          clock,
+        ),
+      );
+    }
+    expect(results.map((r) => [r.outcome, r.letter.number, r.replyId])).toEqual([1, 2, 3, 4, 5].map((n) => ['registered', n, null]));
     const { rows } = await env.db.pool.query(
-      `SELECT scope, window_start, replies FROM reply_tally WHERE window_start >= '2027-02-28T17:00Z' ORDER BY window_start, scope`,
+      `SELECT r.status FROM reply r JOIN letter l ON l.id = r.letter_id WHERE l.book = 'NOCAP' ORDER BY l.number`,
     );
-    expect(rows.map((r) => [r.scope, (r.window_start as Date).toISOString(), r.replies])).toEqual([
-      ['sender:day@moe.go.th', '2027-02-28T17:00:00.000Z', 1],
-      ['sender:other@moe.go.th', '2027-02-28T17:00:00.000Z', 1],
-      ['sender:third@moe.go.th', '2027-02-28T17:00:00.000Z', 0],
-      ['all', '2027-03-01T16:00:00.000Z', 2],
-      ['all', '2027-03-01T17:00:00.000Z', 1],
-      ['sender:day@moe.go.th', '2027-03-01T17:00:00.000Z', 1],
-    ]);
+    expect(rows.map((r) => r.status)).toEqual(['held', 'held', 'held', 'held', 'held']);
   });
 
   it('does not register a message that a racing run already held or refused', async () => {
@@ -166,7 +118,7 @@ describe('registering a letter', () => {
         outcome: 'held',
         decision: { reason: 'top-secret' },
         reply: null,
-        replyLimits: { perSenderPerDay: 9, globalPerHour: 9 },
+        replyLimits: replyRules(),
       },
       clock,
     );
@@ -208,7 +160,7 @@ describe('finding the letter a message repeats', () => {
           reply: { ...reply, kind: 'notice', reason: 'duplicate' },
           decision: { reason: 'duplicate' },
         },
-        replyLimits: { perSenderPerDay: 1000, globalPerHour: 1000 },
+        replyLimits: replyRules(),
       },
       clock,
     );

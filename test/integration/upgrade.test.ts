@@ -5,7 +5,7 @@ import pg from 'pg';
 import { verifyAuditChain } from '../../registry/audit';
 import { createPool, migrate, readMigrations, transaction, type Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
-import { keepMessage, PG_ADMIN_URL } from '../support/services';
+import { keepMessage, replyRules, PG_ADMIN_URL } from '../support/services';
 
 // A register in service was made by the runner that kept its migrations in TypeScript strings
 // (versions 1 to 6). Its files are those strings byte for byte (test/unit/registry/migrations.test.ts).
@@ -79,7 +79,7 @@ describe('migrating a register made when the migrations were TypeScript strings'
       new Date('2026-02-02T03:00:00Z'),
       JSON.stringify(letter),
       JSON.stringify(reply),
-      JSON.stringify({ perSenderPerDay: 20, globalPerHour: 500 }),
+      JSON.stringify({ perSenderPerDay: 20, globalPerHour: 500 }), // the settings of that release
     ]);
     const held = await keepMessage(pool, 'Subject: ลับที่สุด\r\n\r\nletter\r\n');
     await pool.query(`UPDATE inbound SET processed_at = $2, outcome = 'held', decision = '{"reason": "top-secret"}' WHERE id = $1`, [
@@ -154,7 +154,7 @@ describe('migrating a register made when the migrations were TypeScript strings'
           attachments: [],
         },
         reply: null,
-        replyLimits: { perSenderPerDay: 20, globalPerHour: 500 },
+        replyLimits: replyRules(),
       },
       () => new Date('2026-02-03T03:00:00Z'),
     );

@@ -5,7 +5,7 @@ import type { Letter, LetterDetails } from '../../letter/letter';
 import type { Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
 import { addOfficer as addPerson, addUnit as addUnitRecord, setOnDuty } from '../../registry/officers';
-import { keepMessage, useTestDatabase, type TestDatabase } from './services';
+import { keepMessage, replyRules, useTestDatabase, type TestDatabase } from './services';
 
 const change = () => ({ actor: 'operator:test', at: new Date() });
 
@@ -79,7 +79,7 @@ export async function registerTestLetter(
         recipient: options.mailFrom ?? 'saraban@moe.go.th',
         messageId: `<ack.${inboundId}@example.go.th>`,
       },
-      replyLimits: { perSenderPerDay: 100_000, globalPerHour: 100_000 },
+      replyLimits: replyRules(),
     },
     () => options.at ?? new Date(),
   );

@@ -75,12 +75,24 @@ export function testConfig(databaseUrl: string, overrides: Record<string, unknow
     relay: { url: 'smtp://127.0.0.1:1' },
     // No DNS in tests: a test of authenticity passes its own table of records instead.
     authenticity: { checkDns: false },
-    // Tests send many letters from one address; the caps have a test of their own.
-    replies: { perSenderPerDay: 100_000, globalPerHour: 100_000 },
+    // Tests send many letters, many alike, from one address; the reply rules have tests of their own
+    // (reply-rules.test.ts, receipts.test.ts), which pass replies: {} for the defaults.
+    replies: {
+      trusted: { windows: [], hourlyShare: 100_000 },
+      authenticated: { windows: [], hourlyShare: 100_000 },
+      unverified: { windows: [], hourlyShare: 100_000 },
+      allSendersPerHour: 100_000,
+      loop: { repeats: 100_000 },
+    },
     workers: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, mailBackoffMs: 200 },
     log: { level: 'silent' },
     ...overrides,
   });
+}
+
+/** The settings `replies` with these overrides, the rest at their defaults: what plan_reply takes as its limits. */
+export function replyRules(overrides: Record<string, unknown> = {}): Config['replies'] {
+  return testConfig('postgres://127.0.0.1/unused', { replies: overrides }).replies;
 }
 
 /** Removes every Redis key of this prefix: Redis "flushed" for this test file alone. */

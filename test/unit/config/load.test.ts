@@ -58,8 +58,11 @@ describe('settings', () => {
 
   it('refuses a misspelt setting at any depth by its path, naming the setting meant', () => {
     const base = { agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }] };
-    expect(() => parseConfig({ ...base, replies: { perSenderPerDya: 5 } })).toThrow(
-      /replies\.perSenderPerDya: unknown setting; did you mean replies\.perSenderPerDay\?/,
+    expect(() => parseConfig({ ...base, replies: { allSendersPerHuor: 5 } })).toThrow(
+      /replies\.allSendersPerHuor: unknown setting; did you mean replies\.allSendersPerHour\?/,
+    );
+    expect(() => parseConfig({ ...base, replies: { unverified: { windows: [{ minutes: 10, replys: 5 }] } } })).toThrow(
+      /replies\.unverified\.windows\.0\.replys: unknown setting; did you mean replies\.unverified\.windows\.0\.replies\?/,
     );
     expect(() => parseConfig({ ...base, smpt: { port: 25 } })).toThrow(/smpt: unknown setting; did you mean smtp\?/);
     expect(() => parseConfig({ ...base, books: [{ ...base.books[0], adresses: [] }] })).toThrow(/books\.0\.adresses: unknown setting/);
@@ -153,5 +156,50 @@ describe('settings', () => {
     expect(() => parseConfig({ ...base, units, officers: [{ ...officer, password: 'x' }] })).toThrow(
       /officers\.0\.password: unknown setting/,
     );
+  });
+
+  it('says what replaced the reply caps of earlier releases, rather than only refusing them', () => {
+    const base = { agency: { name: 'x', domain: 'x' }, books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }] };
+    expect(() => parseConfig({ ...base, replies: { perSenderPerDay: 20, globalPerHour: 500 } })).toThrow(
+      new RegExp(
+        'replies\\.perSenderPerDay: no longer a setting: replies are held back by windows per trust tier, ' +
+          'replies\\.trusted\\|authenticated\\|unverified\\.windows .*\\n' +
+          '  - replies\\.globalPerHour: no longer a setting: use replies\\.allSendersPerHour',
+      ),
+    );
+  });
+
+  it('gives the reply windows by trust tier, generous to a trusted agency and fewest to an unverified sender', () => {
+    const { replies } = parseConfig({
+      agency: { name: 'x', domain: 'x' },
+      books: [{ code: 'RB', name: 'x', addresses: ['saraban@x.go.th'] }],
+    });
+    expect(replies).toEqual({
+      trustedSuffixes: ['.go.th'],
+      trusted: {
+        windows: [
+          { minutes: 10, replies: 300 },
+          { minutes: 1440, replies: 3000 },
+        ],
+        hourlyShare: 300,
+      },
+      authenticated: {
+        windows: [
+          { minutes: 10, replies: 60 },
+          { minutes: 1440, replies: 1000 },
+        ],
+        hourlyShare: 60,
+      },
+      unverified: {
+        windows: [
+          { minutes: 10, replies: 20 },
+          { minutes: 1440, replies: 200 },
+        ],
+        hourlyShare: 20,
+      },
+      allSendersPerHour: 1000,
+      loop: { repeats: 3, withinMinutes: 60, stopMinutes: 1440 },
+      digestEveryMinutes: 30,
+    });
   });
 });
