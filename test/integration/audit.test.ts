@@ -2,12 +2,12 @@ import { parse as parseLossless } from 'lossless-json';
 import { appendAudit, canonicalJson, verifyAuditChain } from '../../registry/audit';
 import { createPool, transaction, type Pool } from '../../registry/db';
 import { recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
-import { keepMessage, spawnSaraban, testConfig, useTestDatabase } from '../support/services';
+import { keepMessage, replyRules, spawnSaraban, testConfig, useTestDatabase } from '../support/services';
 
 // The audit trail as evidence (issue 15, "Evidence"): one writer, a hash chain that cannot fork,
 // and a walk of the chain that names the first event changed or removed behind the trigger.
 
-const limits = { perSenderPerDay: 1000, globalPerHour: 1000 };
+const limits = replyRules();
 const clock = () => new Date('2026-06-01T03:00:00.123Z');
 
 function request(inboundId: string, book: string, messageId = `<${inboundId}@moe.go.th>`): RegistrationRequest {
