@@ -13,34 +13,43 @@ export const REPLIES_USAGE = `  saraban replies list [--held] [--sender ADDRESS]
                               send a held reply (or one suppressed as a loop) now, once;
                               --sender: every reply held for that address`;
 
+/** Where the command writes, and its clock: the process's by default. */
+export interface CommandIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  clock: () => Date;
+}
+
+const processIo: CommandIo = { out: (line) => console.log(line), err: (line) => console.error(line), clock: () => new Date() };
+
 /** `saraban replies ...`: what the operator sees of the replies the rules held back, and lets go. */
-export async function repliesCommand(config: Config, args: string[], clock: () => Date = () => new Date()): Promise<number> {
+export async function repliesCommand(config: Config, args: string[], io: CommandIo = processIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'list') return list(config, rest);
-  if (sub === 'release') return release(config, rest, clock);
-  console.error(`saraban replies: say list or release\n\n${REPLIES_USAGE}`);
+  if (sub === 'list') return list(config, rest, io);
+  if (sub === 'release') return release(config, rest, io);
+  io.err(`saraban replies: say list or release\n\n${REPLIES_USAGE}`);
   return 2;
 }
 
-async function list(config: Config, args: string[]): Promise<number> {
+async function list(config: Config, args: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { held: { type: 'boolean', default: false }, sender: { type: 'string' }, limit: { type: 'string', default: '200' } },
   });
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) {
-    console.error(`--limit must be a whole number of replies, not "${values.limit}"`);
+    io.err(`--limit must be a whole number of replies, not "${values.limit}"`);
     return 2;
   }
   const pool = createPool(config.database.url, 1);
   try {
     const replies = await listReplies(pool, { held: values.held, sender: values.sender, limit });
     if (replies.length === 0) {
-      console.log(values.held ? 'No reply is held.' : 'Every reply planned was sent as planned.');
+      io.out(values.held ? 'No reply is held.' : 'Every reply planned was sent as planned.');
       return 0;
     }
-    console.log(['id', 'status', 'kind', 'to', 'letter', 'planned at', 'why'].join('\t'));
-    for (const r of replies) console.log(line(r));
+    io.out(['id', 'status', 'kind', 'to', 'letter', 'planned at', 'why'].join('\t'));
+    for (const r of replies) io.out(line(r));
     return 0;
   } finally {
     await pool.end();
@@ -56,42 +65,42 @@ function line(r: ReplyListed): string {
   return [r.id, status, kind, r.recipient, letter, r.createdAt.toISOString(), `${why}${inDigest}`].join('\t');
 }
 
-async function release(config: Config, args: string[], clock: () => Date): Promise<number> {
+async function release(config: Config, args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { sender: { type: 'string' } }, allowPositionals: true });
   const id = positionals.length === 1 ? Number(positionals[0]) : NaN;
   if (values.sender === undefined && !(Number.isInteger(id) && id > 0)) {
-    console.error('saraban replies release needs the id of one reply (see saraban replies list --held) or --sender ADDRESS');
+    io.err('saraban replies release needs the id of one reply (see saraban replies list --held) or --sender ADDRESS');
     return 2;
   }
   if (values.sender !== undefined && positionals.length > 0) {
-    console.error('give either a reply id or --sender, not both');
+    io.err('give either a reply id or --sender, not both');
     return 2;
   }
   const pool = createPool(config.database.url, 1);
   let released: number[];
   try {
-    released = await releaseReplies(pool, values.sender !== undefined ? { sender: values.sender } : { id }, clock());
+    released = await releaseReplies(pool, values.sender !== undefined ? { sender: values.sender } : { id }, io.clock());
   } finally {
     await pool.end();
   }
   if (released.length === 0) {
-    console.error(
+    io.err(
       values.sender !== undefined
         ? `no reply is held for ${values.sender}`
         : `reply ${id} is not held (nor suppressed): it was sent, released already, or does not exist`,
     );
     return 1;
   }
-  console.log(`released ${released.length} repl${released.length === 1 ? 'y' : 'ies'}: ${released.join(', ')}`);
+  io.out(`released ${released.length} repl${released.length === 1 ? 'y' : 'ies'}: ${released.join(', ')}`);
   // The reply is pending in PostgreSQL now: a worker's reconciler queues it within a minute if Redis cannot be reached here.
   const connection = producerConnection(config);
   connection.on('error', () => undefined);
   const queues = createQueues(config, connection);
   try {
     for (const replyId of released) await queueReply(queues, replyId);
-    console.log('queued to be sent');
+    io.out('queued to be sent');
   } catch (err) {
-    console.log(`not queued now (${(err as Error).message}); the workers' reconciler queues it within reconciler.intervalMs`);
+    io.out(`not queued now (${(err as Error).message}); the workers' reconciler queues it within reconciler.intervalMs`);
   } finally {
     await queues.close();
     connection.disconnect();

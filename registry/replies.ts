@@ -167,7 +167,7 @@ export interface DigestedReply {
   rcptTo: string[];
 }
 
-/** The replies this digest stands for, in the order their messages were received. */
+/** The replies this digest stands for, in the order they were planned (for letters: of their numbers). */
 export async function repliesInDigest(pool: Pool, digestId: number): Promise<DigestedReply[]> {
   const { rows } = await pool.query(
     // A duplicate's own subject, or a message's that was not registered, is in its decision; the
@@ -177,7 +177,7 @@ export async function repliesInDigest(pool: Pool, digestId: number): Promise<Dig
             l.book, l.number, l.year, l.registered_at, l.reference, l.title
        FROM reply r JOIN inbound i ON i.id = r.inbound_id LEFT JOIN letter l ON l.id = r.letter_id
       WHERE r.digest_id = $1
-      ORDER BY i.received_at, r.id`,
+      ORDER BY r.created_at, r.id`,
     [digestId],
   );
   return rows.map((r) => ({

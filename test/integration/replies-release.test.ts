@@ -1,0 +1,97 @@
+import { repliesCommand } from '../../bin/replies';
+import type { Config } from '../../config/load';
+import { startRoles, type Running } from '../../bin/roles';
+import { flushPrefix, sendLetter, silent, spawnSaraban, testConfig, useDatabaseAndRelay, waitFor } from '../support/services';
+
+// Held replies as an operator meets them, on the real services: the workers' reconciler sends
+// the sender's digest, `saraban replies list --held` shows what waits, and `saraban replies
+// release` sends a held receipt, once.
+describe('replies held back by a window', () => {
+  const env = useDatabaseAndRelay();
+  let app: Running;
+  let config: Config;
+  const sender = 'clerk@example-school.test';
+
+  beforeAll(async () => {
+    // One receipt an hour to this unverified sender; the reconciler ticks twice a second.
+    config = testConfig(env.db.url, {
+      relay: { url: env.relay.url },
+      replies: { unverified: { windows: [{ minutes: 60, replies: 1 }] } },
+      reconciler: { intervalMs: 500 },
+    });
+    app = await startRoles(['gateway', 'worker'], config, silent);
+  });
+  afterAll(async () => {
+    await app.stop();
+    await flushPrefix(config.redis.prefix);
+  });
+
+  const mailed = (messageId: string) => env.relay.messages.filter((m) => m.parsed.messageId === messageId);
+  const heldReplies = async () =>
+    (
+      await env.db.pool.query(
+        `SELECT r.id, r.message_id, r.digest_id, l.number, l.year, l.reference, l.title FROM reply r JOIN letter l ON l.id = r.letter_id
+          WHERE r.status = 'held' ORDER BY l.number`,
+      )
+    ).rows;
+
+  it('are listed in the digest, shown to the operator, and a released one is sent once', async () => {
+    for (const n of [1, 2, 3]) {
+      await sendLetter(app.smtpPort!, {
+        from: sender,
+        subject: `ที่ ศธ 0206/${n} เรื่อง แจ้งผลการประชุม ครั้งที่ ${n}`,
+        messageId: `<r${n}@school>`,
+      });
+    }
+    // The first gets its receipt; the other two are held, and the reconciler's tick sends one digest for both.
+    const digest = (await waitFor(() => env.relay.messages.find((m) => m.parsed.messageId?.startsWith('<digest.')), 'the digest'))!;
+    expect(digest.envelope.rcptTo).toEqual([sender]);
+    expect(digest.parsed.subject).toBe('ได้รับหนังสือแล้ว 2 ฉบับ / Received: 2 letters registered');
+    expect(env.relay.messages.filter((m) => m.parsed.subject?.startsWith('ได้รับหนังสือแล้ว เลขรับ'))).toHaveLength(1);
+    const held = await heldReplies();
+    expect(held.map((r) => [r.number, r.digest_id])).toEqual([
+      [2, expect.any(Number)],
+      [3, expect.any(Number)],
+    ]);
+    // Each number with its reference and title, in the order of the numbers.
+    held.forEach((r, i) => expect(digest.parsed.text).toContain(`${i + 1}. เลขรับ ${r.number}/${r.year} (RB) `));
+    held.forEach((r) =>
+      expect(digest.parsed.text).toMatch(new RegExp(`เลขรับ ${r.number}/.*\n {3}ที่: ${r.reference} {2}เรื่อง: ${r.title}\n`)),
+    );
+
+    const list = spawnSaraban(['replies', 'list', '--held'], config);
+    expect(await list.exited).toBe(0);
+    const lines = list.output().trim().split('\n');
+    expect(lines[0]).toBe('id\tstatus\tkind\tto\tletter\tplanned at\twhy');
+    expect(lines.slice(1).map((l) => l.split('\t')[0])).toEqual(held.map((r) => String(r.id)).reverse());
+    expect(lines[1]).toContain(`held\tacknowledgement\t${sender}\tRB 3/`);
+    expect(lines[1]).toContain(`window: 1 replies in 60 minutes to a sender unverified; in digest ${held[1].digest_id}`);
+
+    const release = spawnSaraban(['replies', 'release', String(held[0].id)], config);
+    expect(await release.exited).toBe(0);
+    expect(release.output()).toContain(`released 1 reply: ${held[0].id}`);
+    await waitFor(() => mailed(held[0].message_id).length === 1, 'the released receipt');
+    const again = spawnSaraban(['replies', 'release', String(held[0].id)], config);
+    expect(await again.exited).toBe(1);
+    expect(again.output()).toContain(`reply ${held[0].id} is not held`);
+
+    // The rest of the sender's held replies, by its address in any letter case.
+    const printed: string[] = [];
+    const io = { out: (line: string) => printed.push(line), err: (line: string) => printed.push(line), clock: () => new Date() };
+    expect(await repliesCommand(config, ['release', '--sender', 'Clerk@Example-School.test'], io)).toBe(0);
+    expect(printed).toEqual([`released 1 reply: ${held[1].id}`, 'queued to be sent']);
+    await waitFor(() => mailed(held[1].message_id).length === 1, 'the second released receipt');
+    // Several reconciler ticks later, each was sent once, and no digest lists them again.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(held.map((r) => mailed(r.message_id).length)).toEqual([1, 1]);
+    expect(env.relay.messages.filter((m) => m.parsed.messageId?.startsWith('<digest.'))).toHaveLength(1);
+    const { rows } = await env.db.pool.query(
+      `SELECT status, released_at IS NOT NULL AS released FROM reply WHERE id = ANY($1) ORDER BY id`,
+      [held.map((r) => r.id)],
+    );
+    expect(rows).toEqual([
+      { status: 'sent', released: true },
+      { status: 'sent', released: true },
+    ]);
+  });
+});
