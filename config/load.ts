@@ -57,7 +57,7 @@ const RETIRED: Readonly<Record<string, string>> = {
   'replies.perSenderPerDay':
     'no longer a setting: replies are held back by windows per trust tier, replies.trusted|authenticated|unverified.windows (README, "Reply caps")',
   'replies.globalPerHour':
-    "no longer a setting: use replies.allSendersPerHour, which counts each sender at most its tier's hourlyShare (README, \"Reply caps\")",
+    'no longer a setting: use replies.allSendersPerHour, which counts each sender at most its tier\'s hourlyShare (README, "Reply caps")',
 };
 
 /** A misspelt setting is refused, not silently replaced by its default: name the setting meant. */

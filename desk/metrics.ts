@@ -43,8 +43,7 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
   });
   new client.Gauge({
     name: 'saraban_register_totals',
-    help:
-      'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed (loops among them), held back by a window, released, and digests by status',
+    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed (loops among them), held back by a window, released, and digests by status',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {

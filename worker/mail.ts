@@ -114,7 +114,8 @@ async function digestMessage(deps: MailDeps, digest: Reply): Promise<OutgoingMes
     notice: reply.kind === 'notice' ? (reply.reason as NoticeReason) : null,
   }));
   const first = listed[0];
-  const book = (first.letter && bookOf(first.letter.book)) || deps.config.books.find((b) => first.rcptTo.some((a) => b.addresses.includes(a)));
+  const book =
+    (first.letter && bookOf(first.letter.book)) || deps.config.books.find((b) => first.rcptTo.some((a) => b.addresses.includes(a)));
   if (!book) throw new Error(`digest ${digest.id}: the book its replies belong to is not in the settings`);
   return {
     ...composeDigest({ agency: deps.config.agency, entries }),
