@@ -26,8 +26,10 @@ ALTER TABLE reply ADD CONSTRAINT reply_digest_answers_no_message CHECK ((kind = 
 -- The windows count a sender's replies to be sent (a digest is not counted); the loop check
 -- looks for the same subject or text from one sender; the digest for a sender's held replies.
 CREATE INDEX reply_to_sender ON reply (lower(recipient), created_at) WHERE status IN ('pending', 'sent', 'failed') AND kind <> 'digest';
-CREATE INDEX reply_subject_from_sender ON reply (lower(recipient), subject_key, created_at) WHERE subject_key IS NOT NULL;
-CREATE INDEX reply_body_from_sender ON reply (lower(recipient), body_hash, created_at) WHERE body_hash IS NOT NULL;
+-- (The letter key is in them: a ministry's thousand letters of a day, with one covering text
+-- and each its own reference, are a thousand shapes, not one to read through for every reply.)
+CREATE INDEX reply_subject_from_sender ON reply (lower(recipient), subject_key, coalesce(letter_key, ''), created_at) WHERE subject_key IS NOT NULL;
+CREATE INDEX reply_body_from_sender ON reply (lower(recipient), body_hash, coalesce(letter_key, ''), created_at) WHERE body_hash IS NOT NULL;
 CREATE INDEX reply_held ON reply (lower(recipient), id) WHERE status = 'held' AND digest_id IS NULL;
 CREATE INDEX reply_digest_to_sender ON reply (lower(recipient), created_at) WHERE kind = 'digest';
 CREATE INDEX reply_in_digest ON reply (digest_id) WHERE digest_id IS NOT NULL;
@@ -87,15 +89,16 @@ BEGIN
   -- same reference or files, or none), v_repeats times within the loop's time, this one
   -- included; or a shape already stopped as a loop, within stopMinutes: it stays stopped.
   IF v_status = 'pending' AND v_tier IS NOT NULL AND (v_subject IS NOT NULL OR v_body IS NOT NULL) THEN
-    SELECT count(*) FILTER (WHERE r.subject_key = v_subject AND r.created_at > p_at - v_within),
-           count(*) FILTER (WHERE r.body_hash = v_body AND r.created_at > p_at - v_within),
-           count(*) FILTER (WHERE r.withheld LIKE 'loop:%')
-      INTO v_same_subject, v_same_body, v_stopped
+    SELECT count(*) FILTER (WHERE r.created_at > p_at - v_within), count(*) FILTER (WHERE r.withheld LIKE 'loop:%')
+      INTO v_same_subject, v_stopped
       FROM reply r
-     WHERE lower(r.recipient) = v_recipient
-       AND (r.subject_key = v_subject OR r.body_hash = v_body)
-       AND r.created_at > p_at - greatest(v_within, v_stop)
-       AND r.letter_key IS NOT DISTINCT FROM v_letter;
+     WHERE lower(r.recipient) = v_recipient AND r.subject_key = v_subject AND coalesce(r.letter_key, '') = coalesce(v_letter, '')
+       AND r.created_at > p_at - greatest(v_within, v_stop);
+    SELECT count(*) FILTER (WHERE r.created_at > p_at - v_within), v_stopped + count(*) FILTER (WHERE r.withheld LIKE 'loop:%')
+      INTO v_same_body, v_stopped
+      FROM reply r
+     WHERE lower(r.recipient) = v_recipient AND r.body_hash = v_body AND coalesce(r.letter_key, '') = coalesce(v_letter, '')
+       AND r.created_at > p_at - greatest(v_within, v_stop);
     IF v_same_subject + 1 >= v_repeats THEN
       v_withheld := format('loop: the same subject %s times in %s minutes, no new letter', v_same_subject + 1, p_limits->'loop'->>'withinMinutes');
     ELSIF v_same_body + 1 >= v_repeats THEN
