@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/load';
 import { registrationNumber } from '../letter/acknowledgement';
+import { withDeadline } from '../lib/deadline';
 import { createPool } from '../registry/db';
 import { listReplies, releaseReplies, type ReplyListed } from '../registry/replies';
 import { createQueues, producerConnection, queueReply } from '../worker/queues';
+
+const QUEUE_WAIT_MS = 2_000;
 
 export const REPLIES_USAGE = `  saraban replies list [--held] [--sender ADDRESS] [--limit N]
                               replies not sent when planned: held back by a window, suppressed
@@ -92,17 +95,23 @@ async function release(config: Config, args: string[], io: CommandIo): Promise<n
     return 1;
   }
   io.out(`released ${released.length} repl${released.length === 1 ? 'y' : 'ies'}: ${released.join(', ')}`);
-  // The reply is pending in PostgreSQL now: a worker's reconciler queues it within a minute if Redis cannot be reached here.
+  // Pending in PostgreSQL now: a worker's reconciler queues it within reconciler.intervalMs if
+  // Redis cannot be reached from here, so this waits for Redis no longer than intake does.
   const connection = producerConnection(config);
   connection.on('error', () => undefined);
   const queues = createQueues(config, connection);
   try {
-    for (const replyId of released) await queueReply(queues, replyId);
+    await withDeadline(
+      (async () => {
+        for (const replyId of released) await queueReply(queues, replyId);
+      })(),
+      QUEUE_WAIT_MS,
+    );
     io.out('queued to be sent');
   } catch (err) {
-    io.out(`not queued now (${(err as Error).message}); the workers' reconciler queues it within reconciler.intervalMs`);
+    io.out(`not queued now (${(err as Error).message}); a worker's reconciler queues it within reconciler.intervalMs`);
   } finally {
-    await queues.close();
+    await withDeadline(queues.close(), QUEUE_WAIT_MS).catch(() => undefined);
     connection.disconnect();
   }
   return 0;

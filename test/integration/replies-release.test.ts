@@ -94,4 +94,21 @@ describe('replies held back by a window', () => {
       { status: 'sent', released: true },
     ]);
   });
+
+  it('are released with Redis out of reach, and sent once by the workers when their reconciler next looks', async () => {
+    await sendLetter(app.smtpPort!, { from: sender, subject: 'ที่ ศธ 0206/4 เรื่อง แจ้งผลการประชุม ครั้งที่ 4', messageId: '<r4@school>' });
+    await waitFor(async () => (await heldReplies()).length === 1, 'the fourth receipt to be held');
+    const [held] = await heldReplies();
+    const printed: string[] = [];
+    const io = { out: (line: string) => printed.push(line), err: (line: string) => printed.push(line), clock: () => new Date() };
+    const away = { ...config, redis: { ...config.redis, url: 'redis://127.0.0.1:1' } };
+    expect(await repliesCommand(away, ['release', String(held.id)], io)).toBe(0);
+    expect(printed).toEqual([
+      `released 1 reply: ${held.id}`,
+      expect.stringMatching(/^not queued now \(.*\); a worker's reconciler queues it within reconciler\.intervalMs$/),
+    ]);
+    await waitFor(() => mailed(held.message_id).length === 1, 'the released receipt, queued by the reconciler');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mailed(held.message_id)).toHaveLength(1);
+  });
 });
