@@ -9,19 +9,22 @@ import { flushPrefix, sendLetter, silent, spawnSaraban, testConfig, useDatabaseA
 describe('replies held back by a window', () => {
   const env = useDatabaseAndRelay();
   let app: Running;
+  let reconciling: Running | undefined;
   let config: Config;
   const sender = 'clerk@example-school.test';
 
   beforeAll(async () => {
-    // One receipt an hour to this unverified sender; the reconciler ticks twice a second.
+    // One receipt an hour to this unverified sender. This worker's reconciler looks once, at
+    // its start; a second worker's, started once the letters are in, twice a second.
     config = testConfig(env.db.url, {
       relay: { url: env.relay.url },
       replies: { unverified: { windows: [{ minutes: 60, replies: 1 }] } },
-      reconciler: { intervalMs: 500 },
+      reconciler: { intervalMs: 3_600_000 },
     });
     app = await startRoles(['gateway', 'worker'], config, silent);
   });
   afterAll(async () => {
+    await reconciling?.stop();
     await app.stop();
     await flushPrefix(config.redis.prefix);
   });
@@ -43,7 +46,14 @@ describe('replies held back by a window', () => {
         messageId: `<r${n}@school>`,
       });
     }
-    // The first gets its receipt; the other two are held, and the reconciler's tick sends one digest for both.
+    // The first gets its receipt; the other two are held ...
+    await waitFor(
+      async () =>
+        (await env.db.pool.query(`SELECT status FROM reply ORDER BY status`)).rows.map((r) => r.status).join() === 'held,held,sent',
+      'one receipt sent and two held',
+    );
+    // ... and a worker's reconciler sends one digest for both.
+    reconciling = await startRoles(['worker'], { ...config, reconciler: { intervalMs: 500 } }, silent);
     const digest = (await waitFor(() => env.relay.messages.find((m) => m.parsed.messageId?.startsWith('<digest.')), 'the digest'))!;
     expect(digest.envelope.rcptTo).toEqual([sender]);
     expect(digest.parsed.subject).toBe('ได้รับหนังสือแล้ว 2 ฉบับ / Received: 2 letters registered');
