@@ -121,4 +121,23 @@ describe('replies held back by a window', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailed(held.message_id)).toHaveLength(1);
   });
+
+  it('says what to write when the command line is wrong (exit 2), and when there was nothing to release (exit 1)', async () => {
+    const run = async (args: string[]) => {
+      const printed: string[] = [];
+      const io = { out: (line: string) => printed.push(line), err: (line: string) => printed.push(line), clock: () => new Date() };
+      return { code: await repliesCommand(config, args, io), printed: printed.join('\n') };
+    };
+    expect(await run(['release'])).toEqual({
+      code: 2,
+      printed: 'saraban replies release needs the id of one reply (see saraban replies list --held) or --sender ADDRESS',
+    });
+    expect(await run(['release', '7', '--sender', sender])).toEqual({ code: 2, printed: 'give either a reply id or --sender, not both' });
+    expect(await run(['list', '--limit', 'all'])).toEqual({ code: 2, printed: '--limit must be a whole number of replies, not "all"' });
+    expect(await run(['forget'])).toMatchObject({ code: 2, printed: expect.stringMatching(/^saraban replies: say list or release\n/) });
+    expect(await run(['release', '999999'])).toEqual({
+      code: 1,
+      printed: 'reply 999999 is not held (nor suppressed): it was sent, released already, or does not exist',
+    });
+  });
 });
