@@ -133,43 +133,143 @@ BEGIN
 END $$;
 
 --
+-- Name: plan_digest(text, timestamp with time zone, integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.plan_digest(p_recipient text, p_at timestamp with time zone, p_every_minutes integer, p_host text) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  v_recipient constant text := lower(p_recipient);
+  v_address text;
+  v_id bigint;
+BEGIN
+  INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES ('sender:' || v_recipient, date_trunc('hour', p_at, 'UTC'), 0)
+  ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies;
+  IF EXISTS (SELECT 1 FROM reply WHERE lower(recipient) = v_recipient AND kind = 'digest'
+                AND created_at > p_at - make_interval(mins => p_every_minutes)) THEN
+    RETURN NULL;
+  END IF;
+  -- To the address as the sender's latest message gave it.
+  SELECT recipient INTO v_address FROM reply
+   WHERE lower(recipient) = v_recipient AND status = 'held' AND digest_id IS NULL ORDER BY id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO reply (kind, recipient, message_id, status, created_at)
+  VALUES ('digest', v_address, '<digest.' || gen_random_uuid() || '@' || p_host || '>', 'pending', p_at)
+  RETURNING id INTO v_id;
+  UPDATE reply SET digest_id = v_id WHERE lower(recipient) = v_recipient AND status = 'held' AND digest_id IS NULL;
+  RETURN v_id;
+END $$;
+
+--
 -- Name: plan_reply(uuid, bigint, jsonb, jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.plan_reply(p_inbound uuid, p_letter bigint, p_plan jsonb, p_limits jsonb, p_at timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql
     AS $$
-      DECLARE
-        sender_scope constant text := 'sender:' || lower(p_plan->>'recipient');
-        day_start constant timestamptz := date_trunc('day', p_at, 'Asia/Bangkok');
-        -- In UTC: a session's TimeZone with a part-hour offset must not move the window.
-        hour_start constant timestamptz := date_trunc('hour', p_at, 'UTC');
-        to_sender integer;
-        to_all integer;
-        suppressed text;
-        reply_id bigint;
-      BEGIN
-        -- Both counts, each row locked until COMMIT so that racing replies cannot both take the last place.
-        WITH tally AS (
-          INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES (sender_scope, day_start, 0), ('all', hour_start, 0)
-          ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies
-          RETURNING t.scope, t.replies)
-        SELECT max(replies) FILTER (WHERE scope = sender_scope), max(replies) FILTER (WHERE scope = 'all')
-          INTO to_sender, to_all FROM tally;
-        IF to_sender >= (p_limits->>'perSenderPerDay')::integer THEN
-          suppressed := 'per-sender cap';
-        ELSIF to_all >= (p_limits->>'globalPerHour')::integer THEN
-          suppressed := 'global cap';
-        ELSE
-          UPDATE reply_tally SET replies = replies + 1
-           WHERE (scope = sender_scope AND window_start = day_start) OR (scope = 'all' AND window_start = hour_start);
-        END IF;
-        INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, last_error, created_at)
-        VALUES (p_inbound, p_letter, p_plan->>'kind', p_plan->>'reason', p_plan->>'recipient', p_plan->>'messageId',
-                CASE WHEN suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, suppressed, p_at)
-        RETURNING id INTO reply_id;
-        RETURN CASE WHEN suppressed IS NULL THEN reply_id END;
-      END $$;
+DECLARE
+  v_recipient constant text := lower(p_plan->>'recipient');
+  v_tier constant text := p_plan->>'tier';
+  v_subject constant text := p_plan->>'subjectKey';
+  v_body constant text := p_plan->>'bodyHash';
+  v_letter constant text := p_plan->>'letterKey';
+  -- In UTC: a session's TimeZone with a part-hour offset must not move the hour.
+  v_hour constant timestamptz := date_trunc('hour', p_at, 'UTC');
+  v_repeats constant integer := (p_limits->'loop'->>'repeats')::integer;
+  v_within constant interval := make_interval(mins => (p_limits->'loop'->>'withinMinutes')::integer);
+  v_stop constant interval := make_interval(mins => (p_limits->'loop'->>'stopMinutes')::integer);
+  v_this_hour integer;
+  v_to_all integer;
+  v_status text := 'pending';
+  v_withheld text := p_plan->>'suppress';
+  v_same_subject integer;
+  v_same_body integer;
+  v_stopped integer;
+  v_window jsonb;
+  v_counted integer;
+  v_id bigint;
+BEGIN
+  -- The sender's row first: replies to one sender are planned one at a time, each counting
+  -- what the one before it committed.
+  INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES ('sender:' || v_recipient, v_hour, 0)
+  ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies
+  RETURNING t.replies INTO v_this_hour;
+
+  IF v_withheld IS NOT NULL THEN
+    v_status := 'suppressed';
+  END IF;
+
+  -- A loop: the same subject or the same text from this sender, bringing no new letter (the
+  -- same reference or files, or none), v_repeats times within the loop's time, this one
+  -- included; or a shape already stopped as a loop, within stopMinutes: it stays stopped.
+  IF v_status = 'pending' AND v_tier IS NOT NULL AND (v_subject IS NOT NULL OR v_body IS NOT NULL) THEN
+    SELECT count(*) FILTER (WHERE r.created_at > p_at - v_within), count(*) FILTER (WHERE r.withheld LIKE 'loop:%')
+      INTO v_same_subject, v_stopped
+      FROM reply r
+     WHERE lower(r.recipient) = v_recipient AND r.subject_key = v_subject AND coalesce(r.letter_key, '') = coalesce(v_letter, '')
+       AND r.created_at > p_at - greatest(v_within, v_stop);
+    SELECT count(*) FILTER (WHERE r.created_at > p_at - v_within), v_stopped + count(*) FILTER (WHERE r.withheld LIKE 'loop:%')
+      INTO v_same_body, v_stopped
+      FROM reply r
+     WHERE lower(r.recipient) = v_recipient AND r.body_hash = v_body AND coalesce(r.letter_key, '') = coalesce(v_letter, '')
+       AND r.created_at > p_at - greatest(v_within, v_stop);
+    IF v_same_subject + 1 >= v_repeats THEN
+      v_withheld := format('loop: the same subject %s times in %s minutes, no new letter', v_same_subject + 1, p_limits->'loop'->>'withinMinutes');
+    ELSIF v_same_body + 1 >= v_repeats THEN
+      v_withheld := format('loop: the same text %s times in %s minutes, no new letter', v_same_body + 1, p_limits->'loop'->>'withinMinutes');
+    ELSIF v_stopped > 0 THEN
+      v_withheld := 'loop: the same subject or text was stopped as a loop before';
+    END IF;
+    IF v_withheld IS NOT NULL THEN
+      v_status := 'suppressed';
+    END IF;
+  END IF;
+
+  -- The sender's windows, sliding: replies to be sent to it in the last `minutes`, counted up
+  -- to the window's size (no further: the count is all the rule needs).
+  IF v_status = 'pending' AND v_tier IS NOT NULL THEN
+    FOR v_window IN SELECT w FROM jsonb_array_elements(p_limits->v_tier->'windows') AS w LOOP
+      SELECT count(*) INTO v_counted FROM (
+        SELECT 1 FROM reply r
+         WHERE lower(r.recipient) = v_recipient AND r.status IN ('pending', 'sent', 'failed') AND r.kind <> 'digest'
+           AND r.created_at > p_at - make_interval(mins => (v_window->>'minutes')::integer)
+         LIMIT (v_window->>'replies')::integer) AS counted;
+      IF v_counted >= (v_window->>'replies')::integer THEN
+        v_status := 'held';
+        v_withheld := format('window: %s replies in %s minutes to a sender %s', v_window->>'replies', v_window->>'minutes',
+                             CASE v_tier WHEN 'trusted' THEN 'trusted' WHEN 'authenticated' THEN 'authenticated, not trusted' ELSE 'unverified' END);
+        EXIT;
+      END IF;
+    END LOOP;
+  END IF;
+
+  -- Then everyone's row: the office's replies in the hour, each sender counting at most its
+  -- tier's hourlyShare, so that one sender, however busy, cannot use up everyone's share.
+  IF v_status = 'pending' THEN
+    INSERT INTO reply_tally AS t (scope, window_start, replies) VALUES ('all', v_hour, 0)
+    ON CONFLICT (scope, window_start) DO UPDATE SET replies = t.replies
+    RETURNING t.replies INTO v_to_all;
+    IF v_tier IS NOT NULL AND v_to_all >= (p_limits->>'allSendersPerHour')::integer THEN
+      v_status := 'held';
+      v_withheld := format('all senders: %s replies this hour', p_limits->>'allSendersPerHour');
+    ELSE
+      UPDATE reply_tally SET replies = replies + 1 WHERE scope = 'sender:' || v_recipient AND window_start = v_hour;
+      IF v_this_hour < coalesce((p_limits->coalesce(v_tier, 'unverified')->>'hourlyShare')::integer, 0) THEN
+        UPDATE reply_tally SET replies = replies + 1 WHERE scope = 'all' AND window_start = v_hour;
+      END IF;
+    END IF;
+  END IF;
+
+  INSERT INTO reply (inbound_id, letter_id, kind, reason, recipient, message_id, status, withheld, tier, subject_key, body_hash,
+                     letter_key, created_at)
+  VALUES (p_inbound, p_letter, p_plan->>'kind', p_plan->>'reason', p_plan->>'recipient', p_plan->>'messageId', v_status, v_withheld,
+          v_tier, v_subject, v_body, v_letter, p_at)
+  RETURNING id INTO v_id;
+  RETURN CASE WHEN v_status = 'pending' THEN v_id END;
+END $$;
 
 --
 -- Name: register_letter(uuid, text, integer, timestamp with time zone, jsonb, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
@@ -270,13 +370,22 @@ CREATE TABLE public.reply (
     attempts integer DEFAULT 0 NOT NULL,
     last_error text,
     sent_at timestamp with time zone,
-    inbound_id uuid NOT NULL,
+    inbound_id uuid,
     kind text DEFAULT 'acknowledgement'::text NOT NULL,
     reason text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     detail jsonb,
-    CONSTRAINT reply_kind_check CHECK ((kind = ANY (ARRAY['acknowledgement'::text, 'notice'::text]))),
-    CONSTRAINT reply_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text])))
+    tier text,
+    subject_key text,
+    body_hash text,
+    letter_key text,
+    withheld text,
+    digest_id bigint,
+    released_at timestamp with time zone,
+    CONSTRAINT reply_digest_answers_no_message CHECK (((kind = 'digest'::text) = (inbound_id IS NULL))),
+    CONSTRAINT reply_kind_check CHECK ((kind = ANY (ARRAY['acknowledgement'::text, 'notice'::text, 'digest'::text]))),
+    CONSTRAINT reply_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text, 'held'::text]))),
+    CONSTRAINT reply_tier_check CHECK ((tier = ANY (ARRAY['trusted'::text, 'authenticated'::text, 'unverified'::text])))
 );
 
 --
@@ -994,6 +1103,30 @@ CREATE INDEX officer_unit ON public.officer USING btree (unit_id) WHERE (disable
 CREATE UNIQUE INDEX officer_username ON public.officer USING btree (username);
 
 --
+-- Name: reply_body_from_sender; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_body_from_sender ON public.reply USING btree (lower(recipient), body_hash, COALESCE(letter_key, ''::text), created_at) WHERE (body_hash IS NOT NULL);
+
+--
+-- Name: reply_digest_to_sender; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_digest_to_sender ON public.reply USING btree (lower(recipient), created_at) WHERE (kind = 'digest'::text);
+
+--
+-- Name: reply_held; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_held ON public.reply USING btree (lower(recipient), id) WHERE ((status = 'held'::text) AND (digest_id IS NULL));
+
+--
+-- Name: reply_in_digest; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_in_digest ON public.reply USING btree (digest_id) WHERE (digest_id IS NOT NULL);
+
+--
 -- Name: reply_inbound; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1016,6 +1149,18 @@ CREATE INDEX reply_message_id ON public.reply USING btree (message_id);
 --
 
 CREATE INDEX reply_pending ON public.reply USING btree (id) WHERE (status = 'pending'::text);
+
+--
+-- Name: reply_subject_from_sender; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_subject_from_sender ON public.reply USING btree (lower(recipient), subject_key, COALESCE(letter_key, ''::text), created_at) WHERE (subject_key IS NOT NULL);
+
+--
+-- Name: reply_to_sender; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reply_to_sender ON public.reply USING btree (lower(recipient), created_at) WHERE ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])) AND (kind <> 'digest'::text));
 
 --
 -- Name: unit_parent; Type: INDEX; Schema: public; Owner: -
@@ -1132,6 +1277,13 @@ ALTER TABLE ONLY public.letter_work
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
+
+--
+-- Name: reply reply_digest_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reply
+    ADD CONSTRAINT reply_digest_id_fkey FOREIGN KEY (digest_id) REFERENCES public.reply(id);
 
 --
 -- Name: reply reply_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
