@@ -48,10 +48,10 @@ const REPLY_PREFIX = new RegExp(
 // machine quotes: "ได้รับหนังสือแล้ว เลขรับ 5/2569 / Received, registration no. 5/2569: <their subject>",
 // "<Thai title> / Not registered: no letter attached - <their subject>", the digest's title
 // (letter/digest.ts).
-// Only the English half is matched: it is ASCII and survives any charset.
+// Notices by their English half alone: it is ASCII and survives any charset.
 const OUR_TITLES = [
   /^ได้รับหนังสือแล้ว เลขรับ \S+ \/ Received, registration no\. \S+:\s*/u,
-  /^.+? \/ (?:Not registered|Registered as no\.)[^-]*(?: - |$)/u,
+  /^.+? \/ (?:Not registered|Registered as no\.|Letter returned, registration no\.)[^-]*(?: - |$)/u,
   /^.+? \/ Received: \d+ letters registered(?:, \d+ not registered)?$/u,
 ];
 

@@ -197,8 +197,13 @@ export interface Receipt {
   id: number;
   kind: 'acknowledgement' | 'notice';
   reason: string | null;
-  /** sent, pending, failed, suppressed (over a reply cap: held back), or bounced (sent, then returned undelivered). */
-  status: 'sent' | 'pending' | 'failed' | 'suppressed' | 'bounced';
+  /**
+   * sent, pending, failed, held (a sender's window held it for the sender's digest), suppressed
+   * (a loop, or the sender asked for none: never sent), or bounced (sent, then returned undelivered).
+   */
+  status: 'sent' | 'pending' | 'failed' | 'held' | 'suppressed' | 'bounced';
+  /** Why it was held or suppressed (registry/sql/000010.sql plan_reply). */
+  withheld: string | null;
   recipient: string;
   attempts: number;
   lastError: string | null;
@@ -242,7 +247,7 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
               WHERE a.letter_id = l.id) AS assignments,
             (SELECT coalesce(json_agg(json_build_object(
                 'id', r.id, 'kind', r.kind, 'reason', r.reason, 'recipient', r.recipient, 'attempts', r.attempts,
-                'lastError', r.last_error, 'sentAt', r.sent_at, 'createdAt', r.created_at,
+                'lastError', r.last_error, 'sentAt', r.sent_at, 'createdAt', r.created_at, 'withheld', r.withheld,
                 'status', CASE WHEN r.status = 'failed' AND r.last_error LIKE 'bounced:%' THEN 'bounced' ELSE r.status END) ORDER BY r.id), '[]')
                FROM reply r WHERE r.letter_id = l.id AND r.inbound_id = l.inbound_id) AS receipts,
             (SELECT coalesce(json_agg(json_build_object('id', h.seq, 'at', h.at, 'actor', h.actor, 'action', h.action, 'detail', h.detail)

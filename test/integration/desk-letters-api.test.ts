@@ -135,6 +135,19 @@ describe("the desk's letter API", () => {
     expect(body.letter.inboundId).toBeUndefined();
   });
 
+  it("shows a receipt that a sender's window held for its digest as held, and why", async () => {
+    const id = await letter('ขอส่งรายงานประจำเดือน');
+    await env.db.pool.query(
+      `UPDATE reply SET status = 'held', withheld = 'window: 20 replies in 10 minutes to a sender unverified' WHERE letter_id = $1`,
+      [id],
+    );
+    const response = await get('clerk', `/api/letters/${id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().receipts).toMatchObject([
+      { kind: 'acknowledgement', status: 'held', withheld: 'window: 20 replies in 10 minutes to a sender unverified' },
+    ]);
+  });
+
   it("answers 404, the same as for no letter at all, when an officer guesses another unit's letter, its file or its original", async () => {
     const nothing = await get('clerk', '/api/letters/99999999');
     expect(nothing.statusCode).toBe(404);

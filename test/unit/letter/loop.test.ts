@@ -63,11 +63,13 @@ describe('the subject as a loop sees it', () => {
       attachments: [],
     }).subject;
     const existing = { book, number: 7, year: 2569, registeredAt: new Date('2026-11-20T02:05:00Z') };
-    const notice = (reason: 'no-letter-attached' | 'duplicate' | 'unreadable-letter', subject: string) =>
-      composeNotice({ reason, agency, receivedAt: new Date(), subject, letterMessageId: null, existing }).subject;
+    const notice = (reason: 'no-letter-attached' | 'duplicate' | 'unreadable-letter' | 'returned', subject: string) =>
+      composeNotice({ reason, agency, receivedAt: new Date(), subject, letterMessageId: null, existing, returnedBecause: 'ส่งผิดหน่วยงาน' })
+        .subject;
     const stacked = `Re: ${notice('no-letter-attached', `Re: ${notice('duplicate', `RE: ${receipt}`)}`)}`;
     expect(normaliseSubject(stacked)).toBe(normaliseSubject(letterSubject));
     expect(normaliseSubject(`Re: ${notice('unreadable-letter', letterSubject)}`)).toBe(normaliseSubject(letterSubject));
+    expect(normaliseSubject(`Re: ${notice('returned', letterSubject)}`)).toBe(normaliseSubject(letterSubject));
   });
 
   it('leaves nothing of a title that repeats no subject: the top-secret notice and the digest', () => {
