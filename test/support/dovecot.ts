@@ -1,5 +1,5 @@
 // A private Dovecot (Debian's dovecot-imapd) on a free 127.0.0.1 port, with a throw-away
-// configuration and maildir, as ../shared/docs/TESTING.md describes. No mock IMAP server.
+// configuration and maildir written below (everything it needs is in this file). No mock IMAP server.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
