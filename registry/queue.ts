@@ -2,7 +2,7 @@ import { scopeOf, type Officer } from '../letter/access';
 import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
 import type { Pool } from './db';
-import type { Letter } from '../letter/letter';
+import { TO_COMPLETE, type Letter } from '../letter/letter';
 import { letterFromJson } from './letters';
 import { SqlParams, visibleTo } from './visibility';
 
@@ -58,6 +58,8 @@ export interface QueueItem {
   restricted: boolean;
   suspect: boolean;
   circular: boolean;
+  /** No ที่ or ลงวันที่ could be read: a clerk is to complete the entry (letter/letter.ts TO_COMPLETE). */
+  toComplete: boolean;
   attachmentCount: number;
   state: LetterState;
   /** The state as officers read it. */
@@ -91,7 +93,8 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
   const inStates = `w.state = ANY(${params.add(states)})`;
   const { rows } = await pool.query(
     `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject, l.agency, l.urgency, l.secrecy,
-            l.restricted, l.suspect, l.circular, jsonb_array_length(l.attachments) AS attachment_count,
+            l.restricted, l.suspect, l.circular, l.flags ? ${params.add(TO_COMPLETE)} AS to_complete,
+            jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
        FROM letter_work w JOIN letter l ON l.id = w.letter_id
@@ -160,6 +163,7 @@ function toQueueItem(r: Record<string, unknown>): QueueItem {
     restricted: r.restricted as boolean,
     suspect: r.suspect as boolean,
     circular: r.circular as boolean,
+    toComplete: r.to_complete as boolean,
     attachmentCount: r.attachment_count as number,
     state: r.state as LetterState,
     stateName: STATE_NAMES[r.state as LetterState],

@@ -94,6 +94,7 @@ const QueueItem = z
     restricted: z.boolean(),
     suspect: z.boolean().describe('registered although the sender was shown forged'),
     circular: z.boolean(),
+    toComplete: z.boolean().describe('no reference (ที่) or date (ลงวันที่) could be read: a clerk is to complete the entry'),
     attachmentCount: z.number().int(),
     state: State,
     stateName: z.string(),

@@ -41,7 +41,7 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
   <td class="num"><a href="/letters/${l.id}">${f.digits(l.number)}/${f.digits(l.year)}</a></td>
   <td>${f.shortDateTime(l.registeredAt)}</td>
   <td>${l.reference ? f.digits(l.reference) : '—'}</td>
-  <td class="title"><a href="/letters/${l.id}">${l.title ?? l.subject}</a>${l.restricted ? html` <span class="tag secret">${l.secrecy ?? 'ลับ'}</span>` : ''}${l.suspect ? html` <span class="tag suspect">น่าสงสัย</span>` : ''}</td>
+  <td class="title"><a href="/letters/${l.id}">${l.title ?? l.subject}</a>${l.restricted ? html` <span class="tag secret">${l.secrecy ?? 'ลับ'}</span>` : ''}${l.suspect ? html` <span class="tag suspect">น่าสงสัย</span>` : ''}${l.toComplete ? html` <span class="tag suspect">รอเจ้าหน้าที่กรอกเลขที่/วันที่</span>` : ''}</td>
   <td>${l.agency ?? '—'}</td>
   <td>${l.urgency ? html`<span class="tag urgency">${l.urgency}</span>` : ''}</td>
   <td><span class="state ${l.state}">${l.stateName}</span>${l.waitUntil ? html`<br><small>ถึง ${f.date(l.waitUntil)}</small>` : ''}</td>
