@@ -24,8 +24,17 @@ describe('the register page', () => {
   const ids: Record<string, number> = {};
 
   let day = 0;
-  async function arrives(name: string, title: string, details: Parameters<typeof registerTestLetter>[1] = {}, options: Parameters<typeof registerTestLetter>[2] = {}) {
-    const letter = await registerTestLetter(env.db.pool, { title, ...details }, { at: new Date(Date.UTC(2026, 1, 1 + ++day, 2)), ...options });
+  async function arrives(
+    name: string,
+    title: string,
+    details: Parameters<typeof registerTestLetter>[1] = {},
+    options: Parameters<typeof registerTestLetter>[2] = {},
+  ) {
+    const letter = await registerTestLetter(
+      env.db.pool,
+      { title, ...details },
+      { at: new Date(Date.UTC(2026, 1, 1 + ++day, 2)), ...options },
+    );
     await routeNewLetter(env.db.pool, letter.id, routing, () => now);
     ids[name] = letter.id;
     return letter;
@@ -50,7 +59,8 @@ describe('the register page', () => {
 
   const open = (url: string, as = cookie) => desk.app.inject({ method: 'GET', url, headers: { ...BROWSER, cookie: as } });
   /** The register numbers listed, in the page's order. */
-  const numbers = (body: string) => [...body.matchAll(/<td class="num" data-label="เลขทะเบียนรับ"><a href="\/letters\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
+  const numbers = (body: string) =>
+    [...body.matchAll(/<td class="num" data-label="เลขทะเบียนรับ"><a href="\/letters\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
 
   beforeAll(async () => {
     await addUnit(env.db.pool, 'SARABAN', 'งานสารบรรณกลาง');
@@ -81,7 +91,13 @@ describe('the register page', () => {
     // Another book's letter.
     await arrives('school', 'รายงานผลการเรียน', {}, { book: 'RS' });
 
-    await act(clerk, 'meeting', { kind: 'take' }, { kind: 'record', text: 'แจ้งเวียนทุกกองแล้ว', replyNumber: 'มท 0201.3/123' }, { kind: 'close', note: null });
+    await act(
+      clerk,
+      'meeting',
+      { kind: 'take' },
+      { kind: 'record', text: 'แจ้งเวียนทุกกองแล้ว', replyNumber: 'มท 0201.3/123' },
+      { kind: 'close', note: null },
+    );
     await act(clerk, 'data', { kind: 'return', reason: 'ส่งผิดหน่วยงาน' });
     await act(head, 'mistake', { kind: 'annul', reason: 'ลงทะเบียนซ้ำ' });
     cookie = await signIn(clerk);
@@ -114,7 +130,8 @@ describe('the register page', () => {
     const body = (await open('/register')).body;
     const headings = [...body.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]);
     expect(headings).toEqual(['วันที่', 'เลขทะเบียนรับ', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ']);
-    const row = (id: number) => new RegExp(`<tr>((?:(?!</tr>)[\\s\\S])*href="/letters/${id}"(?:(?!</tr>)[\\s\\S])*)</tr>`).exec(body)?.[1] ?? '';
+    const row = (id: number) =>
+      new RegExp(`<tr>((?:(?!</tr>)[\\s\\S])*href="/letters/${id}"(?:(?!</tr>)[\\s\\S])*)</tr>`).exec(body)?.[1] ?? '';
     const meeting = row(ids.meeting);
     expect(meeting).toContain('ที่ มท ๐๒๐๑.๒/ว ๕๙๕๑');
     expect(meeting).toContain('<td data-label="ลงวันที่">๒๘ มกราคม ๒๕๖๙</td>');
