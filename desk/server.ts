@@ -17,6 +17,7 @@ import { healthRoutes } from './api/health';
 import { letterRoutes } from './api/letters';
 import { meRoutes } from './api/me';
 import { officerRoutes } from './api/officers';
+import { replyRoutes } from './api/replies';
 import type { DeskRoute, RouteContext } from './api/route';
 import { sessionRoutes } from './api/session';
 import { createAuth } from './auth/session';
@@ -37,6 +38,7 @@ export function routeTable(ctx: RouteContext): DeskRoute[] {
     ...meRoutes(ctx),
     ...officerRoutes(ctx),
     ...letterRoutes(ctx),
+    ...replyRoutes(ctx),
     docsRoute(),
     ...assetRoutes(),
     ...pageRoutes(ctx),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../../letter/transitions';
 import { listQueue, type QueueItem, type QueuePage } from '../../registry/queue';
 import { ListQuery, queueQuery } from '../api/letters';
@@ -19,6 +19,14 @@ export const URGENCIES = ['ด่วนที่สุด', 'ด่วนมา�
 
 /** Seconds between the page's checks for new letters. */
 const LIVE_SECONDS = 5;
+
+/** A form sends its empty fields too (`q=&from=`): they are read as not given. */
+export function formFields<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (given) => (given && typeof given === 'object' ? Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) : given),
+    schema,
+  );
+}
 
 /** The query string of this page with some parameters changed (undefined removes one). */
 export function withParams(query: Record<string, unknown>, changes: Record<string, string | number | undefined>): string {
@@ -65,16 +73,34 @@ export function pager(ctx: PageContext, query: Query, total: number): Html | '' 
   return html`<nav class="pager" aria-label="หน้า">${prev} <span>${f.digits(from)}–${f.digits(to)} จาก ${f.digits(total)}</span> ${next}</nav>`;
 }
 
+/** What a listing lets the officer pick beyond the queue's filters: any one state, an agency among these. */
+export interface FilterChoices {
+  states?: readonly LetterState[];
+  agencies?: readonly string[];
+}
+
 /** The filters, as a GET form: the same parameters as GET /api/letters. */
-export function filterForm(query: Query, extra: Html | '' = ''): Html {
+export function filterForm(query: Query, extra: Html | '' = '', choices: FilterChoices = {}): Html {
   const urgency = query.urgency?.[0];
+  const state = query.state?.length === 1 ? query.state[0] : undefined;
+  const stateField = choices.states
+    ? html`<div><label for="state">สถานะ</label><select id="state" name="state"><option value="">ทุกสถานะ</option>${choices.states.map((s) => html`<option value="${s}"${s === state ? html` selected` : ''}>${STATE_NAMES[s]}</option>`)}</select></div>`
+    : query.state?.length
+      ? html`<input type="hidden" name="state" value="${query.state.join(',')}">`
+      : '';
+  const agencies = choices.agencies && query.agency && !choices.agencies.includes(query.agency) ? [query.agency, ...choices.agencies] : choices.agencies;
+  const agencyField = agencies
+    ? html`<div><label for="agency">จาก</label><select id="agency" name="agency"><option value="">ทุกหน่วยงาน</option>${agencies.map((a) => html`<option${a === query.agency ? html` selected` : ''}>${a}</option>`)}</select></div>`
+    : '';
   return html`<form class="filters" method="get" role="search">
   ${extra}
   <div><label for="q">ค้นหา</label><input id="q" name="q" type="search" value="${query.q ?? ''}" placeholder="เลขที่หนังสือ เรื่อง หรือหน่วยงาน"></div>
+  ${choices.states ? stateField : ''}
   <div><label for="urgency">ชั้นความเร็ว</label><select id="urgency" name="urgency"><option value="">ทั้งหมด</option>${URGENCIES.map((u) => html`<option${u === urgency ? html` selected` : ''}>${u}</option>`)}</select></div>
+  ${agencyField}
   <div><label for="from">รับตั้งแต่</label><input id="from" name="from" type="date" value="${query.from ?? ''}"></div>
   <div><label for="to">ถึง</label><input id="to" name="to" type="date" value="${query.to ?? ''}"></div>
-  ${query.state?.length ? html`<input type="hidden" name="state" value="${query.state.join(',')}">` : ''}
+  ${choices.states ? '' : stateField}
   <button type="submit">ค้นหา</button>
 </form>`;
 }
@@ -121,7 +147,7 @@ export function queueRoutes(ctx: RouteContext): DeskRoute[] {
       url: '/',
       auth: 'officer',
       page: true,
-      schema: { hide: true, querystring: ListQuery },
+      schema: { hide: true, querystring: formFields(ListQuery) },
       async handler(request) {
         const found = await listQueue(ctx.pool, request.officer, queueQuery(request.query));
         return queuePage(pageContext(ctx, request), request.query, found);

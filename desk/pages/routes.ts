@@ -1,8 +1,11 @@
 import type { DeskRoute, RouteContext } from '../api/route';
+import { heldRoutes } from './held';
 import { loginRoutes } from './login';
 import { queueRoutes } from './queue';
+import { registerRoutes } from './register';
+import { repliesRoutes } from './replies';
 
 /** The desk's pages for a browser, in Thai: each one a route of the table, with its access. */
 export function pageRoutes(ctx: RouteContext): DeskRoute[] {
-  return [...loginRoutes(ctx), ...queueRoutes(ctx)];
+  return [...loginRoutes(ctx), ...queueRoutes(ctx), ...registerRoutes(ctx), ...heldRoutes(ctx), ...repliesRoutes(ctx)];
 }

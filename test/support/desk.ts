@@ -56,7 +56,11 @@ let officers = 0;
 export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
 
 /** A new officer with a password (and an API token), named uniquely within the test file. */
-export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extra: { password?: string; unitCode?: string } = {}) {
+export async function makeOfficer(
+  db: TestDatabase,
+  role: Role = 'officer',
+  extra: { password?: string; unitCode?: string; secretClearance?: boolean } = {},
+) {
   const username = `officer${++officers}`;
   const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
   const officer = await addOfficer(
@@ -66,6 +70,7 @@ export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extr
       name: `สมชาย ใจดี ${officers}`,
       role,
       unitCode: extra.unitCode,
+      secretClearance: extra.secretClearance,
       passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
     },
     BY_THE_TEST,

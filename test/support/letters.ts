@@ -3,7 +3,9 @@
 import type { Officer } from '../../letter/access';
 import type { Letter, LetterDetails } from '../../letter/letter';
 import type { Pool } from '../../registry/db';
+import type { ReplyTier } from '../../letter/trust';
 import { registerLetter } from '../../registry/letters';
+import type { ReplyLimits } from '../../registry/replies';
 import { addOfficer as addPerson, addUnit as addUnitRecord, setOnDuty } from '../../registry/officers';
 import { keepMessage, replyRules, useTestDatabase, type TestDatabase } from './services';
 
@@ -54,6 +56,9 @@ export async function registerTestLetter(
     at?: Date;
     mailFrom?: string;
     /** A message kept already, for a letter with real files. */ inboundId?: string;
+    /** The sender's tier, so that the reply windows of `replyLimits` weigh its acknowledgement (none otherwise). */
+    tier?: ReplyTier;
+    replyLimits?: ReplyLimits;
   } = {},
 ): Promise<Letter> {
   const n = ++letterSeq;
@@ -78,8 +83,9 @@ export async function registerTestLetter(
         reason: null,
         recipient: options.mailFrom ?? 'saraban@moe.go.th',
         messageId: `<ack.${inboundId}@example.go.th>`,
+        tier: options.tier,
       },
-      replyLimits: replyRules(),
+      replyLimits: options.replyLimits ?? replyRules(),
     },
     () => options.at ?? new Date(),
   );
