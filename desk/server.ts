@@ -148,11 +148,22 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
           page: r.page === true,
           ...(r.perMinute ? { rateLimit: { max: r.perMinute, timeWindow: 60_000 } } : {}),
         },
+        ...(r.page ? { preValidation: withoutEmptyFields } : {}),
         handler: r.page ? sendsPage(r.handler) : r.handler,
       });
     }
   });
   return app;
+}
+
+/**
+ * A browser sends a GET form's every field, the ones left empty as `from=&to=`: on a page an
+ * empty field means "not given", as if the field were not there (`from=` is no date).
+ */
+async function withoutEmptyFields(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (!query || typeof query !== 'object') return;
+  for (const [name, value] of Object.entries(query)) if (value === '') delete query[name];
 }
 
 /** A page's handler returns Html: sent as the page. (A redirect or a file it sends itself.) */
