@@ -142,15 +142,38 @@ describe('the desk in a browser', () => {
     expect(asked).not.toContain('/x');
   });
 
+  it('refuses a script put into the page inline, as its Content-Security-Policy says', async () => {
+    const page = clerkPage;
+    await page.goto('/');
+    await page.evaluate("document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.__inline = 1' }))");
+    expect(await page.evaluate('typeof window.__inline')).toBe('undefined');
+    // What this file's watch on the console would report from a letter's script that got through.
+    expect(refused.splice(0)).toEqual([expect.stringMatching(/inline script violates the following Content Security Policy directive 'script-src 'self''/)]);
+  });
+
+  it('draws the Thai text in Sarabun, served by the desk itself', async () => {
+    const page = await openWindow(clerk);
+    const fonts: string[] = [];
+    page.on('response', (r) => {
+      if (/\/assets\/fonts\/.+\.woff2$/.test(r.url()) && r.status() === 200) fonts.push(new URL(r.url()).pathname);
+    });
+    await page.goto('/login');
+    await page.evaluate('document.fonts.ready');
+    const loaded = await page.evaluate("[...document.fonts].filter((f) => f.status === 'loaded').map((f) => `${f.family} ${f.weight}`)");
+    expect(loaded).toEqual(expect.arrayContaining(['Sarabun 400', 'Sarabun 700']));
+    expect(fonts).toEqual(expect.arrayContaining([expect.stringMatching(/\/sarabun-thai-400-normal\.woff2$/)]));
+    expect(await page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")).toMatch(/^Sarabun\b/);
+    await page.context().close();
+  });
+
   it.each(Object.entries(SCREENS))('lays the queue and the sign-in page out without scrolling sideways on a %s screen', async (_, viewport) => {
-    for (const who of [finance, clerk]) {
-      const page = await openWindow(who, viewport);
-      await page.goto('/login');
-      expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
-      await signIn(page, who);
+    for (const page of [financePage, clerkPage]) {
+      await page.setViewportSize(viewport);
+      await page.goto('/');
       await page.locator('table.letters').waitFor();
       expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
-      await page.context().close();
+      await page.goto('/login');
+      expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
     }
   });
 
