@@ -20,14 +20,6 @@ export const URGENCIES = ['ด่วนที่สุด', 'ด่วนมา�
 /** Seconds between the page's checks for new letters. */
 const LIVE_SECONDS = 5;
 
-/** A form sends its empty fields too (`q=&from=`): they are read as not given. */
-export function formFields<T extends z.ZodType>(schema: T) {
-  return z.preprocess(
-    (given) => (given && typeof given === 'object' ? Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) : given),
-    schema,
-  );
-}
-
 /** The query string of this page with some parameters changed (undefined removes one). */
 export function withParams(query: Record<string, unknown>, changes: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
@@ -56,7 +48,7 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
   <td>${l.assignee?.officer?.name ?? l.assignee?.unit?.name ?? '—'}</td>
 </tr>`,
   );
-  return html`<div class="table-wrap"><table class="letters">
+  return html`<div class="table-wrap"><table class="letters queue">
 <thead><tr><th scope="col">เลขรับ</th><th scope="col">วันเวลารับ</th><th scope="col">ที่</th><th scope="col">เรื่อง</th><th scope="col">จาก</th><th scope="col">ชั้นความเร็ว</th><th scope="col">สถานะ</th><th scope="col">ผู้รับผิดชอบ</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
@@ -147,7 +139,7 @@ export function queueRoutes(ctx: RouteContext): DeskRoute[] {
       url: '/',
       auth: 'officer',
       page: true,
-      schema: { hide: true, querystring: formFields(ListQuery) },
+      schema: { hide: true, querystring: ListQuery },
       async handler(request) {
         const found = await listQueue(ctx.pool, request.officer, queueQuery(request.query));
         return queuePage(pageContext(ctx, request), request.query, found);

@@ -9,7 +9,7 @@ import { DeskError } from '../errors';
 import { pageContext } from './context';
 import { html, type Html } from './html';
 import { page, type PageContext } from './layout';
-import { filterForm, formFields, pager } from './queue';
+import { filterForm, pager } from './queue';
 
 // The register (ทะเบียนหนังสือรับ) of a book and year, as the regulation's form 13 lays it out:
 // every letter the officer may see, whatever its state, in the order of its numbers, with the
@@ -110,7 +110,7 @@ export function registerRoutes(ctx: RouteContext): DeskRoute[] {
       url: '/register',
       auth: 'officer',
       page: true,
-      schema: { hide: true, querystring: formFields(RegisterQuery) },
+      schema: { hide: true, querystring: RegisterQuery },
       async handler(request) {
         const q = request.query;
         const book = config.books.find((b) => b.code === (q.book ?? config.books[0].code));

@@ -7,7 +7,6 @@ import type { DeskFormat } from './format';
 import { pageContext } from './context';
 import { html, type Html } from './html';
 import { banner, csrfField, page, type PageContext } from './layout';
-import { formFields } from './queue';
 
 // The replies the reply windows held back (for the sender's digest), grouped by sender, with
 // forms to send one now or every one held for a sender: `saraban replies list --held` and
@@ -130,9 +129,10 @@ export function repliesRoutes(ctx: RouteContext): DeskRoute[] {
       page: true,
       schema: {
         hide: true,
-        querystring: formFields(
-          z.object({ done: z.enum(['released', 'released-later']).optional(), n: z.coerce.number().int().min(0).max(100_000).optional() }),
-        ),
+        querystring: z.object({
+          done: z.enum(['released', 'released-later']).optional(),
+          n: z.coerce.number().int().min(0).max(100_000).optional(),
+        }),
       },
       async handler(request) {
         return repliesPage(pageContext(ctx, request), await held(request.officer), { done: request.query.done, count: request.query.n });
@@ -143,7 +143,7 @@ export function repliesRoutes(ctx: RouteContext): DeskRoute[] {
       url: '/replies/release',
       auth: REPLIES_ACCESS,
       page: true,
-      schema: { hide: true, body: formFields(ReleaseForm) },
+      schema: { hide: true, body: ReleaseForm },
       async handler(request, reply) {
         const { id, sender } = request.body;
         try {
