@@ -13,6 +13,7 @@ describe('settings', () => {
       port: 8080,
       secureCookies: true,
       trustProxy: false,
+      digits: 'thai',
       sessionHours: 12,
       login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
     });
