@@ -159,6 +159,39 @@ export async function listOfficers(pool: Pool): Promise<OfficerRecord[]> {
   return rows.map(toRecord);
 }
 
+/** An officer as the desk names them to other officers: to send a letter to, or to say who acted. */
+export interface Colleague {
+  id: number;
+  username: string;
+  name: string;
+  unitId: number | null;
+  onDuty: boolean;
+  /** false: disabled; still named in the history of what they did. */
+  active: boolean;
+}
+
+/**
+ * The office as the desk shows it: every unit (the tree, by code) and every officer by name.
+ * Few rows (tens of units, hundreds of officers): read whole for a letter's page.
+ */
+export async function listDirectory(pool: Pool): Promise<{ units: Unit[]; officers: Colleague[] }> {
+  const [units, officers] = await Promise.all([
+    pool.query('SELECT id, code, name, parent_id FROM unit ORDER BY code'),
+    pool.query('SELECT id, username, name, unit_id, on_duty, disabled_at IS NULL AS active FROM officer ORDER BY name, id'),
+  ]);
+  return {
+    units: units.rows.map(toUnit),
+    officers: officers.rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      name: r.name,
+      unitId: r.unit_id,
+      onDuty: r.on_duty,
+      active: r.active,
+    })),
+  };
+}
+
 async function officerId(client: Pool | Client, username: string): Promise<number> {
   const { rows } = await client.query(`SELECT id FROM officer WHERE username = $1`, [normalUsername(username)]);
   if (!rows.length) throw new PeopleError(`no officer "${username}"`);

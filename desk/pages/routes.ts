@@ -1,5 +1,6 @@
 import type { DeskRoute, RouteContext } from '../api/route';
 import { heldRoutes } from './held';
+import { letterPageRoutes } from './letter';
 import { loginRoutes } from './login';
 import { queueRoutes } from './queue';
 import { registerRoutes } from './register';
@@ -7,5 +8,12 @@ import { repliesRoutes } from './replies';
 
 /** The desk's pages for a browser, in Thai: each one a route of the table, with its access. */
 export function pageRoutes(ctx: RouteContext): DeskRoute[] {
-  return [...loginRoutes(ctx), ...queueRoutes(ctx), ...registerRoutes(ctx), ...heldRoutes(ctx), ...repliesRoutes(ctx)];
+  return [
+    ...loginRoutes(ctx),
+    ...queueRoutes(ctx),
+    ...letterPageRoutes(ctx),
+    ...registerRoutes(ctx),
+    ...heldRoutes(ctx),
+    ...repliesRoutes(ctx),
+  ];
 }

@@ -79,3 +79,19 @@ export async function makeOfficer(
   const tokenId = await createToken(db.pool, username, secretHash(token), 'test', BY_THE_TEST);
   return { ...officer, password, token, tokenId };
 }
+
+/** The Accept header of a browser's page request: refusals answer as pages. */
+export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+/** Signs in through the sign-in form as a browser does; answers the session cookie as a Cookie header gives it. */
+export async function signInAsBrowser(desk: TestDesk, who: { username: string; password: string }): Promise<string> {
+  const res = await desk.app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ username: who.username, password: who.password, next: '/' }).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  const cookie = res.cookies.find((c) => c.name.endsWith('saraban-session'));
+  return `${cookie!.name}=${cookie!.value}`;
+}
