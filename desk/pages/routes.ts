@@ -1,8 +1,19 @@
 import type { DeskRoute, RouteContext } from '../api/route';
+import { adminOfficerRoutes } from './admin/officers';
+import { adminRoutingRoutes } from './admin/routing';
+import { adminTokenRoutes } from './admin/tokens';
+import { adminUnitRoutes } from './admin/units';
 import { loginRoutes } from './login';
 import { queueRoutes } from './queue';
 
 /** The desk's pages for a browser, in Thai: each one a route of the table, with its access. */
 export function pageRoutes(ctx: RouteContext): DeskRoute[] {
-  return [...loginRoutes(ctx), ...queueRoutes(ctx)];
+  return [
+    ...loginRoutes(ctx),
+    ...queueRoutes(ctx),
+    ...adminOfficerRoutes(ctx),
+    ...adminUnitRoutes(ctx),
+    ...adminRoutingRoutes(ctx),
+    ...adminTokenRoutes(ctx),
+  ];
 }
