@@ -221,7 +221,7 @@ async function officerShow(pool: Pool, args: string[], io: Output): Promise<numb
   const { values } = options(args, { username: { type: 'string' } });
   const username = required(values, 'username');
   const officer = await findOfficer(pool, username);
-  if (!officer) throw new PeopleError(`no officer "${username}"`);
+  if (!officer) throw new PeopleError('no-officer', `no officer "${username}"`);
   io.out(`${JSON.stringify(officer, null, 2)}\n`);
   return 0;
 }
@@ -248,7 +248,7 @@ async function tokenRevoke(pool: Pool, args: string[], io: Output, change: Chang
   const id = Number(positionals[0]);
   if (!Number.isInteger(id) || id <= 0)
     throw new UsageError(`give the token's number (saraban token list --username U), not "${positionals[0]}"`);
-  if (!(await revokeToken(pool, id, change))) throw new PeopleError(`no token ${id} that is still valid`);
+  if (!(await revokeToken(pool, id, change))) throw new PeopleError('no-token', `no token ${id} that is still valid`);
   io.err(`token ${id} revoked\n`);
   return 0;
 }

@@ -24,9 +24,27 @@ export interface Unit {
   parentId: number | null;
 }
 
-/** A refusal the operator can act on: the message says what to change. */
+/** Why the register refused a change to its people, for an edge to say in its own words. */
+export type PeopleRefusal =
+  | 'no-parent-unit'
+  | 'unit-exists'
+  | 'unusable-unit-code'
+  | 'unusable-username'
+  | 'no-unit'
+  | 'officer-exists'
+  | 'no-officer'
+  | 'officer-disabled'
+  | 'no-token';
+
+/** A refusal the operator can act on: the message says what to change (in English, for the CLI). */
 export class PeopleError extends Error {
   override name = 'PeopleError';
+  constructor(
+    readonly reason: PeopleRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface NewUnit {
@@ -39,17 +57,32 @@ export function addUnit(pool: Pool, unit: NewUnit, change: Change): Promise<Unit
   return transaction(pool, (client) => addUnitIn(client, unit, change));
 }
 
+/** What the unit table's CHECK allows as a code: said before the insert, in words the caller can act on. */
+const UNIT_CODE = /^[A-Za-z0-9_.-]{1,32}$/;
+
 async function addUnitIn(pool: Client, unit: NewUnit, change: Change): Promise<Unit> {
+  if (!UNIT_CODE.test(unit.code)) {
+    throw new PeopleError(
+      'unusable-unit-code',
+      `unit code "${unit.code}" is not usable; use 1 to 32 letters A-Z or a-z, digits, ".", "_" or "-"`,
+    );
+  }
   const parent = unit.parentCode === undefined ? null : await findUnit(pool, unit.parentCode);
   if (unit.parentCode !== undefined && !parent)
-    throw new PeopleError(`no unit "${unit.parentCode}" to put "${unit.code}" under; add the parent first`);
+    throw new PeopleError('no-parent-unit', `no unit "${unit.parentCode}" to put "${unit.code}" under; add the parent first`);
   const { rows } = await pool.query(
     `INSERT INTO unit (code, name, parent_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING RETURNING id, code, name, parent_id`,
     [unit.code, unit.name, parent?.id ?? null],
   );
-  if (!rows.length) throw new PeopleError(`there is already a unit "${unit.code}"`);
+  if (!rows.length) throw new PeopleError('unit-exists', `there is already a unit "${unit.code}"`);
   await audit(pool, change, 'unit.added', { code: unit.code, name: unit.name, parent: unit.parentCode ?? null });
   return toUnit(rows[0]);
+}
+
+/** Every unit, by code; the tree is drawn from parentId. */
+export async function listUnits(pool: Pool | Client): Promise<Unit[]> {
+  const { rows } = await pool.query(`SELECT id, code, name, parent_id FROM unit ORDER BY code`);
+  return rows.map(toUnit);
 }
 
 export async function findUnit(pool: Pool | Client, code: string): Promise<Unit | null> {
@@ -83,10 +116,14 @@ export function addOfficer(pool: Pool, officer: NewOfficer, change: Change): Pro
 async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): Promise<Officer> {
   const username = normalUsername(officer.username);
   if (!/^[a-z0-9_.-]{1,64}$/.test(username)) {
-    throw new PeopleError(`username "${officer.username}" is not usable; use 1 to 64 letters a-z, digits, ".", "_" or "-"`);
+    throw new PeopleError(
+      'unusable-username',
+      `username "${officer.username}" is not usable; use 1 to 64 letters a-z, digits, ".", "_" or "-"`,
+    );
   }
   const unit = officer.unitCode === undefined ? null : await findUnit(pool, officer.unitCode);
-  if (officer.unitCode !== undefined && !unit) throw new PeopleError(`no unit "${officer.unitCode}"; add it with saraban unit add first`);
+  if (officer.unitCode !== undefined && !unit)
+    throw new PeopleError('no-unit', `no unit "${officer.unitCode}"; add it with saraban unit add first`);
   const { rows } = await pool.query(
     `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, password_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -103,7 +140,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
       officer.passwordHash ?? null,
     ],
   );
-  if (!rows.length) throw new PeopleError(`there is already an officer "${username}"`);
+  if (!rows.length) throw new PeopleError('officer-exists', `there is already an officer "${username}"`);
   await audit(pool, change, 'officer.added', {
     username,
     role: officer.role,
@@ -131,11 +168,15 @@ export interface OfficerRecord extends Officer {
   position: string | null;
   phone: string | null;
   unitCode: string | null;
+  unitName: string | null;
   onDuty: boolean;
   disabledAt: Date | null;
+  /** Signing in is refused until then (too many wrong passwords); a past time: no longer locked. */
+  lockedUntil: Date | null;
 }
 
-const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, officer.on_duty, officer.disabled_at
+const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, unit.name AS unit_name,
+                             officer.on_duty, officer.disabled_at, officer.locked_until
                         FROM officer LEFT JOIN unit ON unit.id = officer.unit_id`;
 
 function toRecord(r: Record<string, unknown>): OfficerRecord {
@@ -144,8 +185,10 @@ function toRecord(r: Record<string, unknown>): OfficerRecord {
     position: (r.position as string | null) ?? null,
     phone: (r.phone as string | null) ?? null,
     unitCode: (r.unit_code as string | null) ?? null,
+    unitName: (r.unit_name as string | null) ?? null,
     onDuty: r.on_duty as boolean,
     disabledAt: (r.disabled_at as Date | null) ?? null,
+    lockedUntil: (r.locked_until as Date | null) ?? null,
   };
 }
 
@@ -194,7 +237,7 @@ export async function listDirectory(pool: Pool): Promise<{ units: Unit[]; office
 
 async function officerId(client: Pool | Client, username: string): Promise<number> {
   const { rows } = await client.query(`SELECT id FROM officer WHERE username = $1`, [normalUsername(username)]);
-  if (!rows.length) throw new PeopleError(`no officer "${username}"`);
+  if (!rows.length) throw new PeopleError('no-officer', `no officer "${username}"`);
   return rows[0].id;
 }
 
@@ -207,6 +250,42 @@ export async function setOnDuty(pool: Pool, username: string, onDuty: boolean, c
     const id = await officerId(client, username);
     await client.query('UPDATE officer SET on_duty = $2 WHERE id = $1', [id, onDuty]);
     await audit(client, change, onDuty ? 'officer.on-duty' : 'officer.on-leave', { username: normalUsername(username) });
+  });
+}
+
+/** Names an officer for secret mail (ลับ, ลับมาก), or withdraws it: their next request sees the register accordingly. */
+export async function setSecretClearance(pool: Pool, username: string, cleared: boolean, change: Change): Promise<void> {
+  await transaction(pool, async (client) => {
+    const id = await officerId(client, username);
+    await client.query('UPDATE officer SET secret_clearance = $2 WHERE id = $1', [id, cleared]);
+    await audit(client, change, cleared ? 'officer.clearance-granted' : 'officer.clearance-withdrawn', {
+      username: normalUsername(username),
+    });
+  });
+}
+
+/**
+ * Gives an officer another role or unit (null: none). What they already hold stays theirs;
+ * what they may see and do follows the new role and unit from their next request.
+ */
+export async function setRoleAndUnit(
+  pool: Pool,
+  username: string,
+  to: { role: Role; unitCode: string | null },
+  change: Change,
+): Promise<void> {
+  await transaction(pool, async (client) => {
+    const before = await findOfficer(client, username);
+    if (!before) throw new PeopleError('no-officer', `no officer "${username}"`);
+    const unit = to.unitCode === null ? null : await findUnit(client, to.unitCode);
+    if (to.unitCode !== null && !unit) throw new PeopleError('no-unit', `no unit "${to.unitCode}"; add it with saraban unit add first`);
+    await client.query('UPDATE officer SET role = $2, unit_id = $3 WHERE id = $1', [before.id, to.role, unit?.id ?? null]);
+    await audit(client, change, 'officer.changed', {
+      username: before.username,
+      role: to.role,
+      unit: to.unitCode,
+      was: { role: before.role, unit: before.unitCode },
+    });
   });
 }
 
@@ -350,6 +429,8 @@ export async function deleteSession(pool: Pool, idHash: Buffer): Promise<void> {
 export interface TokenRecord {
   id: number;
   username: string;
+  /** The officer's name, as the desk shows whose token it is. */
+  name: string;
   label: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -359,8 +440,9 @@ export interface TokenRecord {
 export async function createToken(pool: Pool, username: string, tokenHash: Buffer, label: string | null, change: Change): Promise<number> {
   return transaction(pool, async (client) => {
     const { rows } = await client.query(`SELECT id, disabled_at FROM officer WHERE username = $1 FOR SHARE`, [normalUsername(username)]);
-    if (!rows.length) throw new PeopleError(`no officer "${username}"`);
-    if (rows[0].disabled_at) throw new PeopleError(`officer "${username}" is disabled; a token for them would not be accepted`);
+    if (!rows.length) throw new PeopleError('no-officer', `no officer "${username}"`);
+    if (rows[0].disabled_at)
+      throw new PeopleError('officer-disabled', `officer "${username}" is disabled; a token for them would not be accepted`);
     const created = await client.query(
       `INSERT INTO api_token (officer_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
       [rows[0].id, tokenHash, label, change.at],
@@ -401,16 +483,18 @@ export async function revokeToken(pool: Pool, id: number, change: Change): Promi
   });
 }
 
-export async function listTokens(pool: Pool, username: string): Promise<TokenRecord[]> {
+/** The tokens of one officer, or (no username) of everyone; revoked ones too. */
+export async function listTokens(pool: Pool, username?: string): Promise<TokenRecord[]> {
   const { rows } = await pool.query(
-    `SELECT api_token.id, officer.username, api_token.label, api_token.created_at, api_token.last_used_at, api_token.revoked_at
+    `SELECT api_token.id, officer.username, officer.name, api_token.label, api_token.created_at, api_token.last_used_at, api_token.revoked_at
        FROM api_token JOIN officer ON officer.id = api_token.officer_id
-      WHERE officer.username = $1 ORDER BY api_token.id`,
-    [normalUsername(username)],
+      WHERE $1::text IS NULL OR officer.username = $1 ORDER BY api_token.id`,
+    [username === undefined ? null : normalUsername(username)],
   );
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
+    name: r.name,
     label: r.label,
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,

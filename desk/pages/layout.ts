@@ -25,7 +25,7 @@ const MENU: { href: string; label: string; role: Role }[] = [
   { href: '/admin/tokens', label: 'โทเคน API', role: 'admin' },
 ];
 
-const ROLE_NAMES: Record<Role, string> = { officer: 'เจ้าหน้าที่', supervisor: 'หัวหน้า', admin: 'ผู้ดูแลระบบ' };
+export const ROLE_NAMES: Record<Role, string> = { officer: 'เจ้าหน้าที่', supervisor: 'หัวหน้า', admin: 'ผู้ดูแลระบบ' };
 
 function current(path: string, href: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);

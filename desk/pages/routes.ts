@@ -1,4 +1,8 @@
 import type { DeskRoute, RouteContext } from '../api/route';
+import { adminOfficerRoutes } from './admin/officers';
+import { adminRoutingRoutes } from './admin/routing';
+import { adminTokenRoutes } from './admin/tokens';
+import { adminUnitRoutes } from './admin/units';
 import { heldRoutes } from './held';
 import { letterPageRoutes } from './letter';
 import { loginRoutes } from './login';
@@ -15,5 +19,9 @@ export function pageRoutes(ctx: RouteContext): DeskRoute[] {
     ...registerRoutes(ctx),
     ...heldRoutes(ctx),
     ...repliesRoutes(ctx),
+    ...adminOfficerRoutes(ctx),
+    ...adminUnitRoutes(ctx),
+    ...adminRoutingRoutes(ctx),
+    ...adminTokenRoutes(ctx),
   ];
 }
