@@ -171,10 +171,7 @@ function checkRoutingBooks(config: { books: Array<{ code: string }>; routing: z.
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write a time of day as HH:MM, 24-hour, Bangkok time (e.g. 09:00)');
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'write a date as YYYY-MM-DD, common era (e.g. 2026-04-13)')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'not a date in the calendar' });
+const isoDate = z.iso.date({ error: 'write a date of the calendar as YYYY-MM-DD, common era (e.g. 2026-04-13)' });
 
 const reminders = z
   .strictObject({
@@ -201,7 +198,6 @@ const reminders = z
     from: z.email().optional(),
   })
   .prefault({});
-
 
 export const configSchema = z
   .strictObject({

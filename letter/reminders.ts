@@ -53,7 +53,11 @@ export interface Remindable extends Officer {
 const NOT_TAKEN: readonly LetterState[] = ['registered', 'assigned'];
 
 /** What a letter is reminded for at this slot: to its holder, and to the holder's supervisor. */
-export function reasonsAt(letter: LetterToRemind, slot: Slot, rules: ReminderRules): { holder: ReminderReason[]; supervisor: ReminderReason[] } {
+export function reasonsAt(
+  letter: LetterToRemind,
+  slot: Slot,
+  rules: ReminderRules,
+): { holder: ReminderReason[]; supervisor: ReminderReason[] } {
   const holder: ReminderReason[] = [];
   const supervisor: ReminderReason[] = [];
   // A letter that came after the slot waits for the next one.
@@ -68,7 +72,8 @@ export function reasonsAt(letter: LetterToRemind, slot: Slot, rules: ReminderRul
     if (notTaken && !holder.includes('urgent')) holder.push('not-taken');
     const dayBefore = (day: IsoDate) => previousWorkingDay(day, rules.holidays) === slot.day;
     if (letter.deadline && letter.deadline > slot.at && dayBefore(deadlineDay(letter.deadline))) holder.push('deadline');
-    if (letter.state === 'waiting' && letter.waitUntil && letter.waitUntil > slot.day && dayBefore(letter.waitUntil)) holder.push('wait-ends');
+    if (letter.state === 'waiting' && letter.waitUntil && letter.waitUntil > slot.day && dayBefore(letter.waitUntil))
+      holder.push('wait-ends');
   }
   return { holder, supervisor };
 }
@@ -195,7 +200,9 @@ export function composeReminder(facts: ReminderFacts): AcknowledgementMessage {
   const lines = entries.flatMap((entry, i) => {
     const marks = [entry.urgency ? `[${entry.urgency}]` : '', entry.restricted ? '[ลับ]' : ''].filter(Boolean).join(' ');
     // A secret letter's title stays in the desk, out of mailboxes.
-    const title = entry.restricted ? 'หนังสือชั้นความลับ โปรดดูเรื่องที่ระบบสารบรรณ' : (entry.title ?? entry.subject).replace(/\s+/g, ' ').trim() || '(ไม่มีชื่อเรื่อง)';
+    const title = entry.restricted
+      ? 'หนังสือชั้นความลับ โปรดดูเรื่องที่ระบบสารบรรณ'
+      : (entry.title ?? entry.subject).replace(/\s+/g, ' ').trim() || '(ไม่มีชื่อเรื่อง)';
     const number = `เลขรับ ${registrationNumber(entry.number, entry.year)}${entry.bookName ? ` (${entry.bookName})` : ''}`;
     return [
       `${i + 1}. ${marks ? `${marks} ` : ''}${number} เรื่อง ${title}`,

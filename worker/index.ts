@@ -49,6 +49,8 @@ function jobResult(outcome: LetterOutcome) {
 }
 
 export interface WorkerRole {
+  /** Settles once the reminder scheduler is set (at once when reminders are off). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     : null;
 
   return {
+    ready: reminders?.ready ?? Promise.resolve(),
     async close() {
       stopHearingPdfReaders();
       await reconciler.stop();

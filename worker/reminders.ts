@@ -112,6 +112,8 @@ export async function sendReminder(deps: MailDeps, reminderId: number, attempt: 
 }
 
 export interface ReminderScheduler {
+  /** Settles once this worker has set the scheduler (or failed to, which it logs). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,7 +135,10 @@ export function startReminderScheduler(
       { pattern: '* * * * *' },
       { name: 'slot', opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     )
-    .catch((err) => deps.logger.warn({ err: err.message }, 'the reminder scheduler could not be set; other workers may have set it'));
+    .then(
+      () => undefined,
+      (err) => deps.logger.warn({ err: err.message }, 'the reminder scheduler could not be set; another worker may have set it'),
+    );
   const worker = new Worker(REMINDERS_QUEUE, async () => remindDue(deps, deps.clock()), {
     connection,
     prefix: settings.prefix,
@@ -145,6 +150,7 @@ export function startReminderScheduler(
   // A run that failed is made up by the next one (CATCH_UP_MS).
   worker.on('failed', (_job, err) => deps.logger.warn({ err: err.message }, 'reminders could not be planned; the next minute tries again'));
   return {
+    ready: scheduled,
     async close() {
       await scheduled;
       await worker.close();
