@@ -66,6 +66,12 @@ export async function remindablePeople(pool: Pool): Promise<{ people: Remindable
   };
 }
 
+/** The officers already reminded at this slot: a slot looked at again (the catch-up) passes them by. */
+export async function remindedAt(pool: Pool, slot: Slot): Promise<Set<number>> {
+  const { rows } = await pool.query('SELECT officer_id FROM reminder WHERE slot = $1', [slot.key]);
+  return new Set(rows.map((r) => r.officer_id as number));
+}
+
 export interface NewReminder {
   slot: Slot;
   officerId: number;

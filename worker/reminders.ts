@@ -5,7 +5,7 @@ import type { Config, ReminderSettings } from '../config/load';
 import { composeReminder, planSlot, type ReminderRules } from '../letter/reminders';
 import { slotsBetween, type Slot } from '../letter/workday';
 import type { Pool } from '../registry/db';
-import { findReminderToSend, lettersToRemind, markReminderSent, recordReminder, remindablePeople } from '../registry/reminders';
+import { findReminderToSend, lettersToRemind, markReminderSent, recordReminder, remindablePeople, remindedAt } from '../registry/reminders';
 import type { MailDeps } from './mail';
 
 // Reminders that follow the working day. A BullMQ job scheduler makes one job a minute for the
@@ -57,10 +57,12 @@ export async function remindDue(deps: ReminderDeps, now: Date): Promise<number[]
 async function remindSlot(deps: ReminderDeps, slot: Slot, rules: ReminderRules, now: Date): Promise<number[]> {
   const letters = await lettersToRemind(deps.pool, slot);
   if (!letters.length) return [];
-  const { people, units } = await remindablePeople(deps.pool);
+  const [{ people, units }, reminded] = await Promise.all([remindablePeople(deps.pool), remindedAt(deps.pool, slot)]);
   const host = deps.config.smtp.hostname ?? deps.config.agency.domain;
   const recorded: number[] = [];
   for (const plan of planSlot(slot, letters, people, units, rules)) {
+    if (reminded.has(plan.officer.id)) continue;
+    // Another worker may record it between that look and this insert: the unique key decides.
     const id = await recordReminder(deps.pool, {
       slot,
       officerId: plan.officer.id,

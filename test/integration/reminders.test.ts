@@ -3,12 +3,14 @@ import { runPeopleCommand, type Output } from '../../bin/people';
 import type { Config } from '../../config/load';
 import type { Officer } from '../../letter/access';
 import type { Action } from '../../letter/transitions';
+import { slotsOfDay } from '../../letter/workday';
 import { createPool } from '../../registry/db';
 import { setOnDuty } from '../../registry/officers';
+import { recordReminder } from '../../registry/reminders';
 import { performAction, type WorkDeps } from '../../registry/work';
 import { startWorkers, type WorkerRole } from '../../worker';
 import { createQueues, producerConnection, queueReminder, type Queues } from '../../worker/queues';
-import { REMINDER_SCHEDULER, REMINDERS_QUEUE, remindDue, type ReminderDeps } from '../../worker/reminders';
+import { REMINDER_SCHEDULER, REMINDERS_QUEUE, remindDue, reminderRules, type ReminderDeps } from '../../worker/reminders';
 import { addOfficer, addUnit, registerTestLetter } from '../support/letters';
 import { flushPrefix, replyRules, silent, testConfig, useDatabaseAndRelay, waitFor } from '../support/services';
 
@@ -201,6 +203,18 @@ describe('reminders that follow the working day', () => {
       ['2026-03-09T09:00', 'somchai', [[letter.id, 'not-taken']]],
       ['2026-03-09T09:00', 'somsri', [[letter.id, 'not-taken']]],
     ]);
+    // However the runs interleave, the unique key has the last word: a second record of the slot is refused.
+    const slot = slotsOfDay('2026-03-09', reminderRules(config.reminders))[0];
+    expect(
+      await recordReminder(env.db.pool, {
+        slot,
+        officerId: o.somsri.id,
+        recipient: 'somsri@example.go.th',
+        letters: [{ letterId: letter.id, reasons: ['not-taken'] }],
+        messageId: '<reminder.again@example.go.th>',
+        at: new Date(),
+      }),
+    ).toBeNull();
     await waitFor(async () => (await env.db.pool.query(`SELECT 1 FROM reminder WHERE status <> 'sent'`)).rowCount === 0, 'all sent');
     expect(env.relay.messages.map((m) => m.envelope.rcptTo).sort()).toEqual([['somchai@example.go.th'], ['somsri@example.go.th']]);
   });
