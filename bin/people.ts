@@ -15,13 +15,15 @@ import {
   listTokens,
   PeopleError,
   revokeToken,
+  setEmail,
   setOnDuty,
   setPassword,
 } from '../registry/officers';
 
 export const PEOPLE_USAGE = `  saraban unit add CODE --name NAME [--parent CODE]
   saraban officer add --username U --password P --role officer|supervisor|admin [--unit CODE]
-                      [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--secret-clearance]
+                      [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--email ADDRESS] [--secret-clearance]
+  saraban officer set-email --username U --email ADDRESS | --none   where their reminders go (--none: nowhere)
   saraban officer disable --username U        ends their sessions and tokens at once
   saraban officer reset-password --username U --password P   also lifts a lockout
   saraban officer leave --username U          on leave: routing gives them no new letters
@@ -60,6 +62,7 @@ const COMMANDS: Record<string, Record<string, Command>> = {
     disable: officerDisable,
     'reset-password': officerResetPassword,
     show: officerShow,
+    'set-email': officerSetEmail,
     leave: (pool, args, io, change) => officerOnDuty(pool, args, io, change, false),
     back: (pool, args, io, change) => officerOnDuty(pool, args, io, change, true),
   },
@@ -165,6 +168,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
     name: { type: 'string' },
     position: { type: 'string' },
     phone: { type: 'string' },
+    email: { type: 'string' },
     'secret-clearance': { type: 'boolean', default: false },
   });
   const username = required(values, 'username');
@@ -180,6 +184,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
       unitCode: values.unit,
       position: values.position,
       phone: values.phone,
+      email: values.email,
       secretClearance: values['secret-clearance'],
       passwordHash: await hashPassword(await password(values, io)),
     },
@@ -205,6 +210,19 @@ async function officerOnDuty(pool: Pool, args: string[], io: Output, change: Cha
     onDuty
       ? `officer ${username} is on duty: routing gives them letters in turn again\n`
       : `officer ${username} is on leave: routing passes them by\n`,
+  );
+  return 0;
+}
+
+async function officerSetEmail(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
+  const { values } = options(args, { username: { type: 'string' }, email: { type: 'string' }, none: { type: 'boolean', default: false } });
+  const username = required(values, 'username');
+  if (values.none === (values.email !== undefined)) throw new UsageError('give either --email ADDRESS or --none');
+  await setEmail(pool, username, values.none ? null : required(values, 'email'), change);
+  io.err(
+    values.none
+      ? `officer ${username} has no e-mail address: they get no reminders\n`
+      : `reminders for officer ${username} go to ${values.email!.trim().toLowerCase()}\n`,
   );
   return 0;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Officer, Role } from '../letter/access';
 import { appendAudit } from './audit';
 import { transaction, type Client, type Pool } from './db';
@@ -34,7 +35,8 @@ export type PeopleRefusal =
   | 'officer-exists'
   | 'no-officer'
   | 'officer-disabled'
-  | 'no-token';
+  | 'no-token'
+  | 'bad-email';
 
 /** A refusal the operator can act on: the message says what to change (in English, for the CLI). */
 export class PeopleError extends Error {
@@ -101,6 +103,8 @@ export interface NewOfficer {
   unitCode?: string;
   position?: string;
   phone?: string;
+  /** Where their reminders go (worker/reminders.ts); none: they get none. */
+  email?: string;
   secretClearance?: boolean;
   /** An scrypt hash (desk/auth/password.ts); none: the officer signs in with tokens only. */
   passwordHash?: string;
@@ -124,9 +128,10 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
   const unit = officer.unitCode === undefined ? null : await findUnit(pool, officer.unitCode);
   if (officer.unitCode !== undefined && !unit)
     throw new PeopleError('no-unit', `no unit "${officer.unitCode}"; add it with saraban unit add first`);
+  const email = officer.email === undefined ? null : emailAddress(officer.email);
   const { rows } = await pool.query(
-    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, password_hash, email)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${OFFICER_COLUMNS}`,
     [
@@ -138,6 +143,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
       unit?.id ?? null,
       officer.secretClearance ?? false,
       officer.passwordHash ?? null,
+      email,
     ],
   );
   if (!rows.length) throw new PeopleError('officer-exists', `there is already an officer "${username}"`);
@@ -146,8 +152,16 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
     role: officer.role,
     unit: officer.unitCode ?? null,
     secretClearance: officer.secretClearance ?? false,
+    ...(email === null ? {} : { email }),
   });
   return toOfficer(rows[0]);
+}
+
+/** An address reminders can be sent to, kept in lower case; a PeopleError says what is wrong. */
+function emailAddress(given: string): string {
+  const address = given.trim().toLowerCase();
+  if (!z.email().safeParse(address).success) throw new PeopleError('bad-email', `"${given}" is not an e-mail address (write name@domain)`);
+  return address;
 }
 
 const OFFICER_COLUMNS = 'officer.id, officer.username, officer.name, officer.role, officer.unit_id, officer.secret_clearance';
@@ -167,6 +181,7 @@ function toOfficer(r: Record<string, unknown>): Officer {
 export interface OfficerRecord extends Officer {
   position: string | null;
   phone: string | null;
+  email: string | null;
   unitCode: string | null;
   unitName: string | null;
   onDuty: boolean;
@@ -175,7 +190,7 @@ export interface OfficerRecord extends Officer {
   lockedUntil: Date | null;
 }
 
-const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, unit.name AS unit_name,
+const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, officer.email, unit.code AS unit_code, unit.name AS unit_name,
                              officer.on_duty, officer.disabled_at, officer.locked_until
                         FROM officer LEFT JOIN unit ON unit.id = officer.unit_id`;
 
@@ -184,6 +199,7 @@ function toRecord(r: Record<string, unknown>): OfficerRecord {
     ...toOfficer(r),
     position: (r.position as string | null) ?? null,
     phone: (r.phone as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
     unitCode: (r.unit_code as string | null) ?? null,
     unitName: (r.unit_name as string | null) ?? null,
     onDuty: r.on_duty as boolean,
@@ -286,6 +302,16 @@ export async function setRoleAndUnit(
       unit: to.unitCode,
       was: { role: before.role, unit: before.unitCode },
     });
+  });
+}
+
+/** Sets (or, with null, removes) the address an officer's reminders go to. */
+export async function setEmail(pool: Pool, username: string, email: string | null, change: Change): Promise<void> {
+  const address = email === null ? null : emailAddress(email);
+  await transaction(pool, async (client) => {
+    const id = await officerId(client, username);
+    await client.query('UPDATE officer SET email = $2 WHERE id = $1', [id, address]);
+    await audit(client, change, 'officer.email-set', { username: normalUsername(username), email: address });
   });
 }
 
