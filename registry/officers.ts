@@ -69,6 +69,8 @@ export interface NewOfficer {
   position?: string;
   phone?: string;
   secretClearance?: boolean;
+  /** Named to check the central mailbox: published on /contact and in the central-address report. */
+  checksMailbox?: boolean;
   /** An scrypt hash (desk/auth/password.ts); none: the officer signs in with tokens only. */
   passwordHash?: string;
 }
@@ -88,8 +90,8 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
   const unit = officer.unitCode === undefined ? null : await findUnit(pool, officer.unitCode);
   if (officer.unitCode !== undefined && !unit) throw new PeopleError(`no unit "${officer.unitCode}"; add it with saraban unit add first`);
   const { rows } = await pool.query(
-    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, checks_mailbox, password_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${OFFICER_COLUMNS}`,
     [
@@ -100,6 +102,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
       officer.role,
       unit?.id ?? null,
       officer.secretClearance ?? false,
+      officer.checksMailbox ?? false,
       officer.passwordHash ?? null,
     ],
   );
@@ -109,6 +112,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
     role: officer.role,
     unit: officer.unitCode ?? null,
     secretClearance: officer.secretClearance ?? false,
+    checksMailbox: officer.checksMailbox ?? false,
   });
   return toOfficer(rows[0]);
 }
@@ -132,10 +136,12 @@ export interface OfficerRecord extends Officer {
   phone: string | null;
   unitCode: string | null;
   onDuty: boolean;
+  checksMailbox: boolean;
   disabledAt: Date | null;
 }
 
-const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, officer.on_duty, officer.disabled_at
+const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, officer.on_duty,
+                             officer.checks_mailbox, officer.disabled_at
                         FROM officer LEFT JOIN unit ON unit.id = officer.unit_id`;
 
 function toRecord(r: Record<string, unknown>): OfficerRecord {
@@ -145,6 +151,7 @@ function toRecord(r: Record<string, unknown>): OfficerRecord {
     phone: (r.phone as string | null) ?? null,
     unitCode: (r.unit_code as string | null) ?? null,
     onDuty: r.on_duty as boolean,
+    checksMailbox: r.checks_mailbox as boolean,
     disabledAt: (r.disabled_at as Date | null) ?? null,
   };
 }
@@ -169,11 +176,30 @@ async function officerId(client: Pool | Client, username: string): Promise<numbe
  * Sets an officer on leave (ลา) or back on duty: routing gives letters in turn only to officers
  * on duty; what they already hold stays theirs.
  */
-export async function setOnDuty(pool: Pool, username: string, onDuty: boolean, change: Change): Promise<void> {
+export function setOnDuty(pool: Pool, username: string, onDuty: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'on_duty', onDuty, onDuty ? 'officer.on-duty' : 'officer.on-leave', change);
+}
+
+/**
+ * Names an officer as one who checks the central mailbox, or no longer: the circular มท
+ * ๐๒๐๑.๒/ว ๕๙๕๑ asks the agency to publish and report who they are.
+ */
+export function setChecksMailbox(pool: Pool, username: string, checks: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'checks_mailbox', checks, checks ? 'officer.mailbox-assigned' : 'officer.mailbox-unassigned', change);
+}
+
+async function setSwitch(
+  pool: Pool,
+  username: string,
+  column: 'on_duty' | 'checks_mailbox',
+  value: boolean,
+  action: string,
+  change: Change,
+): Promise<void> {
   await transaction(pool, async (client) => {
     const id = await officerId(client, username);
-    await client.query('UPDATE officer SET on_duty = $2 WHERE id = $1', [id, onDuty]);
-    await audit(client, change, onDuty ? 'officer.on-duty' : 'officer.on-leave', { username: normalUsername(username) });
+    await client.query(`UPDATE officer SET ${column} = $2 WHERE id = $1`, [id, value]);
+    await audit(client, change, action, { username: normalUsername(username) });
   });
 }
 

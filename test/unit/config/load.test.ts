@@ -141,7 +141,8 @@ describe('settings', () => {
     ];
     const officer = { username: 'Somchai', name: 'สมชาย ใจดี', role: 'admin', unit: 'KK-SB', passwordHash };
     const config = parseConfig({ ...base, units, officers: [officer] });
-    expect(config.officers).toEqual([{ ...officer, username: 'somchai', secretClearance: false }]);
+    expect(config.officers).toEqual([{ ...officer, username: 'somchai', secretClearance: false, checksMailbox: false }]);
+    expect(parseConfig({ ...base, units, officers: [{ ...officer, checksMailbox: true }] }).officers[0].checksMailbox).toBe(true);
 
     expect(() => parseConfig({ ...base, units: [units[1], units[0]] })).toThrow(/units\.0\.parent: no unit "KK" listed before "KK-SB"/);
     expect(() => parseConfig({ ...base, units, officers: [{ ...officer, unit: 'NOPE' }] })).toThrow(
