@@ -13,6 +13,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contactRoutes } from './api/contact';
 import { healthRoutes } from './api/health';
 import { letterRoutes } from './api/letters';
 import { meRoutes } from './api/me';
@@ -27,7 +28,15 @@ export type { DeskDeps } from './context';
 
 /** The desk's routes, all of them: each says who may call it (its `auth`). */
 export function routeTable(ctx: RouteContext): DeskRoute[] {
-  return [...healthRoutes(ctx), ...sessionRoutes(ctx), ...meRoutes(ctx), ...officerRoutes(ctx), ...letterRoutes(ctx), docsRoute()];
+  return [
+    ...healthRoutes(ctx),
+    ...sessionRoutes(ctx),
+    ...meRoutes(ctx),
+    ...officerRoutes(ctx),
+    ...letterRoutes(ctx),
+    ...contactRoutes(ctx),
+    docsRoute(),
+  ];
 }
 
 /**

@@ -106,8 +106,8 @@ describe('the desk frame', () => {
     expect(doc.components.schemas.Error.required).toEqual(['code', 'message']);
   });
 
-  it('lets no one call any route but /healthz, /metrics, /login and /api/docs without a session or token', async () => {
-    const PUBLIC = ['GET /healthz', 'GET /metrics', 'POST /login', 'GET /api/docs'];
+  it('lets no one call any route but /healthz, /metrics, /login, /api/docs and the contact sheet without a session or token', async () => {
+    const PUBLIC = ['GET /healthz', 'GET /metrics', 'POST /login', 'GET /api/docs', 'GET /contact.json'];
     const seen = routes.map((r) => `${r.method} ${r.url}`);
     // The walk would prove nothing if the routes had not been collected.
     expect(seen).toEqual(expect.arrayContaining([...PUBLIC, 'GET /api/me', 'POST /logout']));
