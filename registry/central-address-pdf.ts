@@ -16,7 +16,7 @@ const LEADING = 1.45;
 /** From the top of a line's box to its baseline. */
 const ASCENT = 1.08;
 const CELL_PADDING = 5;
-const COLUMN_SHARES = [0.11, 0.29, 0.35, 0.25];
+const COLUMN_SHARES = [0.1, 0.29, 0.32, 0.29];
 const RULE = { thickness: 0.6, color: rgb(0.3, 0.3, 0.3) };
 const HEADER_FILL = rgb(0.9, 0.9, 0.9);
 
