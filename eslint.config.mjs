@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The arrows between our folders (docs/ARCHITECTURE.md, "Parts"): each folder names the others
@@ -52,6 +53,8 @@ export default tseslint.config(
     },
   },
   { files: ['config/**', 'test/**', 'bench/**', '*.js'], rules: { 'no-restricted-properties': 'off' } },
+  // The desk's page script runs in the officer's browser.
+  { files: ['desk/pages/assets/*.js'], languageOptions: { sourceType: 'script', globals: globals.browser } },
   { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   ...arrows,
 );

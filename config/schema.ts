@@ -218,6 +218,8 @@ export const configSchema = z
         secureCookies: z.boolean().default(true),
         /** Behind a reverse proxy: believe its X-Forwarded-For/-Proto (the client address the login limit counts). */
         trustProxy: z.boolean().default(false),
+        /** Digits on the desk's pages: Thai (๑๒๓, as a Thai office writes) or Arabic (123). */
+        digits: z.enum(['thai', 'arabic']).default('thai'),
         /** How long a sign-in lasts (a working day by default). */
         sessionHours: z
           .number()

@@ -23,6 +23,10 @@ import { sessionRoutes } from './api/session';
 import { createAuth } from './auth/session';
 import type { DeskContext, DeskDeps } from './context';
 import { DeskError } from './errors';
+import { assetRoutes } from './pages/assets';
+import { fromBrowser, sendErrorPage, toSignIn } from './pages/errors';
+import { Html } from './pages/html';
+import { pageRoutes } from './pages/routes';
 
 export type { DeskDeps } from './context';
 
@@ -36,6 +40,8 @@ export function routeTable(ctx: RouteContext): DeskRoute[] {
     ...letterRoutes(ctx),
     ...contactRoutes(ctx),
     docsRoute(),
+    ...assetRoutes(),
+    ...pageRoutes(ctx),
   ];
 }
 
@@ -67,7 +73,26 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.register(helmet);
+  app.register(helmet, {
+    contentSecurityPolicy: {
+      // Everything from the desk itself: no inline script or style, no CDN, PDFs framed by our own pages only.
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        ...(config.desk.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+  });
   app.register(cookie);
   app.register(formbody);
   // Counted in Redis, so every desk process behind the proxy shares one count. Should Redis be
@@ -104,7 +129,10 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
   app.addHook('preHandler', auth.checkCsrf);
   app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) => {
-    reply
+    if (fromBrowser(request) && !request.url.startsWith('/api/')) {
+      return sendErrorPage(reply, 404, `ไม่พบหน้า ${request.url} (no such page)`);
+    }
+    return reply
       .code(404)
       .send({ code: 'not-found', message: `ไม่พบ ${request.method} ${request.url} (no such route; the API is described at /api/docs)` });
   });
@@ -117,16 +145,32 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
         method: r.method,
         url: r.url,
         schema: { ...r.schema, security },
-        config: { access: r.auth, ...(r.perMinute ? { rateLimit: { max: r.perMinute, timeWindow: 60_000 } } : {}) },
-        handler: r.handler,
+        config: {
+          access: r.auth,
+          page: r.page === true,
+          ...(r.perMinute ? { rateLimit: { max: r.perMinute, timeWindow: 60_000 } } : {}),
+        },
+        handler: r.page ? sendsPage(r.handler) : r.handler,
       });
     }
   });
   return app;
 }
 
-/** Every error, the desk's own and fastify's, answered as { code, message }. */
+/** A page's handler returns Html: sent as the page. (A redirect or a file it sends itself.) */
+function sendsPage(handler: DeskRoute['handler']): DeskRoute['handler'] {
+  return async function (this: FastifyInstance, request, reply) {
+    const out: unknown = await handler.call(this, request, reply);
+    return out instanceof Html ? reply.type('text/html; charset=utf-8').send(out.markup) : out;
+  };
+}
+
+/** Every error, the desk's own and fastify's, answered as { code, message }; on a page, as a page. */
 function answerError(error: FastifyError | DeskError, request: FastifyRequest, reply: FastifyReply) {
+  // Pages, and a browser's form posted outside /api/ (sign-in, sign-out), are answered as pages.
+  if (request.routeOptions.config?.page || (fromBrowser(request) && !request.url.startsWith('/api/'))) {
+    return answerErrorPage(error, request, reply);
+  }
   if (error instanceof DeskError) return reply.code(error.statusCode).send({ code: error.code, message: error.message });
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
@@ -152,4 +196,17 @@ function answerError(error: FastifyError | DeskError, request: FastifyRequest, r
       : 'bad-request',
     message: error.message,
   });
+}
+
+/** On a page: the sign-in page for whoever is not signed in; any other refusal as a page that says why. */
+function answerErrorPage(error: FastifyError | DeskError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DeskError) {
+    return error.statusCode === 401 ? toSignIn(request, reply) : sendErrorPage(reply, error.statusCode, error.message);
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return sendErrorPage(reply, 400, `ข้อมูลที่ส่งมาไม่ถูกต้อง: ${error.validation.map((v) => `${v.instancePath || 'request'} ${v.message}`).join('; ')}`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) request.log.error({ err: error }, 'desk page failed');
+  return sendErrorPage(reply, status, status >= 500 ? 'ระบบขัดข้อง กรุณาลองใหม่ หรือแจ้งผู้ดูแลระบบ (the desk failed; the log says why)' : error.message);
 }

@@ -362,7 +362,8 @@ export interface ReadProblem {
     | 'unparseable-message' // mailparser could not read the message: read as its envelope
     | 'unreadable-forwarded-message' // the forwarded letter could not be read: the cover note is the letter
     | 'pdf-unreadable' // the first PDF's first page could not be read (damaged, too slow, too large, reader failed)
-    | 'pdf-reader-failed'; // the PDF was read, but its reader could not be cleaned up and was stopped
+    | 'pdf-reader-failed' // the PDF was read, but its reader could not be cleaned up and was stopped
+    | 'word-unreadable'; // the Word (.docx) letter could not be read (damaged, encrypted, too slow, too large)
   /** What failed, for an operator (English, as the error said it). */
   detail: string;
 }

@@ -23,6 +23,10 @@ export interface QueueQuery {
   book?: string;
   /** Words to find in the reference, title or agency; every word must be found. */
   search?: string;
+  /** Only letters this officer holds by name (their own queue), not their unit's or those below. */
+  mine?: boolean;
+  /** The register's year (Buddhist era). */
+  year?: number;
   limit: number;
   offset: number;
 }
@@ -76,6 +80,11 @@ export interface QueuePage {
 export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
   const params = new SqlParams();
   const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(query, params)];
+  if (query.mine) {
+    conditions.push(
+      `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = l.id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
+    );
+  }
   const where = conditions.join(' AND ');
   const countsParams = params.values.slice();
   const states = query.states?.length ? query.states : OPEN_STATES;
@@ -115,6 +124,7 @@ function filters(query: QueueQuery, params: SqlParams): string[] {
     where.push(`l.registered_at < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
   if (query.agency) where.push(`l.agency = ${params.add(query.agency)}`);
   if (query.book) where.push(`l.book = ${params.add(query.book)}`);
+  if (query.year) where.push(`l.year = ${params.add(query.year)}`);
   for (const word of searchWords(query.search)) {
     // The same text the trigram index holds (migration 9), so the index finds it.
     where.push(

@@ -1,5 +1,6 @@
-// The first page of a letter's PDF, read by pdf.js (pdf-parse) in a few reusable worker
-// threads, each stopped when it takes too long or the process grows past its memory limit.
+// The first page of a letter's PDF, read by pdf.js (pdf-parse), and the text of a Word
+// (.docx) letter, read by mammoth, in a few reusable worker threads, each stopped when it
+// takes too long or the process grows past its memory limit.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -30,7 +31,7 @@ const PDF_MEMORY_BYTES = DEFAULT_PDF_MEMORY_MB * 2 ** 20;
 const PDF_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { PDFParse } = require(workerData.module);
-parentPort.on('message', async ({ data }) => {
+async function readPdf(data) {
   let parser = null;
   let outcome;
   try {
@@ -43,10 +44,20 @@ parentPort.on('message', async ({ data }) => {
   }
   // A document pdf.js cannot release may hold its memory: the thread is then not reused.
   if (parser) await parser.destroy().catch((error) => (outcome.cleanup = String(error && error.message)));
-  parentPort.postMessage(outcome);
+  return outcome;
+}
+async function readWord(data) {
+  try {
+    const result = await require(workerData.mammoth).extractRawText({ buffer: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
+    return { kind: 'text', text: result.value };
+  } catch (error) {
+    return { kind: 'unreadable', reason: String(error && error.message) };
+  }
+}
+parentPort.on('message', async ({ data, format }) => {
+  parentPort.postMessage(format === 'docx' ? await readWord(data) : await readPdf(data));
 });
 `;
-
 type PdfOutcome = ({ kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason: string }) & {
   /** Why pdf.js could not release the document after reading it. */
   cleanup?: string;
@@ -69,7 +80,7 @@ export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): 
   const memoryBytes = options.memoryBytes ?? PDF_MEMORY_BYTES;
   // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
   const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
-    ? await pdfThreads.read(pdf, timeoutMs, memoryBytes)
+    ? await pdfThreads.read(pdf, 'pdf', timeoutMs, memoryBytes)
     : { kind: 'unreadable', reason: 'no PDF header in its first 1024 bytes' };
   if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
   const flags: PdfFlags = {
@@ -85,6 +96,33 @@ export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): 
   if (outcome.kind !== 'text') return { flags, text: null, problems };
   const text = outcome.text.replace(/\r\n?/g, '\n').trim();
   return { flags: { ...flags, textLayer: text.length > 0 }, text: text || null, problems };
+}
+
+type DocumentFormat = 'pdf' | 'docx';
+
+/** The text a Word letter's first page holds about, which is where its ที่, date and เรื่อง are. */
+const WORD_TEXT_CHARS = 4_000;
+
+/** What a Word (.docx) letter gave: its text (null when none) and what went wrong. */
+export interface WordText {
+  text: string | null;
+  problems: ReadProblem[];
+}
+
+/**
+ * Reads the text of a Word (.docx) letter, with the limits of a PDF's (a .docx is a zip: one can
+ * inflate to far more than it weighs). Never throws, but for PdfReadingPostponed.
+ */
+export async function readWordDocument(docx: Buffer, options: PdfReadOptions = {}): Promise<WordText> {
+  // A .docx is a zip, which starts "PK"; an old binary .doc or an encrypted one does not.
+  const outcome: PdfOutcome =
+    docx.subarray(0, 2).toString('latin1') === 'PK'
+      ? await pdfThreads.read(docx, 'docx', options.timeoutMs ?? PDF_TIMEOUT_MS, options.memoryBytes ?? PDF_MEMORY_BYTES)
+      : { kind: 'unreadable', reason: 'not a zip file, as a .docx is (an older .doc, or an encrypted document)' };
+  if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
+  if (outcome.kind !== 'text') return { text: null, problems: [{ kind: 'word-unreadable', detail: outcome.reason }] };
+  const text = outcome.text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim().slice(0, WORD_TEXT_CHARS);
+  return { text: text || null, problems: [] };
 }
 
 const failureListeners = new Set<(error: Error) => void>();
@@ -105,6 +143,7 @@ function reportIdleFailure(error: Error): void {
 
 interface PdfJob {
   pdf: Buffer;
+  format: DocumentFormat;
   timeoutMs: number;
   memoryBytes: number;
   /** Stopped once when the process outgrew memoryBytes beside others: read again with none beside it. */
@@ -146,9 +185,9 @@ class PdfThreads {
     private readonly idleMs: number,
   ) {}
 
-  read(pdf: Buffer, timeoutMs: number, memoryBytes: number): Promise<PdfOutcome> {
+  read(pdf: Buffer, format: DocumentFormat, timeoutMs: number, memoryBytes: number): Promise<PdfOutcome> {
     return new Promise((resolve) => {
-      this.queue.push({ pdf, timeoutMs, memoryBytes, alone: false, rssBefore: process.memoryUsage.rss(), resolve });
+      this.queue.push({ pdf, format, timeoutMs, memoryBytes, alone: false, rssBefore: process.memoryUsage.rss(), resolve });
       this.dispatch();
     });
   }
@@ -178,7 +217,7 @@ class PdfThreads {
   private spawn(): Worker {
     const thread = new Worker(PDF_THREAD, {
       eval: true,
-      workerData: { module: require.resolve('pdf-parse') },
+      workerData: { module: require.resolve('pdf-parse'), mammoth: require.resolve('mammoth') },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     // A thread that dies while idle is not reused and is reported; one that dies at work fails its job, saying why.
@@ -235,7 +274,7 @@ class PdfThreads {
     this.reading.set(thread, { job, startRss, stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);
     thread.once('exit', onExit);
-    thread.postMessage({ data }, [data.buffer as ArrayBuffer]);
+    thread.postMessage({ data, format: job.format }, [data.buffer as ArrayBuffer]);
     this.watchMemory();
   }
 

@@ -18,7 +18,7 @@ import {
 } from '../letter/mime';
 import type { HeaderValues } from '../letter/automatic';
 import type { LetterDetails } from '../letter/letter';
-import { readFirstPage } from './pdf';
+import { readFirstPage, readWordDocument } from './pdf';
 
 export interface ReadMessage {
   /** The letter: when a message forwards another, the forwarded one. */
@@ -58,6 +58,7 @@ const KEPT_HEADERS = [
   'x-auto-response-suppress',
   'x-saraban-loop',
 ];
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 // How many messages deep a forwarded letter is followed (a forward of a forward of a forward).
 const MAX_FORWARD_DEPTH = 3;
 
@@ -85,19 +86,20 @@ export async function readMessage(raw: Buffer, mailFrom: string | null, options:
       problems: [{ kind: 'unparseable-message', detail: messageOf(error) }],
     };
   }
-  const firstPage = letter.pdf
-    ? await readFirstPage(letter.pdf, { timeoutMs: options.pdfTimeoutMs, memoryBytes: options.pdfMemoryBytes })
-    : null;
+  const limits = { timeoutMs: options.pdfTimeoutMs, memoryBytes: options.pdfMemoryBytes };
+  const firstPage = letter.pdf ? await readFirstPage(letter.pdf, limits) : null;
+  // A letter sent as a Word file, with no PDF: its text is read where a PDF's first page would be.
+  const word = !letter.pdf && letter.word ? await readWordDocument(letter.word, limits) : null;
   return {
     details: letter.details,
     headers: letter.headers,
     date: letter.date,
-    text: { subject: letter.details.subject, body: letter.body, firstPage: firstPage?.text ?? null },
+    text: { subject: letter.details.subject, body: letter.body, firstPage: firstPage?.text ?? word?.text ?? null },
     pdf: firstPage?.flags ?? NO_PDF,
     forwardedBy: letter.forwardedBy,
     report: letter.report,
     authenticationResults: letter.authenticationResults,
-    problems: [...letter.problems, ...(firstPage?.problems ?? [])],
+    problems: [...letter.problems, ...(firstPage?.problems ?? []), ...(word?.problems ?? [])],
   };
 }
 
@@ -108,6 +110,8 @@ interface LetterRead {
   body: string;
   /** Content of the first PDF attachment. */
   pdf: Buffer | null;
+  /** Content of the first Word (.docx) attachment. */
+  word: Buffer | null;
   forwardedBy: ForwardedBy | null;
   report: DeliveryReport;
   authenticationResults: string[];
@@ -161,6 +165,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
 
   const attachments = parsed.attachments.map((a) => ({ ...a, content: setAside.contentOf(a.content) }));
   const pdf = attachments.find((a) => a.contentType === 'application/pdf' || /\.pdf$/i.test(a.filename ?? ''));
+  const word = attachments.find((a) => a.contentType === DOCX || /\.docx$/i.test(a.filename ?? ''));
   return {
     details: {
       messageId: usableMessageId(parsed.messageId),
@@ -178,6 +183,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
     date: messageDate(parsed),
     body: bodyText(parsed),
     pdf: pdf?.content ?? null,
+    word: word?.content ?? null,
     forwardedBy: null,
     report: deliveryReport(input, tree),
     authenticationResults: headerValues(parsed, 'authentication-results'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LETTER_STATES, MOVE_NAMES, STATE_NAMES, type Action } from '../../letter/transitions';
 import { findInboundWithRaw } from '../../registry/inbound';
-import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue } from '../../registry/queue';
+import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
 import { performAction, type ActionResult, type WorkDeps } from '../../registry/work';
 import { contentDisposition, fileInMessage } from '../attachments';
 import { DeskError } from '../errors';
@@ -33,7 +33,7 @@ const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 const LetterId = z.object({ id: z.coerce.number().int().positive().describe('the letter (its id in the register)') });
 
-const ListQuery = z.strictObject({
+export const ListQuery = z.strictObject({
   state: commaList(State)
     .optional()
     .describe('states, comma-separated; the open ones (registered, assigned, in_progress, waiting) when not given'),
@@ -42,6 +42,12 @@ const ListQuery = z.strictObject({
   to: IsoDate.optional().describe('received on or before this date (Bangkok)'),
   agency: z.string().min(1).optional().describe('the sending agency (จาก) as the register names it'),
   book: z.string().min(1).optional(),
+  year: z.coerce.number().int().min(2500).max(2700).optional().describe("the register's year, Buddhist era (พ.ศ.)"),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe("true: only letters the caller holds by name (not their unit's)"),
   q: z
     .string()
     .min(1)
@@ -51,6 +57,23 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+/** The list's query parameters as registry/queue.ts listQueue takes them (the API and the queue page alike). */
+export function queueQuery(q: z.output<typeof ListQuery>): QueueQuery {
+  return {
+    states: q.state,
+    urgencies: q.urgency,
+    receivedFrom: q.from,
+    receivedTo: q.to,
+    agency: q.agency,
+    book: q.book,
+    year: q.year,
+    mine: q.mine,
+    search: q.q,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
 
 const Person = z.object({ id: z.number().int(), username: z.string(), name: z.string() });
 const UnitRef = z.object({ id: z.number().int(), code: z.string(), name: z.string() });
@@ -245,17 +268,7 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
       },
       async handler(request) {
         const q = request.query;
-        const page = await listQueue(pool, request.officer, {
-          states: q.state,
-          urgencies: q.urgency,
-          receivedFrom: q.from,
-          receivedTo: q.to,
-          agency: q.agency,
-          book: q.book,
-          search: q.q,
-          limit: q.limit,
-          offset: q.offset,
-        });
+        const page = await listQueue(pool, request.officer, queueQuery(q));
         return { ...page, limit: q.limit, offset: q.offset };
       },
     }),

@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set from the route table; a route without it is treated as needing an officer. */
     access?: Access;
+    /** A page for a browser: errors answer as HTML, and an officer not signed in is sent to /login. */
+    page?: boolean;
   }
 }
 
@@ -42,6 +44,8 @@ export interface DeskRoute<S extends FastifySchema = FastifySchema> {
   schema: S & { summary?: string; description?: string; tags?: string[]; hide?: boolean };
   /** Requests from one client address per minute (the login's brute-force brake). */
   perMinute?: number;
+  /** A page (desk/pages/): its handler returns Html, and its errors are pages too. */
+  page?: boolean;
   handler: RouteHandlerMethod<
     RawServerDefault,
     RawRequestDefaultExpression,

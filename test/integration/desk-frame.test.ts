@@ -8,13 +8,13 @@ import { useTestDatabase } from '../support/services';
 describe('the desk frame', () => {
   const env = useTestDatabase();
   let desk: TestDesk;
-  const routes: Array<{ method: string; url: string }> = [];
+  const routes: Array<{ method: string; url: string; page: boolean }> = [];
 
   beforeAll(async () => {
     desk = await startTestDesk(env.db, {}, undefined, (app: FastifyInstance) =>
       // Every route the server ends up with, however it was added: not only the table's entries.
       app.addHook('onRoute', (r: RouteOptions) => {
-        for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+        for (const method of [r.method].flat()) routes.push({ method, url: r.url, page: r.config?.page === true });
       }),
     );
   });
@@ -106,11 +106,21 @@ describe('the desk frame', () => {
     expect(doc.components.schemas.Error.required).toEqual(['code', 'message']);
   });
 
-  it('lets no one call any route but /healthz, /metrics, /login, /api/docs and the contact sheet without a session or token', async () => {
-    const PUBLIC = ['GET /healthz', 'GET /metrics', 'POST /login', 'GET /api/docs', 'GET /contact.json'];
+  it("lets no one call any route but /healthz, /metrics, /login, /api/docs, the pages' files and the contact sheet without a session or token", async () => {
+    const PUBLIC = [
+      'GET /healthz',
+      'GET /metrics',
+      'POST /login',
+      'GET /login',
+      'GET /api/docs',
+      'GET /assets/:file',
+      'GET /assets/fonts/:file',
+      'GET /assets/fonts/files/:file',
+      'GET /contact.json',
+    ];
     const seen = routes.map((r) => `${r.method} ${r.url}`);
     // The walk would prove nothing if the routes had not been collected.
-    expect(seen).toEqual(expect.arrayContaining([...PUBLIC, 'GET /api/me', 'POST /logout']));
+    expect(seen).toEqual(expect.arrayContaining([...PUBLIC, 'GET /api/me', 'POST /logout', 'GET /']));
     for (const r of routes) {
       const name = `${r.method} ${r.url}`;
       const isPublic = PUBLIC.includes(name.replace(/^HEAD /, 'GET '));
@@ -119,6 +129,11 @@ describe('the desk frame', () => {
       const badToken = await desk.app.inject({ method: r.method as 'GET', url, headers: bearer('sgw_not-a-token') });
       if (isPublic) {
         expect([name, bare.statusCode]).not.toEqual([name, 401]);
+      } else if (r.page) {
+        // A page sends whoever is not signed in to the sign-in page, and shows nothing else.
+        expect([name, bare.statusCode, badToken.statusCode]).toEqual([name, 303, 303]);
+        expect([name, bare.headers.location]).toEqual([name, expect.stringMatching(/^\/login/)]);
+        expect(bare.body).toBe('');
       } else {
         expect([name, bare.statusCode, badToken.statusCode]).toEqual([name, 401, 401]);
       }

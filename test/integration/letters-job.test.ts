@@ -1,3 +1,4 @@
+import { docxFile } from '../../devkit/docx';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { readAgencyDirectory } from '../../config/load';
@@ -207,6 +208,46 @@ describe('the letters job', () => {
     expect(logged.find((l) => l.level === 40 && l.inboundId === id)).toMatchObject({
       problems: [{ kind: 'unreadable-forwarded-message', detail: 'Max allowed child nodes exceeded' }],
     });
+  });
+
+  it('reads the reference, date and title of a letter sent as a Word (.docx) file, as it would from a PDF', async () => {
+    const docx = await docxFile([
+      'ที่ ศธ ๐๔๐๐๒/ว๑๒๓',
+      'กระทรวงศึกษาธิการ',
+      '๕ มกราคม ๒๕๗๐',
+      'เรื่อง ขอความอนุเคราะห์ข้อมูลสถานศึกษา',
+      'เรียน ผู้ว่าราชการจังหวัด',
+      'ด้วยกระทรวงศึกษาธิการมีความประสงค์จะขอข้อมูล จึงเรียนมาเพื่อโปรดพิจารณา',
+    ]);
+    const raw = [
+      'From: saraban@moe.go.th',
+      'To: saraban@example.go.th',
+      'Subject: ส่งหนังสือ',
+      'Message-ID: <word-letter@moe.go.th>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'ส่งหนังสือตามแนบ',
+      '--b',
+      'Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="letter.docx"',
+      'Content-Disposition: attachment; filename="letter.docx"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      docx.toString('base64').replace(/.{76}/g, '$&\n'),
+      '--b--',
+      '',
+    ].join('\n');
+    const { outcome, row } = await runJob(raw);
+    expect(outcome.kind).toBe('registered');
+    expect(row).toMatchObject({
+      reference_normalised: 'ศธ 04002/ว 123',
+      title: 'ขอความอนุเคราะห์ข้อมูลสถานศึกษา',
+      flags: [],
+    });
+    expect((row!.letter_date as Date).toISOString().slice(0, 10)).toBe('2027-01-05');
   });
 
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {

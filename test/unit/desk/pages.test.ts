@@ -1,0 +1,52 @@
+import { deskFormat } from '../../../desk/pages/format';
+import { escapeHtml, html, trusted } from '../../../desk/pages/html';
+import { safeNext } from '../../../desk/pages/login';
+
+describe('html`...`', () => {
+  it('escapes every interpolated text, so markup a sender wrote shows as text', () => {
+    const subject = `<script>alert("x")</script> & 'q'`;
+    expect(html`<td>${subject}</td>`.markup).toBe('<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;</td>');
+    expect(html`<a title="${'" onmouseover="x'}">`.markup).toBe('<a title="&quot; onmouseover=&quot;x">');
+  });
+
+  it('keeps fragments made by the tag as they are, in lists too, and writes nothing for null, undefined and false', () => {
+    const rows = ['ก', '<b>'].map((t) => html`<li>${t}</li>`);
+    expect(html`<ul>${rows}</ul>${null}${undefined}${false}${0}`.markup).toBe('<ul><li>ก</li><li>&lt;b&gt;</li></ul>0');
+  });
+
+  it('passes markup marked trusted unchanged, and escapes a plain string that looks like markup', () => {
+    expect(html`${trusted('<br>')}${'<br>'}`.markup).toBe('<br>&lt;br&gt;');
+    expect(escapeHtml('a&b')).toBe('a&amp;b');
+  });
+});
+
+describe('the desk format', () => {
+  const at = new Date('2026-12-04T07:30:00Z'); // 14.30 in Bangkok
+
+  it('writes a date and time as a Thai office does, in the Buddhist era with Thai digits', () => {
+    const f = deskFormat('thai');
+    expect(f.dateTime(at)).toBe('วันที่ ๔ ธันวาคม ๒๕๖๙ เวลา ๑๔.๓๐ น.');
+    expect(f.shortDateTime(at)).toBe('๔ ธ.ค. ๖๙ ๑๔.๓๐ น.');
+    expect(f.date('2027-01-05')).toBe('๕ มกราคม ๒๕๗๐');
+    expect(f.digits('ที่ มท 0201/123')).toBe('ที่ มท ๐๒๐๑/๑๒๓');
+  });
+
+  it('keeps Arabic digits when the desk is set so', () => {
+    const f = deskFormat('arabic');
+    expect(f.dateTime(at)).toBe('วันที่ 4 ธันวาคม 2569 เวลา 14.30 น.');
+    expect(f.digits(12)).toBe('12');
+  });
+
+  it('takes the Bangkok date at midnight UTC+7, not the UTC one', () => {
+    expect(deskFormat('arabic').dateTime(new Date('2026-12-31T17:30:00Z'))).toBe('วันที่ 1 มกราคม 2570 เวลา 00.30 น.');
+  });
+});
+
+describe('safeNext', () => {
+  it('goes on only to a path of this desk', () => {
+    expect(safeNext('/letters/5?x=1')).toBe('/letters/5?x=1');
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined, 5, '/ x']) {
+      expect(safeNext(bad)).toBe('/');
+    }
+  });
+});
