@@ -29,8 +29,10 @@ export const ContactBody = z
   })
   .meta({ id: 'Contact' });
 
+export type Contact = z.infer<typeof ContactBody>;
+
 /** The sheet as the public sees it: the officers on duty, and nothing of who is on leave. */
-export function publicContact(sheet: ContactSheet): z.infer<typeof ContactBody> {
+export function publicContact(sheet: ContactSheet): Contact {
   return {
     agency: sheet.agency,
     agencyEn: sheet.agencyEn,

@@ -223,4 +223,24 @@ describe('the contact sheet: GET /contact.json and the central-address report', 
     expect(await findOfficer(env.db.pool, 'anong')).toMatchObject({ checksMailbox: true, onDuty: true });
     expect((await contactJson()).officers).toContainEqual({ name: 'อนงค์ ตรวจเมล', position: 'เจ้าพนักงานธุรการ', phone: null });
   });
+
+  it("serves the page GET /contact to anyone, in Thai, under the pages' Content-Security-Policy, escaping what an officer's name holds", async () => {
+    await addOfficer('script', '<script>alert(1)</script>', 'เจ้าพนักงานธุรการ', '0 2123 4567 ต่อ 107', true);
+    const response = await desk.app.inject({ method: 'GET', url: '/contact', headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(String(response.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    const page = response.body;
+    expect(page).toContain('<html lang="th">');
+    expect(page).toContain('<p class="agency">สำนักงานทดสอบ <span lang="en">(Test Office)</span></p>');
+    expect(page).toContain('<a href="mailto:saraban-hr@example.go.th">saraban-hr@example.go.th</a>');
+    expect(page).toContain(
+      '<tr><th scope="row">กมล ใจดี</th><td>เจ้าพนักงานธุรการชำนาญงาน</td><td><a href="tel:021234567;ext=101">0 2123 4567 ต่อ 101</a></td></tr>',
+    );
+    expect(page).toContain(DEFAULT_OFFICE_HOURS);
+    expect(page).not.toContain('วิชัย'); // on leave
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>');
+  });
 });

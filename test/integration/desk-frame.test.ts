@@ -117,6 +117,7 @@ describe('the desk frame', () => {
       'GET /assets/fonts/:file',
       'GET /assets/fonts/files/:file',
       'GET /contact.json',
+      'GET /contact',
     ];
     const seen = routes.map((r) => `${r.method} ${r.url}`);
     // The walk would prove nothing if the routes had not been collected.
