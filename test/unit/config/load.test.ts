@@ -15,7 +15,9 @@ describe('settings', () => {
       trustProxy: false,
       sessionHours: 12,
       login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
+      digits: 'thai',
     });
+    expect(config.agency.officeHours).toBe('วันจันทร์ถึงวันศุกร์ เวลา ๐๘.๓๐–๑๖.๓๐ น. เว้นวันหยุดราชการ');
     expect(config.units).toEqual([]);
     expect(config.officers).toEqual([]);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/saraban');
