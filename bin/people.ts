@@ -16,14 +16,16 @@ import {
   PeopleError,
   revokeToken,
   setChecksMailbox,
+  setEmail,
   setOnDuty,
   setPassword,
 } from '../registry/officers';
 
 export const PEOPLE_USAGE = `  saraban unit add CODE --name NAME [--parent CODE]
   saraban officer add --username U --password P --role officer|supervisor|admin [--unit CODE]
-                      [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--secret-clearance]
+                      [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--email ADDRESS] [--secret-clearance]
                       [--checks-mailbox]
+  saraban officer set-email --username U --email ADDRESS | --none   where their reminders go (--none: nowhere)
   saraban officer disable --username U        ends their sessions and tokens at once
   saraban officer reset-password --username U --password P   also lifts a lockout
   saraban officer leave --username U          on leave: routing gives them no new letters
@@ -64,6 +66,7 @@ const COMMANDS: Record<string, Record<string, Command>> = {
     disable: officerDisable,
     'reset-password': officerResetPassword,
     show: officerShow,
+    'set-email': officerSetEmail,
     leave: officerSwitch(setOnDuty, false, (u) => `officer ${u} is on leave: routing passes them by`),
     back: officerSwitch(setOnDuty, true, (u) => `officer ${u} is on duty: routing gives them letters in turn again`),
     mailbox: officerSwitch(
@@ -175,6 +178,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
     name: { type: 'string' },
     position: { type: 'string' },
     phone: { type: 'string' },
+    email: { type: 'string' },
     'secret-clearance': { type: 'boolean', default: false },
     'checks-mailbox': { type: 'boolean', default: false },
   });
@@ -191,6 +195,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
       unitCode: values.unit,
       position: values.position,
       phone: values.phone,
+      email: values.email,
       secretClearance: values['secret-clearance'],
       checksMailbox: values['checks-mailbox'],
       passwordHash: await hashPassword(await password(values, io)),
@@ -220,6 +225,19 @@ function officerSwitch(set: typeof setOnDuty, value: boolean, said: (username: s
   };
 }
 
+async function officerSetEmail(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
+  const { values } = options(args, { username: { type: 'string' }, email: { type: 'string' }, none: { type: 'boolean', default: false } });
+  const username = required(values, 'username');
+  if (values.none === (values.email !== undefined)) throw new UsageError('give either --email ADDRESS or --none');
+  await setEmail(pool, username, values.none ? null : required(values, 'email'), change);
+  io.err(
+    values.none
+      ? `officer ${username} has no e-mail address: they get no reminders\n`
+      : `reminders for officer ${username} go to ${values.email!.trim().toLowerCase()}\n`,
+  );
+  return 0;
+}
+
 async function officerResetPassword(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {
   const { values } = options(args, { username: { type: 'string' }, password: { type: 'string' } });
   const username = required(values, 'username');
@@ -232,7 +250,7 @@ async function officerShow(pool: Pool, args: string[], io: Output): Promise<numb
   const { values } = options(args, { username: { type: 'string' } });
   const username = required(values, 'username');
   const officer = await findOfficer(pool, username);
-  if (!officer) throw new PeopleError(`no officer "${username}"`);
+  if (!officer) throw new PeopleError('no-officer', `no officer "${username}"`);
   io.out(`${JSON.stringify(officer, null, 2)}\n`);
   return 0;
 }
@@ -259,7 +277,7 @@ async function tokenRevoke(pool: Pool, args: string[], io: Output, change: Chang
   const id = Number(positionals[0]);
   if (!Number.isInteger(id) || id <= 0)
     throw new UsageError(`give the token's number (saraban token list --username U), not "${positionals[0]}"`);
-  if (!(await revokeToken(pool, id, change))) throw new PeopleError(`no token ${id} that is still valid`);
+  if (!(await revokeToken(pool, id, change))) throw new PeopleError('no-token', `no token ${id} that is still valid`);
   io.err(`token ${id} revoked\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { THAI_GOVERNMENT_HOLIDAYS } from './holidays';
 
 /** One incoming register (ทะเบียนหนังสือรับ) and the central addresses that feed it. */
 const book = z.strictObject({
@@ -70,6 +71,8 @@ const officer = z.strictObject({
   unit: z.string().optional(),
   position: z.string().optional(),
   phone: z.string().optional(),
+  /** Where their reminders go (reminders.*); none: they get no reminder. */
+  email: z.email().optional(),
   secretClearance: z.boolean().default(false),
   /** Named to check the central mailbox: published on /contact and in the central-address report. */
   checksMailbox: z.boolean().default(false),
@@ -169,6 +172,38 @@ function checkRoutingBooks(config: { books: Array<{ code: string }>; routing: z.
 
 // ---- end of routing ----
 
+// ---- Reminders (letter/workday.ts, letter/reminders.ts) ----
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write a time of day as HH:MM, 24-hour, Bangkok time (e.g. 09:00)');
+
+const isoDate = z.iso.date({ error: 'write a date of the calendar as YYYY-MM-DD, common era (e.g. 2026-04-13)' });
+
+const reminders = z
+  .strictObject({
+    /** Reminder e-mails to officers at all (they go only to officers with an e-mail address). */
+    enabled: z.boolean().default(true),
+    /** When, on each working day, officers are sent what waits for them (Asia/Bangkok). */
+    checkTimes: z
+      .array(clockTime)
+      .min(1)
+      .default(['09:00', '14:00'])
+      .transform((times) => [...new Set(times)].sort()),
+    /** The office's day: ด่วนที่สุด reminders and escalation count only time within it. */
+    officeHours: z
+      .strictObject({ start: clockTime.default('08:30'), end: clockTime.default('16:30') })
+      .refine((h) => h.start < h.end, { message: 'start must be before end' })
+      .prefault({}),
+    /** Closed days besides Saturdays and Sundays (CE dates); a list replaces the shipped one (config/holidays.ts). */
+    holidays: z.array(isoDate).default(THAI_GOVERNMENT_HOLIDAYS.map((h) => h.date)),
+    /** A ด่วนที่สุด letter not yet taken is reminded this often (in office hours) ... */
+    urgentEveryMinutes: z.number().int().min(5).max(1440).default(60),
+    /** ... and its holder's supervisor too once it has waited this long (office time). */
+    escalateAfterMinutes: z.number().int().positive().default(240),
+    /** The From address of reminders; the first book's first central address when unset. */
+    from: z.email().optional(),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     agency: z.strictObject({
@@ -218,6 +253,14 @@ export const configSchema = z
         secureCookies: z.boolean().default(true),
         /** Behind a reverse proxy: believe its X-Forwarded-For/-Proto (the client address the login limit counts). */
         trustProxy: z.boolean().default(false),
+        /**
+         * The address officers reach the desk at (e.g. https://saraban.example.go.th), for links in
+         * reminder e-mails; unset: reminders carry no link.
+         */
+        publicUrl: z
+          .url({ protocol: /^https?$/, error: 'write the address officers open the desk at, http(s)://host[:port][/path]' })
+          .transform((u) => u.replace(/\/+$/, ''))
+          .optional(),
         /** Digits on the desk's pages: Thai (๑๒๓, as a Thai office writes) or Arabic (123). */
         digits: z.enum(['thai', 'arabic']).default('thai'),
         /** How long a sign-in lasts (a working day by default). */
@@ -355,6 +398,7 @@ export const configSchema = z
         digestEveryMinutes: z.number().int().positive().default(30),
       })
       .prefault({}),
+    reminders,
     reconciler: z.strictObject({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     routing,
@@ -397,5 +441,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type RoutingSettings = Config['routing'];
+export type ReminderSettings = Config['reminders'];
 export type Book = Config['books'][number];
 export type ImapMailbox = Config['imap'][number];

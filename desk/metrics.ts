@@ -43,13 +43,14 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
   });
   new client.Gauge({
     name: 'saraban_register_totals',
-    help: 'Rows in the register: inbound messages kept, letters registered, acknowledgements and notices by status, replies suppressed (loops among them), held back by a window, released, and digests by status',
+    help: 'Rows in the register: inbound messages kept, letters registered (and of them, those to be completed by a clerk: no reference or date read), acknowledgements and notices by status, replies suppressed (loops among them), held back by a window, released, and digests by status',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
       const t = await registerTotals(sources.pool);
       this.set({ kind: 'inbound_kept' }, t.inbound);
       this.set({ kind: 'letters_registered' }, t.letters);
+      this.set({ kind: 'letters_to_complete' }, t.toComplete);
       this.set({ kind: 'acknowledgements_sent' }, t.acknowledgementsSent);
       this.set({ kind: 'acknowledgements_failed' }, t.acknowledgementsFailed);
       this.set({ kind: 'acknowledgements_pending' }, t.acknowledgementsPending);

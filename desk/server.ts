@@ -18,6 +18,7 @@ import { healthRoutes } from './api/health';
 import { letterRoutes } from './api/letters';
 import { meRoutes } from './api/me';
 import { officerRoutes } from './api/officers';
+import { replyRoutes } from './api/replies';
 import type { DeskRoute, RouteContext } from './api/route';
 import { sessionRoutes } from './api/session';
 import { createAuth } from './auth/session';
@@ -38,6 +39,7 @@ export function routeTable(ctx: RouteContext): DeskRoute[] {
     ...meRoutes(ctx),
     ...officerRoutes(ctx),
     ...letterRoutes(ctx),
+    ...replyRoutes(ctx),
     ...contactRoutes(ctx),
     docsRoute(),
     ...assetRoutes(),
@@ -150,11 +152,25 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
           page: r.page === true,
           ...(r.perMinute ? { rateLimit: { max: r.perMinute, timeWindow: 60_000 } } : {}),
         },
+        ...(r.page ? { preValidation: withoutEmptyFields } : {}),
         handler: r.page ? sendsPage(r.handler) : r.handler,
       });
     }
   });
   return app;
+}
+
+/**
+ * A browser sends a form's every field, the ones left empty as `from=&to=` or `note=`: on a
+ * page an empty field means "not given", as if the field were not there (`from=` is no date,
+ * `note=` no note).
+ */
+async function withoutEmptyFields(request: FastifyRequest): Promise<void> {
+  for (const fields of [request.query, request.body]) {
+    if (!fields || typeof fields !== 'object') continue;
+    const named = fields as Record<string, unknown>;
+    for (const [name, value] of Object.entries(named)) if (value === '') delete named[name];
+  }
 }
 
 /** A page's handler returns Html: sent as the page. (A redirect or a file it sends itself.) */

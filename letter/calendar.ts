@@ -59,6 +59,12 @@ export function formatThaiDate(isoDate: string): string {
   return thaiDate.format(new Date(`${isoDate}T12:00:00Z`));
 }
 
+/** "2026-11-25": the date in Bangkok (CE), as a date to wait until is written and compared. */
+export function bangkokDate(instant: Date): string {
+  const p = bangkokParts(instant);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
 /** "2026-11-25 05:22 (UTC+07:00)" for the English line. */
 export function formatIsoBangkok(instant: Date): string {
   const p = bangkokParts(instant);

@@ -150,11 +150,23 @@ export function letterDetails({ read, metadata, decision, authenticity, agency }
     // A letter read with problems says which (the details are in the log).
     flags: [
       ...new Set(
-        [...pdfFlags(read.pdf), ...(read.problems ?? []), ...(metadata.problems ?? [])].map((f) => (typeof f === 'string' ? f : f.kind)),
+        [...pdfFlags(read.pdf), ...(read.problems ?? []), ...(metadata.problems ?? []), ...toComplete(metadata)].map((f) =>
+          typeof f === 'string' ? f : f.kind,
+        ),
       ),
     ],
     forwardedBy: read.forwardedBy,
   });
+}
+
+/**
+ * The flag of a letter whose ที่ or ลงวันที่ no source gave (a scan with no text layer, a file
+ * name that says nothing): the register's entry is to be completed by a clerk.
+ */
+export const TO_COMPLETE = 'to-complete';
+
+function toComplete(metadata: LetterMetadata): string[] {
+  return metadata.reference === null || metadata.letterDate === null ? [TO_COMPLETE] : [];
 }
 
 /** What the register notes of the first PDF: a letter that could not be read, or a scan with no text. */

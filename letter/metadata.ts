@@ -20,7 +20,7 @@ export interface WrittenAndNormalised {
 
 export type UrgencyLevel = 'ด่วนที่สุด' | 'ด่วนมาก' | 'ด่วน' | 'ด่วนภายใน';
 export type SecrecyLevel = 'ลับที่สุด' | 'ลับมาก' | 'ลับ';
-export type MetadataSource = 'subject' | 'body' | 'firstPage';
+export type MetadataSource = 'subject' | 'body' | 'firstPage' | 'fileName';
 
 /**
  * A date as written and as an ISO date in the common era. iso is 'YYYY-MM-DD', or
@@ -68,7 +68,13 @@ const MAX_CHARS = 20_000;
  * line itself without the parts recognised in it (titleGuessed). Never throws: a finder that
  * fails leaves its field null (all of them, if the sources cannot be read) and is named in problems.
  */
-export function readLetterMetadata(sources: { subject: string; body?: string; firstPage?: string }): LetterMetadata {
+export function readLetterMetadata(sources: {
+  subject: string;
+  body?: string;
+  firstPage?: string;
+  /** The attached files' names: the last place a reference or date is looked for. */
+  fileNames?: readonly string[];
+}): LetterMetadata {
   const result = emptyMetadata();
   const problems: MetadataProblem[] = [];
   try {
@@ -100,6 +106,18 @@ export function readLetterMetadata(sources: { subject: string; body?: string; fi
         foundIn.secrecy = source;
       }
     }
+    // A scan has no text; clerks often name its file after the letter (ศธ 04002-ว123 ลว 5 ม.ค. 70.pdf).
+    for (const name of sources?.fileNames ?? []) {
+      if (result.reference !== null && result.letterDate !== null) break;
+      const reading = read(prepare(fileNameText(name)), 'fileName', problems);
+      for (const field of ['reference', 'letterDate'] as const) {
+        const value = reading[field]?.value;
+        if (result[field] === null && value) {
+          (result as Record<typeof field, unknown>)[field] = value;
+          foundIn[field] = 'fileName';
+        }
+      }
+    }
     if (result.title === null && subjectReading) {
       const guessed = attempt(problems, 'title', 'subject', () => titleFromSubjectLine(subjectReading!));
       if (guessed) {
@@ -115,6 +133,17 @@ export function readLetterMetadata(sources: { subject: string; body?: string; fi
       problems: [...problems, { kind: 'metadata-unreadable', field: null, source: null, detail: messageOf(error) }],
     };
   }
+}
+
+/**
+ * A file's name as the text a clerk meant: no extension, and the slash a name cannot hold
+ * (written - or _ between the parts of a reference: ศธ 04002-ว123) put back.
+ */
+export function fileNameText(name: string): string {
+  return name
+    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+    .replace(/([0-9๐-๙])[-_](?=\s?ว?\s?[0-9๐-๙])/g, '$1/')
+    .replace(/_/g, ' ');
 }
 
 /**

@@ -212,6 +212,14 @@ export function judge(state: LetterState, action: Action, standings: ReadonlySet
   return { kind: 'allowed', next: current };
 }
 
+/**
+ * The moves an officer of these standings may make on a letter in this state: what the letter's
+ * page offers as forms (each move one row of MOVES, as judge() reads it).
+ */
+export function movesOpen(state: LetterState, standings: ReadonlySet<Standing>): Set<Move> {
+  return new Set((Object.keys(MOVES) as Move[]).filter((move) => MOVES[move][state]?.who.some((s) => standings.has(s))));
+}
+
 /** What an action's words must hold; a list of what to change, empty when it may go ahead. */
 export function problemsWith(action: Action, today: string): string[] {
   const problems: string[] = [];

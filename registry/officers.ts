@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Officer, Role } from '../letter/access';
 import { appendAudit } from './audit';
 import { transaction, type Client, type Pool } from './db';
@@ -24,9 +25,28 @@ export interface Unit {
   parentId: number | null;
 }
 
-/** A refusal the operator can act on: the message says what to change. */
+/** Why the register refused a change to its people, for an edge to say in its own words. */
+export type PeopleRefusal =
+  | 'no-parent-unit'
+  | 'unit-exists'
+  | 'unusable-unit-code'
+  | 'unusable-username'
+  | 'no-unit'
+  | 'officer-exists'
+  | 'no-officer'
+  | 'officer-disabled'
+  | 'no-token'
+  | 'bad-email';
+
+/** A refusal the operator can act on: the message says what to change (in English, for the CLI). */
 export class PeopleError extends Error {
   override name = 'PeopleError';
+  constructor(
+    readonly reason: PeopleRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface NewUnit {
@@ -39,17 +59,32 @@ export function addUnit(pool: Pool, unit: NewUnit, change: Change): Promise<Unit
   return transaction(pool, (client) => addUnitIn(client, unit, change));
 }
 
+/** What the unit table's CHECK allows as a code: said before the insert, in words the caller can act on. */
+const UNIT_CODE = /^[A-Za-z0-9_.-]{1,32}$/;
+
 async function addUnitIn(pool: Client, unit: NewUnit, change: Change): Promise<Unit> {
+  if (!UNIT_CODE.test(unit.code)) {
+    throw new PeopleError(
+      'unusable-unit-code',
+      `unit code "${unit.code}" is not usable; use 1 to 32 letters A-Z or a-z, digits, ".", "_" or "-"`,
+    );
+  }
   const parent = unit.parentCode === undefined ? null : await findUnit(pool, unit.parentCode);
   if (unit.parentCode !== undefined && !parent)
-    throw new PeopleError(`no unit "${unit.parentCode}" to put "${unit.code}" under; add the parent first`);
+    throw new PeopleError('no-parent-unit', `no unit "${unit.parentCode}" to put "${unit.code}" under; add the parent first`);
   const { rows } = await pool.query(
     `INSERT INTO unit (code, name, parent_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING RETURNING id, code, name, parent_id`,
     [unit.code, unit.name, parent?.id ?? null],
   );
-  if (!rows.length) throw new PeopleError(`there is already a unit "${unit.code}"`);
+  if (!rows.length) throw new PeopleError('unit-exists', `there is already a unit "${unit.code}"`);
   await audit(pool, change, 'unit.added', { code: unit.code, name: unit.name, parent: unit.parentCode ?? null });
   return toUnit(rows[0]);
+}
+
+/** Every unit, by code; the tree is drawn from parentId. */
+export async function listUnits(pool: Pool | Client): Promise<Unit[]> {
+  const { rows } = await pool.query(`SELECT id, code, name, parent_id FROM unit ORDER BY code`);
+  return rows.map(toUnit);
 }
 
 export async function findUnit(pool: Pool | Client, code: string): Promise<Unit | null> {
@@ -68,6 +103,8 @@ export interface NewOfficer {
   unitCode?: string;
   position?: string;
   phone?: string;
+  /** Where their reminders go (worker/reminders.ts); none: they get none. */
+  email?: string;
   secretClearance?: boolean;
   /** Named to check the central mailbox: published on /contact and in the central-address report. */
   checksMailbox?: boolean;
@@ -85,13 +122,18 @@ export function addOfficer(pool: Pool, officer: NewOfficer, change: Change): Pro
 async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): Promise<Officer> {
   const username = normalUsername(officer.username);
   if (!/^[a-z0-9_.-]{1,64}$/.test(username)) {
-    throw new PeopleError(`username "${officer.username}" is not usable; use 1 to 64 letters a-z, digits, ".", "_" or "-"`);
+    throw new PeopleError(
+      'unusable-username',
+      `username "${officer.username}" is not usable; use 1 to 64 letters a-z, digits, ".", "_" or "-"`,
+    );
   }
   const unit = officer.unitCode === undefined ? null : await findUnit(pool, officer.unitCode);
-  if (officer.unitCode !== undefined && !unit) throw new PeopleError(`no unit "${officer.unitCode}"; add it with saraban unit add first`);
+  if (officer.unitCode !== undefined && !unit)
+    throw new PeopleError('no-unit', `no unit "${officer.unitCode}"; add it with saraban unit add first`);
+  const email = officer.email === undefined ? null : emailAddress(officer.email);
   const { rows } = await pool.query(
-    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, checks_mailbox, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, checks_mailbox, password_hash, email)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${OFFICER_COLUMNS}`,
     [
@@ -104,17 +146,26 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
       officer.secretClearance ?? false,
       officer.checksMailbox ?? false,
       officer.passwordHash ?? null,
+      email,
     ],
   );
-  if (!rows.length) throw new PeopleError(`there is already an officer "${username}"`);
+  if (!rows.length) throw new PeopleError('officer-exists', `there is already an officer "${username}"`);
   await audit(pool, change, 'officer.added', {
     username,
     role: officer.role,
     unit: officer.unitCode ?? null,
     secretClearance: officer.secretClearance ?? false,
-    checksMailbox: officer.checksMailbox ?? false,
+    ...(officer.checksMailbox ? { checksMailbox: true } : {}),
+    ...(email === null ? {} : { email }),
   });
   return toOfficer(rows[0]);
+}
+
+/** An address reminders can be sent to, kept in lower case; a PeopleError says what is wrong. */
+function emailAddress(given: string): string {
+  const address = given.trim().toLowerCase();
+  if (!z.email().safeParse(address).success) throw new PeopleError('bad-email', `"${given}" is not an e-mail address (write name@domain)`);
+  return address;
 }
 
 const OFFICER_COLUMNS = 'officer.id, officer.username, officer.name, officer.role, officer.unit_id, officer.secret_clearance';
@@ -134,14 +185,18 @@ function toOfficer(r: Record<string, unknown>): Officer {
 export interface OfficerRecord extends Officer {
   position: string | null;
   phone: string | null;
+  email: string | null;
   unitCode: string | null;
+  unitName: string | null;
   onDuty: boolean;
   checksMailbox: boolean;
   disabledAt: Date | null;
+  /** Signing in is refused until then (too many wrong passwords); a past time: no longer locked. */
+  lockedUntil: Date | null;
 }
 
-const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, unit.code AS unit_code, officer.on_duty,
-                             officer.checks_mailbox, officer.disabled_at
+const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, officer.email, unit.code AS unit_code, unit.name AS unit_name,
+                             officer.on_duty, officer.checks_mailbox, officer.disabled_at, officer.locked_until
                         FROM officer LEFT JOIN unit ON unit.id = officer.unit_id`;
 
 function toRecord(r: Record<string, unknown>): OfficerRecord {
@@ -149,10 +204,13 @@ function toRecord(r: Record<string, unknown>): OfficerRecord {
     ...toOfficer(r),
     position: (r.position as string | null) ?? null,
     phone: (r.phone as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
     unitCode: (r.unit_code as string | null) ?? null,
+    unitName: (r.unit_name as string | null) ?? null,
     onDuty: r.on_duty as boolean,
     checksMailbox: r.checks_mailbox as boolean,
     disabledAt: (r.disabled_at as Date | null) ?? null,
+    lockedUntil: (r.locked_until as Date | null) ?? null,
   };
 }
 
@@ -166,9 +224,42 @@ export async function listOfficers(pool: Pool): Promise<OfficerRecord[]> {
   return rows.map(toRecord);
 }
 
+/** An officer as the desk names them to other officers: to send a letter to, or to say who acted. */
+export interface Colleague {
+  id: number;
+  username: string;
+  name: string;
+  unitId: number | null;
+  onDuty: boolean;
+  /** false: disabled; still named in the history of what they did. */
+  active: boolean;
+}
+
+/**
+ * The office as the desk shows it: every unit (the tree, by code) and every officer by name.
+ * Few rows (tens of units, hundreds of officers): read whole for a letter's page.
+ */
+export async function listDirectory(pool: Pool): Promise<{ units: Unit[]; officers: Colleague[] }> {
+  const [units, officers] = await Promise.all([
+    pool.query('SELECT id, code, name, parent_id FROM unit ORDER BY code'),
+    pool.query('SELECT id, username, name, unit_id, on_duty, disabled_at IS NULL AS active FROM officer ORDER BY name, id'),
+  ]);
+  return {
+    units: units.rows.map(toUnit),
+    officers: officers.rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      name: r.name,
+      unitId: r.unit_id,
+      onDuty: r.on_duty,
+      active: r.active,
+    })),
+  };
+}
+
 async function officerId(client: Pool | Client, username: string): Promise<number> {
   const { rows } = await client.query(`SELECT id FROM officer WHERE username = $1`, [normalUsername(username)]);
-  if (!rows.length) throw new PeopleError(`no officer "${username}"`);
+  if (!rows.length) throw new PeopleError('no-officer', `no officer "${username}"`);
   return rows[0].id;
 }
 
@@ -191,7 +282,7 @@ export function setChecksMailbox(pool: Pool, username: string, checks: boolean, 
 async function setSwitch(
   pool: Pool,
   username: string,
-  column: 'on_duty' | 'checks_mailbox',
+  column: 'on_duty' | 'checks_mailbox' | 'secret_clearance',
   value: boolean,
   action: string,
   change: Change,
@@ -200,6 +291,46 @@ async function setSwitch(
     const id = await officerId(client, username);
     await client.query(`UPDATE officer SET ${column} = $2 WHERE id = $1`, [id, value]);
     await audit(client, change, action, { username: normalUsername(username) });
+  });
+}
+
+/** Names an officer for secret mail (ลับ, ลับมาก), or withdraws it: their next request sees the register accordingly. */
+export function setSecretClearance(pool: Pool, username: string, cleared: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'secret_clearance', cleared, cleared ? 'officer.clearance-granted' : 'officer.clearance-withdrawn', change);
+}
+
+/**
+ * Gives an officer another role or unit (null: none). What they already hold stays theirs;
+ * what they may see and do follows the new role and unit from their next request.
+ */
+export async function setRoleAndUnit(
+  pool: Pool,
+  username: string,
+  to: { role: Role; unitCode: string | null },
+  change: Change,
+): Promise<void> {
+  await transaction(pool, async (client) => {
+    const before = await findOfficer(client, username);
+    if (!before) throw new PeopleError('no-officer', `no officer "${username}"`);
+    const unit = to.unitCode === null ? null : await findUnit(client, to.unitCode);
+    if (to.unitCode !== null && !unit) throw new PeopleError('no-unit', `no unit "${to.unitCode}"; add it with saraban unit add first`);
+    await client.query('UPDATE officer SET role = $2, unit_id = $3 WHERE id = $1', [before.id, to.role, unit?.id ?? null]);
+    await audit(client, change, 'officer.changed', {
+      username: before.username,
+      role: to.role,
+      unit: to.unitCode,
+      was: { role: before.role, unit: before.unitCode },
+    });
+  });
+}
+
+/** Sets (or, with null, removes) the address an officer's reminders go to. */
+export async function setEmail(pool: Pool, username: string, email: string | null, change: Change): Promise<void> {
+  const address = email === null ? null : emailAddress(email);
+  await transaction(pool, async (client) => {
+    const id = await officerId(client, username);
+    await client.query('UPDATE officer SET email = $2 WHERE id = $1', [id, address]);
+    await audit(client, change, 'officer.email-set', { username: normalUsername(username), email: address });
   });
 }
 
@@ -343,6 +474,8 @@ export async function deleteSession(pool: Pool, idHash: Buffer): Promise<void> {
 export interface TokenRecord {
   id: number;
   username: string;
+  /** The officer's name, as the desk shows whose token it is. */
+  name: string;
   label: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -352,8 +485,9 @@ export interface TokenRecord {
 export async function createToken(pool: Pool, username: string, tokenHash: Buffer, label: string | null, change: Change): Promise<number> {
   return transaction(pool, async (client) => {
     const { rows } = await client.query(`SELECT id, disabled_at FROM officer WHERE username = $1 FOR SHARE`, [normalUsername(username)]);
-    if (!rows.length) throw new PeopleError(`no officer "${username}"`);
-    if (rows[0].disabled_at) throw new PeopleError(`officer "${username}" is disabled; a token for them would not be accepted`);
+    if (!rows.length) throw new PeopleError('no-officer', `no officer "${username}"`);
+    if (rows[0].disabled_at)
+      throw new PeopleError('officer-disabled', `officer "${username}" is disabled; a token for them would not be accepted`);
     const created = await client.query(
       `INSERT INTO api_token (officer_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
       [rows[0].id, tokenHash, label, change.at],
@@ -394,16 +528,18 @@ export async function revokeToken(pool: Pool, id: number, change: Change): Promi
   });
 }
 
-export async function listTokens(pool: Pool, username: string): Promise<TokenRecord[]> {
+/** The tokens of one officer, or (no username) of everyone; revoked ones too. */
+export async function listTokens(pool: Pool, username?: string): Promise<TokenRecord[]> {
   const { rows } = await pool.query(
-    `SELECT api_token.id, officer.username, api_token.label, api_token.created_at, api_token.last_used_at, api_token.revoked_at
+    `SELECT api_token.id, officer.username, officer.name, api_token.label, api_token.created_at, api_token.last_used_at, api_token.revoked_at
        FROM api_token JOIN officer ON officer.id = api_token.officer_id
-      WHERE officer.username = $1 ORDER BY api_token.id`,
-    [normalUsername(username)],
+      WHERE $1::text IS NULL OR officer.username = $1 ORDER BY api_token.id`,
+    [username === undefined ? null : normalUsername(username)],
   );
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
+    name: r.name,
     label: r.label,
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,

@@ -2,7 +2,7 @@ import { scopeOf, type Officer } from '../letter/access';
 import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
 import type { Pool } from './db';
-import type { Letter } from '../letter/letter';
+import { TO_COMPLETE, type Letter } from '../letter/letter';
 import { letterFromJson } from './letters';
 import { SqlParams, visibleTo } from './visibility';
 
@@ -27,6 +27,8 @@ export interface QueueQuery {
   mine?: boolean;
   /** The register's year (Buddhist era). */
   year?: number;
+  /** urgency (the queue's order, when not given) or number: the register's own order, book, year and number. */
+  order?: 'urgency' | 'number';
   limit: number;
   offset: number;
 }
@@ -52,12 +54,19 @@ export interface QueueItem {
   reference: string | null;
   title: string | null;
   subject: string;
+  /** ลงวันที่: the date written on the letter, read as a date (CE), and as it was written. */
+  letterDate: string | null;
+  letterDateWritten: string | null;
   agency: string | null;
+  /** ถึง: to whom the letter is addressed (เรียน). */
+  addressee: string | null;
   urgency: string | null;
   secrecy: string | null;
   restricted: boolean;
   suspect: boolean;
   circular: boolean;
+  /** No ที่ or ลงวันที่ could be read: a clerk is to complete the entry (letter/letter.ts TO_COMPLETE). */
+  toComplete: boolean;
   attachmentCount: number;
   state: LetterState;
   /** The state as officers read it. */
@@ -76,7 +85,13 @@ export interface QueuePage {
   counts: Record<LetterState, number>;
 }
 
-/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting. */
+/** Orders of a listing: the queue's, and the register's (UNIQUE (book, year, number) serves it). */
+const ORDERS = {
+  urgency: 'w.urgency_rank DESC, w.deadline ASC NULLS LAST, w.received_at, w.letter_id',
+  number: 'l.book, l.year, l.number',
+} as const;
+
+/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */
 export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
   const params = new SqlParams();
   const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(query, params)];
@@ -90,8 +105,10 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
   const states = query.states?.length ? query.states : OPEN_STATES;
   const inStates = `w.state = ANY(${params.add(states)})`;
   const { rows } = await pool.query(
-    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject, l.agency, l.urgency, l.secrecy,
-            l.restricted, l.suspect, l.circular, jsonb_array_length(l.attachments) AS attachment_count,
+    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
+            to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.letter_date_written, l.agency, l.addressee, l.urgency, l.secrecy,
+            l.restricted, l.suspect, l.circular, l.flags ? ${params.add(TO_COMPLETE)} AS to_complete,
+            jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
        FROM letter_work w JOIN letter l ON l.id = w.letter_id
@@ -99,7 +116,7 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
        LEFT JOIN unit u ON u.id = a.unit_id
        LEFT JOIN officer o ON o.id = a.officer_id
       WHERE ${where} AND ${inStates}
-      ORDER BY w.urgency_rank DESC, w.deadline ASC NULLS LAST, w.received_at, w.letter_id
+      ORDER BY ${ORDERS[query.order ?? 'urgency']}
       LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
     params.values,
   );
@@ -116,7 +133,7 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
   };
 }
 
-function filters(query: QueueQuery, params: SqlParams): string[] {
+function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams): string[] {
   const where: string[] = [];
   if (query.urgencies?.length) where.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
   if (query.receivedFrom) where.push(`l.registered_at >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
@@ -154,12 +171,16 @@ function toQueueItem(r: Record<string, unknown>): QueueItem {
     reference: r.reference as string | null,
     title: r.title as string | null,
     subject: r.subject as string,
+    letterDate: r.letter_date as string | null,
+    letterDateWritten: r.letter_date_written as string | null,
     agency: r.agency as string | null,
+    addressee: r.addressee as string | null,
     urgency: r.urgency as string | null,
     secrecy: r.secrecy as string | null,
     restricted: r.restricted as boolean,
     suspect: r.suspect as boolean,
     circular: r.circular as boolean,
+    toComplete: r.to_complete as boolean,
     attachmentCount: r.attachment_count as number,
     state: r.state as LetterState,
     stateName: STATE_NAMES[r.state as LetterState],
@@ -174,6 +195,52 @@ function toQueueItem(r: Record<string, unknown>): QueueItem {
               r.officer_id === null ? null : { id: r.officer_id as number, username: r.username as string, name: r.officer_name as string },
           },
   };
+}
+
+/** What the register's การปฏิบัติ and หมายเหตุ columns say of a letter beyond its state, from its audit events. */
+export interface RegisterNote {
+  /** The latest การปฏิบัติ recorded: its words, and the number of our reply letter. */
+  recorded: { text: string | null; replyNumber: string | null; at: Date } | null;
+  /** Why it was last returned (ส่งคืน) or annulled (ยกเลิก). */
+  returnedBecause: string | null;
+  annulledBecause: string | null;
+}
+
+/**
+ * The notes of these letters, by id: give only ids of letters the officer may see (those
+ * listQueue found). One look-up by the audit trail's index on letter_id.
+ */
+export async function registerNotes(pool: Pool, letterIds: readonly number[]): Promise<Map<number, RegisterNote>> {
+  const notes = new Map<number, RegisterNote>();
+  if (letterIds.length === 0) return notes;
+  const { rows } = await pool.query(
+    `SELECT DISTINCT ON (letter_id, action) letter_id, action, at, detail->'request' AS request
+       FROM audit_event
+      WHERE letter_id = ANY($1::bigint[]) AND action IN ('letter.record', 'letter.return', 'letter.annul')
+      ORDER BY letter_id, action, seq DESC`,
+    [letterIds],
+  );
+  for (const r of rows) {
+    const id = r.letter_id as number;
+    const note = notes.get(id) ?? { recorded: null, returnedBecause: null, annulledBecause: null };
+    const request = (r.request ?? {}) as { text?: string | null; replyNumber?: string | null; reason?: string };
+    if (r.action === 'letter.record') note.recorded = { text: request.text ?? null, replyNumber: request.replyNumber ?? null, at: r.at };
+    else if (r.action === 'letter.return') note.returnedBecause = request.reason ?? null;
+    else note.annulledBecause = request.reason ?? null;
+    notes.set(id, note);
+  }
+  return notes;
+}
+
+/** The agencies (จาก) of the letters this officer may see in a book and year, for a filter's choices. */
+export async function agenciesInView(pool: Pool, officer: Officer, where: { book?: string; year?: number }): Promise<string[]> {
+  const params = new SqlParams();
+  const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(where, params), 'l.agency IS NOT NULL'];
+  const { rows } = await pool.query(
+    `SELECT DISTINCT l.agency FROM letter l WHERE ${conditions.join(' AND ')} ORDER BY l.agency LIMIT 500`,
+    params.values,
+  );
+  return rows.map((r) => r.agency as string);
 }
 
 /** A letter of the register, if this officer may see it. */

@@ -206,6 +206,8 @@ export interface ReplyListed extends Reply {
   book: string | null;
   number: number | null;
   year: number | null;
+  /** The letter is ลับ or ลับมาก: its number is for those named for secret mail. */
+  restricted: boolean;
 }
 
 /**
@@ -214,7 +216,7 @@ export interface ReplyListed extends Reply {
  */
 export async function listReplies(pool: Pool, options: { held: boolean; sender?: string; limit: number }): Promise<ReplyListed[]> {
   const { rows } = await pool.query(
-    `SELECT r.*, l.book, l.number, l.year FROM reply r LEFT JOIN letter l ON l.id = r.letter_id
+    `SELECT r.*, l.book, l.number, l.year, coalesce(l.restricted, false) AS restricted FROM reply r LEFT JOIN letter l ON l.id = r.letter_id
       WHERE ($1 AND r.status = 'held' OR NOT $1 AND (r.withheld IS NOT NULL OR r.kind = 'digest'))
         AND ($2::text IS NULL OR lower(r.recipient) = lower($2))
       ORDER BY r.id DESC LIMIT $3`,
@@ -227,6 +229,7 @@ export async function listReplies(pool: Pool, options: { held: boolean; sender?:
     book: r.book as string | null,
     number: r.number as number | null,
     year: r.year as number | null,
+    restricted: r.restricted as boolean,
   }));
 }
 
@@ -234,19 +237,24 @@ export async function listReplies(pool: Pool, options: { held: boolean; sender?:
  * An operator lets held replies go (`saraban replies release`): one by its id (held, or
  * suppressed as a loop the operator judged wrongly), or every held reply to one sender. Each
  * becomes pending once, with an audit event; a second release finds nothing. Returns their ids,
- * to be queued.
+ * to be queued. The actor is the operator's command, or the officer who released them at the desk.
  */
-export async function releaseReplies(pool: Pool, which: { id: number } | { sender: string }, at: Date): Promise<number[]> {
+export async function releaseReplies(
+  pool: Pool,
+  which: { id: number } | { sender: string },
+  at: Date,
+  actor = 'operator',
+): Promise<number[]> {
   const { rows } = await pool.query(
     `WITH released AS (
        UPDATE reply SET status = 'pending', released_at = $3
         WHERE kind <> 'digest' AND (($1::bigint IS NOT NULL AND id = $1 AND status IN ('held', 'suppressed'))
                                     OR ($2::text IS NOT NULL AND lower(recipient) = lower($2) AND status = 'held'))
         RETURNING id, inbound_id, letter_id, recipient, withheld, digest_id)
-     SELECT id, audit_append($3, 'operator', 'reply.released', inbound_id, letter_id,
+     SELECT id, audit_append($3, $4, 'reply.released', inbound_id, letter_id,
                              jsonb_build_object('replyId', id, 'recipient', recipient, 'withheld', withheld, 'digestId', digest_id)) AS seq
        FROM released ORDER BY id`,
-    ['id' in which ? which.id : null, 'sender' in which ? which.sender : null, at],
+    ['id' in which ? which.id : null, 'sender' in which ? which.sender : null, at, actor],
   );
   return rows.map((r) => r.id as number);
 }

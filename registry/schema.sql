@@ -694,6 +694,7 @@ CREATE TABLE public.officer (
     failed_logins integer DEFAULT 0 NOT NULL,
     locked_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    email text,
     checks_mailbox boolean DEFAULT false NOT NULL,
     CONSTRAINT officer_name_check CHECK ((name <> ''::text)),
     CONSTRAINT officer_role_check CHECK ((role = ANY (ARRAY['officer'::text, 'supervisor'::text, 'admin'::text]))),
@@ -717,6 +718,45 @@ CREATE SEQUENCE public.officer_id_seq
 --
 
 ALTER SEQUENCE public.officer_id_seq OWNED BY public.officer.id;
+
+--
+-- Name: reminder; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.reminder (
+    id bigint NOT NULL,
+    slot text NOT NULL,
+    slot_at timestamp with time zone NOT NULL,
+    officer_id integer NOT NULL,
+    recipient text NOT NULL,
+    letters jsonb NOT NULL,
+    message_id text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    created_at timestamp with time zone NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT reminder_letters_check CHECK (((jsonb_typeof(letters) = 'array'::text) AND (jsonb_array_length(letters) > 0))),
+    CONSTRAINT reminder_slot_check CHECK ((slot ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$'::text)),
+    CONSTRAINT reminder_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])))
+);
+
+--
+-- Name: reminder_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.reminder_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: reminder_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.reminder_id_seq OWNED BY public.reminder.id;
 
 --
 -- Name: reply_tally; Type: TABLE; Schema: public; Owner: -
@@ -809,6 +849,12 @@ ALTER TABLE ONLY public.letter ALTER COLUMN id SET DEFAULT nextval('public.lette
 --
 
 ALTER TABLE ONLY public.officer ALTER COLUMN id SET DEFAULT nextval('public.officer_id_seq'::regclass);
+
+--
+-- Name: reminder id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reminder ALTER COLUMN id SET DEFAULT nextval('public.reminder_id_seq'::regclass);
 
 --
 -- Name: reply id; Type: DEFAULT; Schema: public; Owner: -
@@ -947,6 +993,27 @@ ALTER TABLE ONLY public.letter_work
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_pkey PRIMARY KEY (id);
+
+--
+-- Name: reminder reminder_message_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reminder
+    ADD CONSTRAINT reminder_message_id_key UNIQUE (message_id);
+
+--
+-- Name: reminder reminder_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reminder
+    ADD CONSTRAINT reminder_pkey PRIMARY KEY (id);
+
+--
+-- Name: reminder reminder_slot_officer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reminder
+    ADD CONSTRAINT reminder_slot_officer_id_key UNIQUE (slot, officer_id);
 
 --
 -- Name: reply_tally reply_tally_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1102,6 +1169,12 @@ CREATE INDEX officer_unit ON public.officer USING btree (unit_id) WHERE (disable
 --
 
 CREATE UNIQUE INDEX officer_username ON public.officer USING btree (username);
+
+--
+-- Name: reminder_pending; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reminder_pending ON public.reminder USING btree (id) WHERE (status = 'pending'::text);
 
 --
 -- Name: reply_body_from_sender; Type: INDEX; Schema: public; Owner: -
@@ -1278,6 +1351,13 @@ ALTER TABLE ONLY public.letter_work
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
+
+--
+-- Name: reminder reminder_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reminder
+    ADD CONSTRAINT reminder_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id);
 
 --
 -- Name: reply reply_digest_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -1,3 +1,4 @@
+import { TO_COMPLETE } from '../letter/letter';
 import type { Pool } from './db';
 
 /** Totals the register holds, for /metrics: true across every process that writes them. The replies in one pass. */
@@ -5,6 +6,7 @@ export async function registerTotals(pool: Pool) {
   const { rows } = await pool.query(`
     SELECT (SELECT count(*) FROM inbound) AS inbound,
            (SELECT count(*) FROM letter) AS letters,
+           (SELECT count(*) FROM letter WHERE flags ? $1) AS to_complete,
            r.*
       FROM (SELECT count(*) FILTER (WHERE kind = 'acknowledgement' AND status = 'sent') AS acks_sent,
                    count(*) FILTER (WHERE kind = 'acknowledgement' AND status = 'failed') AS acks_failed,
@@ -18,11 +20,15 @@ export async function registerTotals(pool: Pool) {
                    count(*) FILTER (WHERE kind = 'digest' AND status = 'sent') AS digests_sent,
                    count(*) FILTER (WHERE kind = 'digest' AND status = 'failed') AS digests_failed,
                    count(*) FILTER (WHERE kind = 'digest' AND status = 'pending') AS digests_pending
-              FROM reply) AS r`);
+              FROM reply) AS r`,
+    [TO_COMPLETE],
+  );
   const r = rows[0];
   return {
     inbound: r.inbound as number,
     letters: r.letters as number,
+    /** Letters whose ที่ or ลงวันที่ could not be read: a clerk completes them. */
+    toComplete: r.to_complete as number,
     acknowledgementsSent: r.acks_sent as number,
     acknowledgementsFailed: r.acks_failed as number,
     acknowledgementsPending: r.acks_pending as number,

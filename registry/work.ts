@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { scopeOf, standingsOf, type AssignmentSeen, type Officer, type UnitNode } from '../letter/access';
-import { bangkokParts } from '../letter/calendar';
+import { bangkokDate } from '../letter/calendar';
 import type { RoutingSettings } from '../config/load';
 import { deadlineOf, nextInTurn, routeLetter, type RouteTarget } from '../letter/routing';
 import {
@@ -411,10 +411,4 @@ async function planReturnedNotice(
   );
   await client.query('UPDATE reply SET detail = $2 WHERE message_id = $1', [messageId, jsonb({ returnedBecause: reason })]);
   return replyId;
-}
-
-/** Today's date in Bangkok, YYYY-MM-DD: what a date to wait until is compared with. */
-function bangkokDate(now: Date): string {
-  const p = bangkokParts(now);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }

@@ -5,14 +5,25 @@ import { readAgencyDirectory, type Config } from '../config/load';
 import { parseAgencyDirectory } from '../letter/agencies';
 import { withDeadline } from '../lib/deadline';
 import type { DnsResolver } from './authenticity';
+import { recordReminderFailure } from '../registry/reminders';
 import { recordReplyFailure } from '../registry/replies';
 import type { Clock } from '../registry/letters';
 import type { Pool } from '../registry/db';
 import { processInbound, type LetterOutcome } from './letters';
 import { sendReply } from './mail';
 import { onIdlePdfReaderFailure } from './pdf';
-import { createQueues, LETTERS_QUEUE, MAIL_QUEUE, queueReply, workerConnection, type LetterJob, type MailJob } from './queues';
+import {
+  createQueues,
+  LETTERS_QUEUE,
+  MAIL_QUEUE,
+  queueReminder,
+  queueReply,
+  workerConnection,
+  type LetterJob,
+  type MailJob,
+} from './queues';
 import { startReconciler } from './reconciler';
+import { sendReminder, startReminderScheduler } from './reminders';
 
 // Once the jobs have ended, Redis answering QUIT is only politeness.
 const REDIS_QUIT_MS = 2_000;
@@ -38,6 +49,8 @@ function jobResult(outcome: LetterOutcome) {
 }
 
 export interface WorkerRole {
+  /** Settles once the reminder scheduler is set (at once when reminders are off). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,14 +92,21 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     MAIL_QUEUE,
     async (job) => {
       const attempt = job.attemptsMade + 1;
+      const deps = { config, pool, transport, clock, logger };
+      const id = 'reminderId' in job.data ? job.data.reminderId : job.data.replyId;
+      // A reminder to an officer goes out the way a reply does, and fails the same way.
+      const [what, send, recordFailure] =
+        'reminderId' in job.data
+          ? (['reminder', () => sendReminder(deps, id, attempt), recordReminderFailure] as const)
+          : (['reply', () => sendReply(deps, id, attempt), recordReplyFailure] as const);
       try {
-        return await sendReply({ config, pool, transport, clock, logger }, job.data.replyId, attempt);
+        return await send();
       } catch (err) {
         const permanent = isBadRecipient(err);
         const final = permanent || attempt >= (job.opts.attempts ?? 1);
         const message = String((err as Error).message);
-        await recordReplyFailure(pool, job.data.replyId, attempt, message, final);
-        logger.warn({ err, replyId: job.data.replyId, attempt, final }, 'reply not sent');
+        await recordFailure(pool, id, attempt, message, final);
+        logger.warn({ err, [`${what}Id`]: id, attempt, final }, `${what} not sent`);
         throw permanent ? new UnrecoverableError(message) : err;
       }
     },
@@ -109,7 +129,16 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     clock,
   });
 
+  const reminders = config.reminders.enabled
+    ? startReminderScheduler(
+        { config, pool, clock, logger: logger.child({ part: 'reminders' }), queueReminder: (id) => queueReminder(queues, id) },
+        connection,
+        { prefix: config.redis.prefix, lockDurationMs: config.workers.lockDurationMs, stalledIntervalMs: config.workers.stalledIntervalMs },
+      )
+    : null;
+
   return {
+    ready: reminders?.ready ?? Promise.resolve(),
     async close() {
       stopHearingPdfReaders();
       await reconciler.stop();
@@ -118,7 +147,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
       // Redis is away; PostgreSQL holds the work, and the reconciler queues again whatever
       // was in hand, so past workers.closeTimeoutMs the workers leave without Redis.
       const closed = await withDeadline(
-        Promise.all([letters.close(), mail.close()]).then(() => queues.close()),
+        Promise.all([letters.close(), mail.close(), reminders?.close()]).then(() => queues.close()),
         config.workers.closeTimeoutMs,
       ).then(
         () => true,

@@ -93,7 +93,12 @@ async function decideOn(deps: LetterDeps, kept: Kept, read: ReadMessage, log: Lo
     ownAddresses: config.books.flatMap((b) => b.addresses),
   });
   if (automatic) return { action: 'set-aside', reason: automatic };
-  const metadata = readLetterMetadata({ subject: read.text.subject, body: read.text.body, firstPage: read.text.firstPage ?? undefined });
+  const metadata = readLetterMetadata({
+    subject: read.text.subject,
+    body: read.text.body,
+    firstPage: read.text.firstPage ?? undefined,
+    fileNames: read.details.attachments.map((a) => a.filename),
+  });
   if (metadata.problems) log.warn({ problems: metadata.problems }, 'letter markings read with problems');
   const authenticity = await authenticityOf(deps, kept.inbound, kept.raw, read);
   const decision = decide({

@@ -30,11 +30,11 @@ const PDF_MEMORY_BYTES = DEFAULT_PDF_MEMORY_MB * 2 ** 20;
 // Threads are kept and reused: loading pdf.js costs more than reading a letter's first page.
 const PDF_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { PDFParse } = require(workerData.module);
 async function readPdf(data) {
   let parser = null;
   let outcome;
   try {
+    const { PDFParse } = require(workerData.module);
     parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false });
     const result = await parser.getText({ first: 1 });
     outcome = { kind: 'text', text: result.pages[0] ? result.pages[0].text : '' };

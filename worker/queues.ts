@@ -10,12 +10,12 @@ export const MAIL_QUEUE = 'mail';
 export interface LetterJob {
   inboundId: string;
 }
-export interface MailJob {
-  replyId: number;
-}
+/** A mail job sends a reply (acknowledgement, notice, digest) or a reminder to an officer. */
+export type MailJob = { replyId: number } | { reminderId: number };
 
 export const letterJobId = (inboundId: string) => `inbound-${inboundId}`;
 export const replyJobId = (id: number) => `reply-${id}`;
+export const reminderJobId = (id: number) => `reminder-${id}`;
 
 /** Connection for workers: blocking commands, so it waits for Redis instead of failing. */
 export function workerConnection(config: Config): Redis {
@@ -77,6 +77,11 @@ export async function queueLetter(queues: Queues, inboundId: string): Promise<vo
 /** Queues an acknowledgement or a notice to be sent. */
 export async function queueReply(queues: Queues, replyId: number): Promise<void> {
   await queues.mail.add('reply', { replyId }, { jobId: replyJobId(replyId) });
+}
+
+/** Queues a reminder to an officer (worker/reminders.ts) to be sent like a reply. */
+export async function queueReminder(queues: Queues, reminderId: number): Promise<void> {
+  await queues.mail.add('reminder', { reminderId }, { jobId: reminderJobId(reminderId) });
 }
 
 /** Jobs in each queue by the states /metrics shows, one queue after the other. */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { LETTER_STATES, MOVE_NAMES, STATE_NAMES, type Action } from '../../letter/transitions';
+import type { Officer } from '../../letter/access';
+import { LETTER_STATES, MOVE_NAMES, STATE_NAMES, type Action, type LetterState } from '../../letter/transitions';
 import { findInboundWithRaw } from '../../registry/inbound';
 import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
 import { performAction, type ActionResult, type WorkDeps } from '../../registry/work';
 import { contentDisposition, fileInMessage } from '../attachments';
+import type { DeskContext } from '../context';
 import { DeskError } from '../errors';
 import { route, type DeskRoute, type RouteContext } from './route';
 import { errorResponses } from './schemas';
@@ -31,7 +33,7 @@ const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item));
 
-const LetterId = z.object({ id: z.coerce.number().int().positive().describe('the letter (its id in the register)') });
+export const LetterId = z.object({ id: z.coerce.number().int().positive().describe('the letter (its id in the register)') });
 
 export const ListQuery = z.strictObject({
   state: commaList(State)
@@ -88,12 +90,16 @@ const QueueItem = z
     reference: z.string().nullable().describe('ที่, as written'),
     title: z.string().nullable().describe('เรื่อง'),
     subject: z.string(),
+    letterDate: z.string().nullable().describe('ลงวันที่, read as a date (YYYY-MM-DD, CE)'),
+    letterDateWritten: z.string().nullable().describe('ลงวันที่, as written on the letter'),
     agency: z.string().nullable().describe('จาก'),
+    addressee: z.string().nullable().describe('ถึง (เรียน)'),
     urgency: z.string().nullable(),
     secrecy: z.string().nullable(),
     restricted: z.boolean(),
     suspect: z.boolean().describe('registered although the sender was shown forged'),
     circular: z.boolean(),
+    toComplete: z.boolean().describe('no reference (ที่) or date (ลงวันที่) could be read: a clerk is to complete the entry'),
     attachmentCount: z.number().int(),
     state: State,
     stateName: z.string(),
@@ -191,8 +197,8 @@ const Assignee = z.union([
 const Purpose = z.enum(['act', 'know']).describe('act เพื่อดำเนินการ (one at a time), know เพื่อทราบ');
 const Text = z.string().max(4000);
 
-/** One action, as letter/transitions.ts's Action. */
-const ActionBody = z
+/** One action, as letter/transitions.ts's Action (the API's body; the letter's page parses its forms into it too). */
+export const ActionBody = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('take') }),
     z.strictObject({ kind: z.literal('forward'), to: Assignee, purpose: Purpose.default('act'), note: Text.nullable().default(null) }),
@@ -218,7 +224,7 @@ const ActionBody = z
   ])
   .meta({ id: 'Action' });
 
-const notFound = () => new DeskError(404, 'not-found', 'ไม่พบหนังสือนี้ (no such letter, or not one you may see)');
+export const notFound = () => new DeskError(404, 'not-found', 'ไม่พบหนังสือนี้ (no such letter, or not one you may see)');
 
 /** A refused action as the desk answers it. */
 function refusal(result: Exclude<ActionResult, { kind: 'done' }>): DeskError {
@@ -238,13 +244,36 @@ function refusal(result: Exclude<ActionResult, { kind: 'done' }>): DeskError {
   }
 }
 
-export function letterRoutes(ctx: RouteContext): DeskRoute[] {
+/**
+ * One action on a letter, as the API and the letter's page take it: registry/work.ts
+ * performAction, then the returned letter's notice queued. A refusal is thrown as the DeskError
+ * to answer (400, 403, 404, 409).
+ */
+export function letterActions(ctx: DeskContext) {
   const { pool, config, clock, logger } = ctx;
   const work: WorkDeps = {
     pool,
     clock,
     replies: { limits: config.replies, host: config.smtp.hostname ?? config.agency.domain },
   };
+  return async function act(officer: Officer, letterId: number, action: Action): Promise<{ state: LetterState; auditId: number }> {
+    const result = await performAction(work, officer, letterId, action);
+    if (result.kind !== 'done') throw refusal(result);
+    if (result.replyId !== null) {
+      // Planned in the action's transaction: the reconciler sends it should this fail.
+      await ctx
+        .queueReply(result.replyId)
+        .catch((err: Error) =>
+          logger.warn({ err: err.message, replyId: result.replyId }, 'returned notice not queued; the reconciler will'),
+        );
+    }
+    return { state: result.state, auditId: result.auditId };
+  };
+}
+
+export function letterRoutes(ctx: RouteContext): DeskRoute[] {
+  const { pool } = ctx;
+  const act = letterActions(ctx);
 
   return [
     route({
@@ -314,17 +343,8 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
         },
       },
       async handler(request) {
-        const result = await performAction(work, request.officer, request.params.id, request.body as Action);
-        if (result.kind !== 'done') throw refusal(result);
-        if (result.replyId !== null) {
-          // Planned in the action's transaction: the reconciler sends it should this fail.
-          await ctx
-            .queueReply(result.replyId)
-            .catch((err: Error) =>
-              logger.warn({ err: err.message, replyId: result.replyId }, 'returned notice not queued; the reconciler will'),
-            );
-        }
-        return { state: result.state, stateName: STATE_NAMES[result.state], event: result.auditId };
+        const done = await act(request.officer, request.params.id, request.body as Action);
+        return { state: done.state, stateName: STATE_NAMES[done.state], event: done.auditId };
       },
     }),
 

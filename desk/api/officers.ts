@@ -6,6 +6,7 @@ import { route, type DeskRoute, type RouteContext } from './route';
 const OfficerRecordBody = OfficerBody.extend({
   position: z.string().nullable().describe('ตำแหน่ง'),
   phone: z.string().nullable(),
+  email: z.string().nullable().describe('where their reminders go'),
   unitCode: z.string().nullable(),
   onDuty: z.boolean().describe('false while on leave: routing passes them by'),
   checksMailbox: z.boolean().describe('named to check the central mailbox: on /contact and in the central-address report'),

@@ -44,9 +44,12 @@ export async function verifyNoPassword(password: string): Promise<false> {
   return false;
 }
 
+/** How long a password may be, in characters. */
+export const PASSWORD_LENGTH = { min: 10, max: 1024 } as const;
+
 /** Refuses a password too weak to protect the register; the message says what to change. */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'use at least 10 characters';
-  if (password.length > 1024) return 'use at most 1024 characters';
+  if (password.length < PASSWORD_LENGTH.min) return `use at least ${PASSWORD_LENGTH.min} characters`;
+  if (password.length > PASSWORD_LENGTH.max) return `use at most ${PASSWORD_LENGTH.max} characters`;
   return null;
 }

@@ -29,11 +29,11 @@ const phoneLink = (phone: string | null): Html | string => {
 
 export function contactPage(contact: Contact): Html {
   const officers = contact.officers.length
-    ? html`<div class="table-wrap"><table class="contact">
+    ? html`<div class="table-wrap"><table class="contact cards">
 <caption class="visually-hidden">เจ้าหน้าที่ผู้รับผิดชอบตรวจสอบไปรษณีย์อิเล็กทรอนิกส์กลาง</caption>
 <thead><tr><th scope="col">ชื่อ - สกุล</th><th scope="col">ตำแหน่ง</th><th scope="col">หมายเลขโทรศัพท์</th></tr></thead>
 <tbody>
-${contact.officers.map((o) => html`<tr><th scope="row">${o.name}</th><td>${o.position ?? '-'}</td><td>${phoneLink(o.phone)}</td></tr>\n`)}</tbody>
+${contact.officers.map((o) => html`<tr><th scope="row">${o.name}</th><td data-label="ตำแหน่ง">${o.position ?? '-'}</td><td data-label="โทรศัพท์">${phoneLink(o.phone)}</td></tr>\n`)}</tbody>
 </table></div>`
     : html`<p>ยังไม่ได้ประกาศรายชื่อเจ้าหน้าที่ผู้รับผิดชอบ</p>`;
   const help = contact.helpDesk;

@@ -18,14 +18,14 @@ const MENU: { href: string; label: string; role: Role }[] = [
   { href: '/', label: 'คิวงาน', role: 'officer' },
   { href: '/register', label: 'ทะเบียนหนังสือรับ', role: 'officer' },
   { href: '/held', label: 'หนังสือที่กันไว้', role: 'supervisor' },
-  { href: '/replies', label: 'ตอบรับที่รอส่ง', role: 'supervisor' },
+  { href: '/replies', label: 'ตอบรับที่รอส่ง', role: 'admin' },
   { href: '/admin/officers', label: 'เจ้าหน้าที่', role: 'admin' },
   { href: '/admin/units', label: 'หน่วยงาน', role: 'admin' },
   { href: '/admin/routing', label: 'กฎการส่งต่อ', role: 'admin' },
   { href: '/admin/tokens', label: 'โทเคน API', role: 'admin' },
 ];
 
-const ROLE_NAMES: Record<Role, string> = { officer: 'เจ้าหน้าที่', supervisor: 'หัวหน้า', admin: 'ผู้ดูแลระบบ' };
+export const ROLE_NAMES: Record<Role, string> = { officer: 'เจ้าหน้าที่', supervisor: 'หัวหน้า', admin: 'ผู้ดูแลระบบ' };
 
 function current(path: string, href: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);

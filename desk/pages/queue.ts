@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../../letter/transitions';
 import { listQueue, type QueueItem, type QueuePage } from '../../registry/queue';
 import { ListQuery, queueQuery } from '../api/letters';
@@ -41,14 +41,14 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
   <td class="num"><a href="/letters/${l.id}">${f.digits(l.number)}/${f.digits(l.year)}</a></td>
   <td>${f.shortDateTime(l.registeredAt)}</td>
   <td>${l.reference ? f.digits(l.reference) : '—'}</td>
-  <td class="title"><a href="/letters/${l.id}">${l.title ?? l.subject}</a>${l.restricted ? html` <span class="tag secret">${l.secrecy ?? 'ลับ'}</span>` : ''}${l.suspect ? html` <span class="tag suspect">น่าสงสัย</span>` : ''}</td>
+  <td class="title"><a href="/letters/${l.id}">${l.title ?? l.subject}</a>${l.restricted ? html` <span class="tag secret">${l.secrecy ?? 'ลับ'}</span>` : ''}${l.suspect ? html` <span class="tag suspect">น่าสงสัย</span>` : ''}${l.toComplete ? html` <span class="tag suspect">รอเจ้าหน้าที่กรอกเลขที่/วันที่</span>` : ''}</td>
   <td>${l.agency ?? '—'}</td>
   <td>${l.urgency ? html`<span class="tag urgency">${l.urgency}</span>` : ''}</td>
   <td><span class="state ${l.state}">${l.stateName}</span>${l.waitUntil ? html`<br><small>ถึง ${f.date(l.waitUntil)}</small>` : ''}</td>
   <td>${l.assignee?.officer?.name ?? l.assignee?.unit?.name ?? '—'}</td>
 </tr>`,
   );
-  return html`<div class="table-wrap"><table class="letters">
+  return html`<div class="table-wrap"><table class="letters queue">
 <thead><tr><th scope="col">เลขรับ</th><th scope="col">วันเวลารับ</th><th scope="col">ที่</th><th scope="col">เรื่อง</th><th scope="col">จาก</th><th scope="col">ชั้นความเร็ว</th><th scope="col">สถานะ</th><th scope="col">ผู้รับผิดชอบ</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
@@ -65,16 +65,34 @@ export function pager(ctx: PageContext, query: Query, total: number): Html | '' 
   return html`<nav class="pager" aria-label="หน้า">${prev} <span>${f.digits(from)}–${f.digits(to)} จาก ${f.digits(total)}</span> ${next}</nav>`;
 }
 
+/** What a listing lets the officer pick beyond the queue's filters: any one state, an agency among these. */
+export interface FilterChoices {
+  states?: readonly LetterState[];
+  agencies?: readonly string[];
+}
+
 /** The filters, as a GET form: the same parameters as GET /api/letters. */
-export function filterForm(query: Query, extra: Html | '' = ''): Html {
+export function filterForm(query: Query, extra: Html | '' = '', choices: FilterChoices = {}): Html {
   const urgency = query.urgency?.[0];
+  const state = query.state?.length === 1 ? query.state[0] : undefined;
+  const stateField = choices.states
+    ? html`<div><label for="state">สถานะ</label><select id="state" name="state"><option value="">ทุกสถานะ</option>${choices.states.map((s) => html`<option value="${s}"${s === state ? html` selected` : ''}>${STATE_NAMES[s]}</option>`)}</select></div>`
+    : query.state?.length
+      ? html`<input type="hidden" name="state" value="${query.state.join(',')}">`
+      : '';
+  const agencies = choices.agencies && query.agency && !choices.agencies.includes(query.agency) ? [query.agency, ...choices.agencies] : choices.agencies;
+  const agencyField = agencies
+    ? html`<div><label for="agency">จาก</label><select id="agency" name="agency"><option value="">ทุกหน่วยงาน</option>${agencies.map((a) => html`<option${a === query.agency ? html` selected` : ''}>${a}</option>`)}</select></div>`
+    : '';
   return html`<form class="filters" method="get" role="search">
   ${extra}
   <div><label for="q">ค้นหา</label><input id="q" name="q" type="search" value="${query.q ?? ''}" placeholder="เลขที่หนังสือ เรื่อง หรือหน่วยงาน"></div>
+  ${choices.states ? stateField : ''}
   <div><label for="urgency">ชั้นความเร็ว</label><select id="urgency" name="urgency"><option value="">ทั้งหมด</option>${URGENCIES.map((u) => html`<option${u === urgency ? html` selected` : ''}>${u}</option>`)}</select></div>
+  ${agencyField}
   <div><label for="from">รับตั้งแต่</label><input id="from" name="from" type="date" value="${query.from ?? ''}"></div>
   <div><label for="to">ถึง</label><input id="to" name="to" type="date" value="${query.to ?? ''}"></div>
-  ${query.state?.length ? html`<input type="hidden" name="state" value="${query.state.join(',')}">` : ''}
+  ${choices.states ? '' : stateField}
   <button type="submit">ค้นหา</button>
 </form>`;
 }

@@ -236,7 +236,7 @@ describe('the contact sheet: GET /contact.json and the central-address report', 
     expect(page).toContain('<p class="agency">สำนักงานทดสอบ <span lang="en">(Test Office)</span></p>');
     expect(page).toContain('<a href="mailto:saraban-hr@example.go.th">saraban-hr@example.go.th</a>');
     expect(page).toContain(
-      '<tr><th scope="row">กมล ใจดี</th><td>เจ้าพนักงานธุรการชำนาญงาน</td><td><a href="tel:021234567;ext=101">0 2123 4567 ต่อ 101</a></td></tr>',
+      '<tr><th scope="row">กมล ใจดี</th><td data-label="ตำแหน่ง">เจ้าพนักงานธุรการชำนาญงาน</td><td data-label="โทรศัพท์"><a href="tel:021234567;ext=101">0 2123 4567 ต่อ 101</a></td></tr>',
     );
     expect(page).toContain(DEFAULT_OFFICE_HOURS);
     expect(page).not.toContain('วิชัย'); // on leave

@@ -1,13 +1,12 @@
 import { Queue } from 'bullmq';
-import { createHash } from 'node:crypto';
 import { newApiToken, secretHash } from '../../desk/auth/secret';
 import type { Officer } from '../../letter/access';
 import { createToken } from '../../registry/officers';
 import { routeNewLetter } from '../../registry/work';
 import { MAIL_QUEUE, replyJobId } from '../../worker/queues';
 import { BY_THE_TEST, startTestDesk, type TestDesk } from '../support/desk';
-import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
-import { keepMessage, REDIS_URL, samplePdf } from '../support/services';
+import { addOfficer, addUnit, registerLetterWithPdf, registerTestLetter, useDeskDatabase } from '../support/letters';
+import { REDIS_URL, samplePdf } from '../support/services';
 
 // The letter side of the desk's API through fastify's inject(), against the real PostgreSQL and
 // Redis: what each caller may list, fetch, download and do, and what they may not even learn.
@@ -28,42 +27,7 @@ describe("the desk's letter API", () => {
 
   /** A letter with a PDF, registered and routed as the letters job would. */
   async function letter(title: string, details: Parameters<typeof registerTestLetter>[1] = {}) {
-    const raw = [
-      'From: saraban@moe.go.th',
-      'To: saraban@example.go.th',
-      `Subject: ${title}`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'เรียน ผู้อำนวยการ',
-      '--b',
-      'Content-Type: application/pdf; name="letter.pdf"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      pdf.toString('base64'),
-      '--b--',
-      '',
-    ].join('\n');
-    const inboundId = await keepMessage(env.db.pool, raw);
-    const registered = await registerTestLetter(
-      env.db.pool,
-      {
-        title,
-        attachments: [
-          {
-            filename: 'หนังสือ.pdf',
-            contentType: 'application/pdf',
-            size: pdf.length,
-            sha256: createHash('sha256').update(pdf).digest('hex'),
-          },
-        ],
-        ...details,
-      },
-      { inboundId },
-    );
+    const registered = await registerLetterWithPdf(env.db.pool, pdf, { title, ...details });
     await routeNewLetter(env.db.pool, registered.id, routing, () => new Date());
     return registered.id;
   }

@@ -1,5 +1,5 @@
 import { routeNewLetter } from '../../registry/work';
-import { makeOfficer, startTestDesk, type TestDesk } from '../support/desk';
+import { BROWSER, makeOfficer, signInAsBrowser, startTestDesk, type TestDesk } from '../support/desk';
 import { addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
 // The desk's pages through fastify's inject(), against the real PostgreSQL and Redis: signing in
@@ -11,7 +11,6 @@ describe("the desk's pages", () => {
   const routing = { centralUnit: 'SARABAN', rules: [{ name: 'กองแผน', when: { titleWords: ['แผน'] }, to: { unit: 'PLAN' } }] };
   let clerk: Awaited<ReturnType<typeof makeOfficer>>;
   let planner: Awaited<ReturnType<typeof makeOfficer>>;
-  const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
   async function arrives(title: string, details: Parameters<typeof registerTestLetter>[1] = {}) {
     const letter = await registerTestLetter(env.db.pool, { title, ...details });
@@ -19,18 +18,7 @@ describe("the desk's pages", () => {
     return letter;
   }
 
-  /** Signs in through the form as a browser does; answers the session cookie. */
-  async function signIn(who: { username: string; password: string }): Promise<string> {
-    const res = await desk.app.inject({
-      method: 'POST',
-      url: '/login',
-      headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ username: who.username, password: who.password, next: '/' }).toString(),
-    });
-    expect(res.statusCode).toBe(303);
-    const cookie = res.cookies.find((c) => c.name.endsWith('saraban-session'));
-    return `${cookie!.name}=${cookie!.value}`;
-  }
+  const signIn = (who: { username: string; password: string }) => signInAsBrowser(desk, who);
 
   const open = (url: string, cookie?: string) => desk.app.inject({ method: 'GET', url, headers: { ...BROWSER, ...(cookie ? { cookie } : {}) } });
 

@@ -166,6 +166,9 @@ describe('a letter e-mailed to saraban@', () => {
     const letters = await letterCount();
     expect(metrics).toContain(`saraban_messages_accepted_total{edge="smtp"} ${letters + 4}`);
     expect(metrics).toContain(`saraban_register_totals{kind="letters_registered"} ${letters}`);
+    const { rows } = await db.pool.query(`SELECT count(*)::integer AS n FROM letter WHERE flags ? 'to-complete'`);
+    expect(rows[0].n).toBeGreaterThan(0);
+    expect(metrics).toContain(`saraban_register_totals{kind="letters_to_complete"} ${rows[0].n}`);
     expect(metrics).toContain(`saraban_register_totals{kind="acknowledgements_sent"} ${letters}`);
     expect(metrics).toMatch(/saraban_queue_jobs\{queue="letters",state="waiting"\} 0/);
     expect(metrics).toMatch(/saraban_queue_jobs\{queue="mail",state="failed"\} 0/);

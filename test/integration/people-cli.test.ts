@@ -93,7 +93,7 @@ describe('saraban unit, officer and token', () => {
       {
         actor: operator,
         action: 'officer.added',
-        detail: { username: 'somchai', role: 'supervisor', unit: 'KK-SB', secretClearance: false, checksMailbox: false },
+        detail: { username: 'somchai', role: 'supervisor', unit: 'KK-SB', secretClearance: false },
       },
       { actor: operator, action: 'token.created', detail: { username: 'somchai', token: expect.any(Number), label: null } },
     ]);

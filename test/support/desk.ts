@@ -56,7 +56,11 @@ let officers = 0;
 export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
 
 /** A new officer with a password (and an API token), named uniquely within the test file. */
-export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extra: { password?: string; unitCode?: string } = {}) {
+export async function makeOfficer(
+  db: TestDatabase,
+  role: Role = 'officer',
+  extra: { password?: string; unitCode?: string; secretClearance?: boolean } = {},
+) {
   const username = `officer${++officers}`;
   const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
   const officer = await addOfficer(
@@ -66,6 +70,7 @@ export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extr
       name: `สมชาย ใจดี ${officers}`,
       role,
       unitCode: extra.unitCode,
+      secretClearance: extra.secretClearance,
       passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
     },
     BY_THE_TEST,
@@ -73,4 +78,20 @@ export async function makeOfficer(db: TestDatabase, role: Role = 'officer', extr
   const token = newApiToken();
   const tokenId = await createToken(db.pool, username, secretHash(token), 'test', BY_THE_TEST);
   return { ...officer, password, token, tokenId };
+}
+
+/** The Accept header of a browser's page request: refusals answer as pages. */
+export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+/** Signs in through the sign-in form as a browser does; answers the session cookie as a Cookie header gives it. */
+export async function signInAsBrowser(desk: TestDesk, who: { username: string; password: string }): Promise<string> {
+  const res = await desk.app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ username: who.username, password: who.password, next: '/' }).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  const cookie = res.cookies.find((c) => c.name.endsWith('saraban-session'));
+  return `${cookie!.name}=${cookie!.value}`;
 }

@@ -1,9 +1,12 @@
 // The letter side's helpers for tests: units and officers as `saraban unit add` and
 // `saraban officer add` make them, and registered letters.
+import { createHash } from 'node:crypto';
 import type { Officer } from '../../letter/access';
 import type { Letter, LetterDetails } from '../../letter/letter';
 import type { Pool } from '../../registry/db';
+import type { ReplyTier } from '../../letter/trust';
 import { registerLetter } from '../../registry/letters';
+import type { ReplyLimits } from '../../registry/replies';
 import { addOfficer as addPerson, addUnit as addUnitRecord, setOnDuty } from '../../registry/officers';
 import { keepMessage, replyRules, useTestDatabase, type TestDatabase } from './services';
 
@@ -54,6 +57,9 @@ export async function registerTestLetter(
     at?: Date;
     mailFrom?: string;
     /** A message kept already, for a letter with real files. */ inboundId?: string;
+    /** The sender's tier, so that the reply windows of `replyLimits` weigh its acknowledgement (none otherwise). */
+    tier?: ReplyTier;
+    replyLimits?: ReplyLimits;
   } = {},
 ): Promise<Letter> {
   const n = ++letterSeq;
@@ -78,10 +84,48 @@ export async function registerTestLetter(
         reason: null,
         recipient: options.mailFrom ?? 'saraban@moe.go.th',
         messageId: `<ack.${inboundId}@example.go.th>`,
+        tier: options.tier,
       },
-      replyLimits: replyRules(),
+      replyLimits: options.replyLimits ?? replyRules(),
     },
     () => options.at ?? new Date(),
   );
   return letter;
+}
+
+/**
+ * A letter that came with its PDF: the message kept as an agency sends it (a cover note, the PDF
+ * attached), the PDF listed in the register as หนังสือ.pdf, after any files `details` lists.
+ */
+export async function registerLetterWithPdf(pool: Pool, pdf: Buffer, details: Partial<LetterDetails> = {}): Promise<Letter> {
+  const raw = [
+    'From: saraban@moe.go.th',
+    'To: saraban@example.go.th',
+    `Subject: ${details.subject ?? details.title ?? 'letter'}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'เรียน ผู้อำนวยการ',
+    '--b',
+    'Content-Type: application/pdf; name="letter.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    pdf.toString('base64'),
+    '--b--',
+    '',
+  ].join('\n');
+  const listed = {
+    filename: 'หนังสือ.pdf',
+    contentType: 'application/pdf',
+    size: pdf.length,
+    sha256: createHash('sha256').update(pdf).digest('hex'),
+  };
+  return registerTestLetter(
+    pool,
+    { ...details, attachments: [...(details.attachments ?? []), listed] },
+    { inboundId: await keepMessage(pool, raw) },
+  );
 }

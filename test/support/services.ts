@@ -85,6 +85,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, unknow
       loop: { repeats: 100_000 },
     },
     workers: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, mailBackoffMs: 200 },
+    // A job a minute would run in every test's workers; reminders.test.ts turns them on.
+    reminders: { enabled: false },
     log: { level: 'silent' },
     ...overrides,
   });

@@ -13,9 +13,9 @@ describe('settings', () => {
       port: 8080,
       secureCookies: true,
       trustProxy: false,
+      digits: 'thai',
       sessionHours: 12,
       login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
-      digits: 'thai',
     });
     expect(config.agency.officeHours).toBe('วันจันทร์ถึงวันศุกร์ เวลา ๐๘.๓๐–๑๖.๓๐ น. เว้นวันหยุดราชการ');
     expect(config.units).toEqual([]);

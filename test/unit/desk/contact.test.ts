@@ -30,9 +30,9 @@ describe('the public contact page', () => {
     expect(page).toContain('<li><a href="mailto:saraban@example.go.th">saraban@example.go.th</a></li>');
     expect(page).toContain('<li><a href="mailto:saraban-hr@example.go.th">saraban-hr@example.go.th</a></li>');
     expect(page).toContain(
-      '<tr><th scope="row">กมล ใจดี</th><td>เจ้าพนักงานธุรการ</td><td><a href="tel:021234567;ext=101">0 2123 4567 ต่อ 101</a></td></tr>',
+      '<tr><th scope="row">กมล ใจดี</th><td data-label="ตำแหน่ง">เจ้าพนักงานธุรการ</td><td data-label="โทรศัพท์"><a href="tel:021234567;ext=101">0 2123 4567 ต่อ 101</a></td></tr>',
     );
-    expect(page).toContain('<tr><th scope="row">สมหญิง รักงาน</th><td>-</td><td>-</td></tr>');
+    expect(page).toContain('<tr><th scope="row">สมหญิง รักงาน</th><td data-label="ตำแหน่ง">-</td><td data-label="โทรศัพท์">-</td></tr>');
     expect(page).toContain('<p>วันจันทร์ถึงวันศุกร์ เวลา ๐๘.๓๐–๑๖.๓๐ น.</p>');
     expect(page).toContain('<dt>โทรศัพท์</dt><dd><a href="tel:021234567">๐ ๒๑๒๓ ๔๕๖๗</a></dd>');
     expect(page).toContain('<a href="mailto:help@example.go.th">help@example.go.th</a>');

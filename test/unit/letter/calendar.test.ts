@@ -1,4 +1,4 @@
-import { bangkokParts, buddhistYear, formatIsoBangkok, formatThaiDateTime, toThaiDigits } from '../../../letter/calendar';
+import { bangkokDate, bangkokParts, buddhistYear, formatIsoBangkok, formatThaiDateTime, toThaiDigits } from '../../../letter/calendar';
 
 describe('the register year', () => {
   it('is the Buddhist-era year in Bangkok: 2026-12-31T17:30Z is already 1 January 2570', () => {
@@ -23,6 +23,11 @@ describe('Thai dates for people', () => {
 
   it('writes the English line in ISO form with the offset', () => {
     expect(formatIsoBangkok(new Date('2026-12-31T17:30:00Z'))).toBe('2027-01-01 00:30 (UTC+07:00)');
+  });
+
+  it('gives the Bangkok date, which turns at midnight UTC+7', () => {
+    expect(bangkokDate(new Date('2026-12-31T16:59:00Z'))).toBe('2026-12-31');
+    expect(bangkokDate(new Date('2026-12-31T17:00:00Z'))).toBe('2027-01-01');
   });
 
   it('turns Arabic digits into Thai digits', () => {

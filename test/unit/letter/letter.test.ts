@@ -86,9 +86,17 @@ describe("a letter's details", () => {
       authenticity,
       suspect: true,
       restricted: false,
-      flags: [],
+      // No ที่ and no ลงวันที่ read: a clerk completes the entry.
+      flags: ['to-complete'],
       forwardedBy: null,
     });
+  });
+
+  it('marks a letter to be completed by a clerk when its reference or its date was not read, and only then', () => {
+    const without = (field: 'reference' | 'letterDate') => letterDetails({ ...sources, metadata: { ...sources.metadata, [field]: null } });
+    expect(without('reference').flags).toEqual(['to-complete']);
+    expect(without('letterDate').flags).toEqual(['to-complete']);
+    expect(letterDetails(sources).flags).toEqual([]);
   });
 
   it('notes a PDF that cannot be opened or read, or a scan with no text, and who forwarded the letter', () => {

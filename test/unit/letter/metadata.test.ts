@@ -1,4 +1,5 @@
 import {
+  fileNameText,
   LetterMetadata,
   parseAddressee,
   parseReference,
@@ -697,5 +698,31 @@ describe('garbage in, nulls out', () => {
     const started = Date.now();
     readLetterMetadata({ subject: big, body: big, firstPage: big });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe("the attached file's name, where a clerk wrote what the scan cannot tell", () => {
+  it('reads a reference with - or _ where the name could not hold a slash, and its ลว date', () => {
+    expect(fileNameText('ศธ 04002-ว123 ลว 5 ม.ค. 70.pdf')).toBe('ศธ 04002/ว123 ลว 5 ม.ค. 70');
+    expect(fileNameText('มท0201.2_ว5951_ลว.20พ.ย.69.PDF')).toBe('มท0201.2/ว5951 ลว.20พ.ย.69');
+    const read = readLetterMetadata({ subject: 'ส่งหนังสือ', body: 'ส่งหนังสือตามแนบ', fileNames: ['ศธ 04002-ว123 ลว 5 ม.ค. 70.pdf'] });
+    expect(read.reference).toEqual({ written: 'ศธ 04002/ว123', normalised: 'ศธ 04002/ว 123', circular: true });
+    expect(read.letterDate).toEqual({ written: '5 ม.ค. 70', iso: '2027-01-05' });
+    expect(read.foundIn).toMatchObject({ reference: 'fileName', letterDate: 'fileName' });
+  });
+
+  it("reads the file name last: what the letter's own text says wins", () => {
+    const read = readLetterMetadata({
+      subject: 'ที่ ศธ 0206/ว1457 ลงวันที่ 20 พฤศจิกายน 2569 เรื่อง ขอเชิญประชุม',
+      fileNames: ['ศธ 04002-ว123 ลว 5 ม.ค. 70.pdf'],
+    });
+    expect(read.reference?.normalised).toBe('ศธ 0206/ว 1457');
+    expect(read.letterDate?.iso).toBe('2026-11-20');
+  });
+
+  it('takes only a reference or a date from a file name, never a title or a marking', () => {
+    const read = readLetterMetadata({ subject: 'ส่งหนังสือ', fileNames: ['เรื่อง ลับที่สุด ด่วนที่สุด ขอเชิญประชุม.pdf', 'scan001.pdf'] });
+    expect(read).toMatchObject({ reference: null, letterDate: null, secrecy: null, urgency: null });
+    expect(read.title).toBe('ส่งหนังสือ');
   });
 });

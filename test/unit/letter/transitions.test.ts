@@ -4,6 +4,7 @@ import {
   LETTER_STATES,
   MOVES,
   movesOf,
+  movesOpen,
   problemsWith,
   type Action,
   type LetterState,
@@ -113,6 +114,56 @@ describe('the moves a letter makes at the desk', () => {
 
   it('reopens a done letter for the one who closed it, not a returned one', () => {
     expect(judge('done', { kind: 'reopen', reason: 'ต้องแก้ไขหนังสือตอบ' }, assignee)).toEqual({ kind: 'allowed', next: 'in_progress' });
+  });
+});
+
+describe("the moves a letter's page offers", () => {
+  it('offers an assignee of a letter in progress its work, and a supervisor the order and annulment besides', () => {
+    expect([...movesOpen('in_progress', assignee)].sort()).toEqual(['close', 'forward', 'inform', 'record', 'return', 'wait']);
+    expect([...movesOpen('in_progress', as('assignee', 'supervisor'))].sort()).toEqual([
+      'annul',
+      'close',
+      'forward',
+      'inform',
+      'order',
+      'record',
+      'return',
+      'wait',
+    ]);
+  });
+
+  it('offers a reader only the acknowledgement, and nothing at all on an annulled letter', () => {
+    expect([...movesOpen('assigned', reader)]).toEqual(['acknowledge']);
+    expect(movesOpen('annulled', as('assignee', 'reader', 'supervisor')).size).toBe(0);
+    expect(movesOpen('assigned', as()).size).toBe(0);
+  });
+
+  it('offers exactly the moves judge() allows, in every state and standing', () => {
+    const samples: Record<string, Action> = {
+      take,
+      forward: forwardToUnit,
+      inform: copyToUnit,
+      order: { kind: 'order', text: 'ดำเนินการ', assign: [] },
+      record: { kind: 'record', text: 'ตอบแล้ว', replyNumber: null },
+      wait: { kind: 'wait', until: '2026-12-01', note: null },
+      return: { kind: 'return', reason: 'ผิดหน่วย' },
+      annul,
+      close,
+      reopen: { kind: 'reopen', reason: 'แก้ไข' },
+      acknowledge,
+    };
+    for (const state of LETTER_STATES) {
+      for (const standings of [assignee, reader, supervisor, as('assignee', 'reader')]) {
+        const open = movesOpen(state, standings);
+        for (const [move, action] of Object.entries(samples)) {
+          expect([state, move, open.has(move as keyof typeof MOVES)]).toEqual([
+            state,
+            move,
+            judge(state, action, standings).kind === 'allowed',
+          ]);
+        }
+      }
+    }
   });
 });
 
