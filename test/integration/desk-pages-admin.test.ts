@@ -211,6 +211,33 @@ describe("the desk's admin pages", () => {
     expect(await findOfficer(env.db.pool, first.username)).toMatchObject({ onDuty: true });
   });
 
+  it('names an officer who checks the central mailbox, who then shows on the public contact page, and sets their reminder e-mail', async () => {
+    const keeper = await makeOfficer(env.db, 'officer', { unitCode: 'SARABAN' });
+    const contactBefore = await desk.app.inject({ method: 'GET', url: '/contact.json' });
+    expect(JSON.stringify(contactBefore.json())).not.toContain(keeper.name);
+
+    const named = await post(`/admin/officers/${keeper.username}/mailbox`, adminCookie, { checks: 'true' });
+    expect([named.statusCode, named.headers.location]).toEqual([303, `/admin/officers/${keeper.username}?done=mailbox-assigned`]);
+    expect(await findOfficer(env.db.pool, keeper.username)).toMatchObject({ checksMailbox: true });
+    expect(await lastAudit('officer.mailbox-assigned')).toMatchObject({ actor: `officer:${admin.username}` });
+    const contact = await desk.app.inject({ method: 'GET', url: '/contact.json' });
+    expect(JSON.stringify(contact.json())).toContain(keeper.name);
+    expect((await open('/admin/officers', adminCookie)).body).toContain('/api/reports/central-address?format=pdf');
+
+    const email = await post(`/admin/officers/${keeper.username}/email`, adminCookie, { email: 'Keeper@Example.go.th' });
+    expect(email.headers.location).toBe(`/admin/officers/${keeper.username}?done=email`);
+    expect(await findOfficer(env.db.pool, keeper.username)).toMatchObject({ email: 'keeper@example.go.th' });
+    const bad = await post(`/admin/officers/${keeper.username}/email`, adminCookie, { email: 'not an address' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('อีเมล');
+    // Left empty: no reminders by e-mail.
+    await post(`/admin/officers/${keeper.username}/email`, adminCookie, { email: '' });
+    expect(await findOfficer(env.db.pool, keeper.username)).toMatchObject({ email: null });
+
+    await post(`/admin/officers/${keeper.username}/mailbox`, adminCookie, { checks: 'false' });
+    expect(JSON.stringify((await desk.app.inject({ method: 'GET', url: '/contact.json' })).json())).not.toContain(keeper.name);
+  });
+
   it('grants secret-mail clearance, which lets the officer see a ลับ letter, and withdraws it', async () => {
     // A unit of one, so the letter is surely this officer's.
     await addUnit(env.db.pool, 'LAB', 'งานลับ');

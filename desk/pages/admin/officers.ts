@@ -7,6 +7,8 @@ import {
   listOfficers,
   listUnits,
   normalUsername,
+  setChecksMailbox,
+  setEmail,
   setOnDuty,
   setPassword,
   setRoleAndUnit,
@@ -35,7 +37,12 @@ const DONE: Record<string, string> = {
   'clearance-granted': 'ให้สิทธิ์หนังสือลับแล้ว',
   'clearance-withdrawn': 'ถอนสิทธิ์หนังสือลับแล้ว',
   changed: 'บันทึกบทบาทและหน่วยงานแล้ว',
+  'mailbox-assigned': 'บันทึกเป็นผู้ตรวจสอบไปรษณีย์อิเล็กทรอนิกส์กลางแล้ว: ชื่อจะแสดงในหน้าติดต่อและรายงาน',
+  'mailbox-unassigned': 'ถอนจากผู้ตรวจสอบไปรษณีย์อิเล็กทรอนิกส์กลางแล้ว',
+  email: 'บันทึกอีเมลสำหรับการแจ้งเตือนแล้ว',
 };
+
+const EmailForm = z.object({ email: optionalText('อีเมล', 254) });
 
 const newPassword = (f: DeskFormat) =>
   z.string({ error: 'กรุณากรอกรหัสผ่าน' }).refine((p) => passwordProblem(p) === null, {
@@ -101,6 +108,7 @@ export function officersPage(
   <td data-label="หน่วยงาน">${unitOf(o)}</td>
   <td data-label="การปฏิบัติงาน">${o.onDuty ? 'ปฏิบัติงาน' : 'ลา'}</td>
   <td data-label="หนังสือลับ">${o.secretClearance ? 'มีสิทธิ์' : '—'}</td>
+  <td data-label="ตรวจไปรษณีย์กลาง">${o.checksMailbox ? 'ใช่' : '—'}</td>
   <td data-label="บัญชี">${accountState(f, o, now)}</td>
 </tr>`,
   );
@@ -111,9 +119,14 @@ export function officersPage(
 ${banner('error', note.error)}
 <p class="count-line">${f.digits(officers.length)} คน · เลือกชื่อผู้ใช้เพื่อเปลี่ยนการปฏิบัติงาน สิทธิ์หนังสือลับ บทบาท รหัสผ่าน หรือปิดบัญชี</p>
 <div class="table-wrap"><table class="people cards">
-<thead><tr><th scope="col">ชื่อผู้ใช้</th><th scope="col">ชื่อ สกุล</th><th scope="col">ตำแหน่ง</th><th scope="col">โทรศัพท์</th><th scope="col">บทบาท</th><th scope="col">หน่วยงาน</th><th scope="col">การปฏิบัติงาน</th><th scope="col">หนังสือลับ</th><th scope="col">บัญชี</th></tr></thead>
+<thead><tr><th scope="col">ชื่อผู้ใช้</th><th scope="col">ชื่อ สกุล</th><th scope="col">ตำแหน่ง</th><th scope="col">โทรศัพท์</th><th scope="col">บทบาท</th><th scope="col">หน่วยงาน</th><th scope="col">การปฏิบัติงาน</th><th scope="col">หนังสือลับ</th><th scope="col">ตรวจไปรษณีย์กลาง</th><th scope="col">บัญชี</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
+<h2 id="report">รายงานที่อยู่ไปรษณีย์อิเล็กทรอนิกส์กลาง</h2>
+<p>รายงานชื่อหน่วยงาน ที่อยู่ไปรษณีย์อิเล็กทรอนิกส์กลาง และเจ้าหน้าที่ผู้ตรวจสอบ (ชื่อ ตำแหน่ง โทรศัพท์) ตามหนังสือ มท ๐๒๐๑.๒/ว ๕๙๕๑
+สำหรับส่ง สพร. และกระทรวงมหาดไทย · หน้าสาธารณะ: <a href="/contact">/contact</a></p>
+<p class="actions"><a class="button" href="/api/reports/central-address?format=pdf">ดาวน์โหลด PDF</a>
+<a class="button" href="/api/reports/central-address?format=csv">ดาวน์โหลด CSV</a></p>
 <h2 id="add-officer">เพิ่มเจ้าหน้าที่</h2>
 <form class="admin" method="post" action="/admin/officers" aria-labelledby="add-officer">
   ${csrfField(ctx)}
@@ -149,6 +162,8 @@ export function officerPage(
   <dt>หน่วยงาน</dt><dd>${unitOf(o)}</dd>
   <dt>การปฏิบัติงาน</dt><dd>${o.onDuty ? 'ปฏิบัติงาน' : 'ลา (ระบบไม่เวียนหนังสือใหม่ให้)'}</dd>
   <dt>หนังสือลับ</dt><dd>${o.secretClearance ? 'มีสิทธิ์เห็นหนังสือชั้นลับและลับมาก' : 'ไม่มีสิทธิ์'}</dd>
+  <dt>ไปรษณีย์อิเล็กทรอนิกส์กลาง</dt><dd>${o.checksMailbox ? 'เป็นผู้ตรวจสอบ (แสดงในหน้าติดต่อและรายงาน)' : 'ไม่ได้เป็นผู้ตรวจสอบ'}</dd>
+  <dt>อีเมลแจ้งเตือน</dt><dd>${o.email ?? '—'}</dd>
   <dt>บัญชี</dt><dd>${o.disabledAt ? html`ปิดบัญชีแล้ว ${f.dateTime(o.disabledAt)}` : accountState(f, o, now)}</dd>
 </dl>`;
   const forms = o.disabledAt
@@ -164,6 +179,19 @@ export function officerPage(
   ${csrfField(ctx)}
   <input type="hidden" name="cleared" value="${o.secretClearance ? 'false' : 'true'}">
   <button type="submit"${o.secretClearance ? html` class="secondary"` : ''}>${o.secretClearance ? 'ถอนสิทธิ์หนังสือลับ' : 'ให้สิทธิ์หนังสือลับ (ลับ ลับมาก)'}</button>
+</form>
+<h2 id="mailbox">ผู้ตรวจสอบไปรษณีย์อิเล็กทรอนิกส์กลาง</h2>
+<form method="post" action="${to}/mailbox" aria-labelledby="mailbox">
+  ${csrfField(ctx)}
+  <input type="hidden" name="checks" value="${o.checksMailbox ? 'false' : 'true'}">
+  <button type="submit"${o.checksMailbox ? html` class="secondary"` : ''}>${o.checksMailbox ? 'ถอนจากผู้ตรวจสอบไปรษณีย์กลาง' : 'ตั้งเป็นผู้ตรวจสอบไปรษณีย์กลาง'}</button>
+</form>
+<h2 id="email">อีเมลสำหรับการแจ้งเตือน</h2>
+<form class="admin" method="post" action="${to}/email" aria-labelledby="email">
+  ${csrfField(ctx)}
+  <div><label for="email-address">อีเมล</label><input id="email-address" name="email" type="email" maxlength="254" value="${o.email ?? ''}" aria-describedby="email-hint">
+  <small id="email-hint">เว้นว่างเพื่อไม่รับการแจ้งเตือน</small></div>
+  <div><button type="submit">บันทึกอีเมล</button></div>
 </form>
 <h2 id="role">บทบาทและหน่วยงาน</h2>
 <form class="admin" method="post" action="${to}/role" aria-labelledby="role">
@@ -259,6 +287,16 @@ export function adminOfficerRoutes(ctx: RouteContext): DeskRoute[] {
       const { cleared } = readForm(z.object({ cleared: yesNo('สิทธิ์หนังสือลับ') }), request.body);
       await setSecretClearance(pool, username, cleared, changeBy(ctx, request));
       return cleared ? 'clearance-granted' : 'clearance-withdrawn';
+    }),
+    officerForm('mailbox', async (request, username) => {
+      const { checks } = readForm(z.object({ checks: yesNo('ผู้ตรวจสอบไปรษณีย์กลาง') }), request.body);
+      await setChecksMailbox(pool, username, checks, changeBy(ctx, request));
+      return checks ? 'mailbox-assigned' : 'mailbox-unassigned';
+    }),
+    officerForm('email', async (request, username) => {
+      const { email } = readForm(EmailForm, request.body);
+      await setEmail(pool, username, email ?? null, changeBy(ctx, request));
+      return 'email';
     }),
     officerForm('role', async (request, username) => {
       const form = readForm(RoleForm, request.body);
