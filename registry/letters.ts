@@ -108,14 +108,16 @@ function letterRow(details: LetterDetails): Record<string, unknown> {
 
 export interface NotRegistered {
   inboundId: string;
-  outcome: 'automatic' | 'held' | 'refused';
+  outcome: 'automatic' | 'held' | 'refused' | 'correspondence';
   /** Why, and what the message said: kept for the notice and for the supervisor. */
   decision: { reason: string } & Record<string, unknown>;
+  /** Correspondence: the letter it is about (its officers see it, and its history has it). */
+  aboutLetterId?: number | null;
   reply: ReplyPlan | null;
   replyLimits: ReplyLimits;
 }
 
-/** Records that the message was read and not registered (automatic, held, refused), with its notice. */
+/** Records that the message was read and not registered (automatic, held, refused, correspondence), with its notice. */
 export async function recordNotRegistered(
   pool: Pool,
   request: NotRegistered,
@@ -126,18 +128,19 @@ export async function recordNotRegistered(
     if (rows.length === 0) throw new Error(`inbound message ${request.inboundId} does not exist`);
     if (rows[0].outcome !== null) return { replyId: await pendingReplyOf(client, request.inboundId), created: false };
     const now = clock();
-    await client.query('UPDATE inbound SET processed_at = $2, outcome = $3, decision = $4 WHERE id = $1', [
+    await client.query('UPDATE inbound SET processed_at = $2, outcome = $3, decision = $4, about_letter_id = $5 WHERE id = $1', [
       request.inboundId,
       now,
       request.outcome,
       jsonb(request.decision),
+      request.aboutLetterId ?? null,
     ]);
     await appendAudit(client, {
       at: now,
       actor: 'system',
       action: `inbound.${request.outcome}`,
       inboundId: request.inboundId,
-      letterId: null,
+      letterId: request.aboutLetterId ?? null,
       detail: request.decision,
     });
     // Last before COMMIT: the reply caps' rows stay locked until then (see plan_reply).

@@ -258,3 +258,17 @@ export async function releaseReplies(
   );
   return rows.map((r) => r.id as number);
 }
+
+/** One of our replies a message answers (the first of these Message-IDs that is ours), and the letter it was about. */
+export async function findReplyAnswered(
+  pool: Pool,
+  messageIds: readonly string[],
+): Promise<{ replyId: number; kind: string; letterId: number | null } | null> {
+  if (messageIds.length === 0) return null;
+  const { rows } = await pool.query(
+    `SELECT id, kind, letter_id FROM reply WHERE message_id = ANY($1::text[])
+      ORDER BY array_position($1::text[], message_id), id LIMIT 1`,
+    [messageIds],
+  );
+  return rows[0] ? { replyId: rows[0].id, kind: rows[0].kind, letterId: rows[0].letter_id ?? null } : null;
+}

@@ -590,9 +590,16 @@ CREATE TABLE public.inbound (
     source_key text,
     decision jsonb,
     duplicate_of bigint,
+    about_letter_id integer,
     CONSTRAINT inbound_edge_check CHECK ((edge = ANY (ARRAY['smtp'::text, 'imap'::text]))),
-    CONSTRAINT inbound_outcome_check CHECK ((outcome = ANY (ARRAY['registered'::text, 'automatic'::text, 'duplicate'::text, 'held'::text, 'refused'::text])))
+    CONSTRAINT inbound_outcome_check CHECK ((outcome = ANY (ARRAY['registered'::text, 'automatic'::text, 'duplicate'::text, 'held'::text, 'refused'::text, 'correspondence'::text])))
 );
+
+--
+-- Name: COLUMN inbound.about_letter_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.inbound.about_letter_id IS 'For outcome correspondence: the letter our reply, which this message answers, was about.';
 
 --
 -- Name: inbound_chunk; Type: TABLE; Schema: public; Owner: -
@@ -1099,6 +1106,12 @@ CREATE INDEX desk_session_expiry ON public.desk_session USING btree (expires_at)
 CREATE INDEX desk_session_officer ON public.desk_session USING btree (officer_id);
 
 --
+-- Name: inbound_about_letter; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inbound_about_letter ON public.inbound USING btree (about_letter_id) WHERE (about_letter_id IS NOT NULL);
+
+--
 -- Name: inbound_held; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1316,6 +1329,13 @@ ALTER TABLE ONLY public.audit_event
 
 ALTER TABLE ONLY public.desk_session
     ADD CONSTRAINT desk_session_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id) ON DELETE CASCADE;
+
+--
+-- Name: inbound inbound_about_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound
+    ADD CONSTRAINT inbound_about_letter_id_fkey FOREIGN KEY (about_letter_id) REFERENCES public.letter(id);
 
 --
 -- Name: inbound_chunk inbound_chunk_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -3,6 +3,7 @@ import { mailboxKey, type Config } from '../config/load';
 import { sendingAgency, type AgencyDirectory } from '../letter/agencies';
 import { fromAuthenticationResults, type AuthResult } from '../letter/authenticity';
 import { automaticReason, autoReplySuppressed, type AutomaticReason } from '../letter/automatic';
+import { correspondenceExcerpt, messageIdsAnswered } from '../letter/correspondence';
 import { letterDetails, type Letter } from '../letter/letter';
 import { replyShape } from '../letter/loop';
 import { readLetterMetadata, type LetterMetadata, type MetadataProblem } from '../letter/metadata';
@@ -12,7 +13,7 @@ import { senderTier } from '../letter/trust';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw, type InboundRecord } from '../registry/inbound';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type Clock } from '../registry/letters';
-import { markReplyBounced, pendingReplyOf, withheldReplyOf, type ReplyPlan } from '../registry/replies';
+import { findReplyAnswered, markReplyBounced, pendingReplyOf, withheldReplyOf, type ReplyPlan } from '../registry/replies';
 import { routeNewLetter } from '../registry/work';
 import { checkSmtpAuthenticity, noDns, type DnsResolver } from './authenticity';
 import { readMessage, type ReadMessage } from './read';
@@ -31,6 +32,7 @@ export interface LetterDeps {
 export type LetterOutcome =
   | { kind: 'registered' | 'duplicate'; letter: Letter; created: boolean }
   | { kind: 'automatic' | 'held' | 'refused'; reason: string }
+  | { kind: 'correspondence'; letterId: number | null }
   | { kind: 'decided-before' }
   | { kind: 'missing' };
 
@@ -76,8 +78,14 @@ async function load(deps: LetterDeps, inboundId: string, log: Logger): Promise<K
   return { kind: 'kept', ...kept };
 }
 
-/** Automatic mail, set aside before anything else; or the policy's decision, with what it was taken on. */
-type Decided = { action: 'set-aside'; reason: AutomaticReason } | (Decision & { metadata: LetterMetadata; authenticity: AuthResult });
+/**
+ * Automatic mail, set aside before anything else; a person's answer to one of our replies; or
+ * the policy's decision, with what it was taken on.
+ */
+type Decided =
+  | { action: 'set-aside'; reason: AutomaticReason }
+  | { action: 'correspondence'; replyId: number; letterId: number | null }
+  | (Decision & { metadata: LetterMetadata; authenticity: AuthResult });
 
 /**
  * Automatic mail first, whatever else is true of it: it is never answered, so its sender is
@@ -93,6 +101,16 @@ async function decideOn(deps: LetterDeps, kept: Kept, read: ReadMessage, log: Lo
     ownAddresses: config.books.flatMap((b) => b.addresses),
   });
   if (automatic) return { action: 'set-aside', reason: automatic };
+  // An answer to our receipt or notice with no document of its own: about a letter, not a letter.
+  const noDocument = !isComplete(read.details.attachments, '', {
+    types: config.letters.allowedTypes,
+    extensions: config.letters.allowedExtensions,
+    minBodyChars: Infinity,
+  });
+  if (noDocument) {
+    const answered = await findReplyAnswered(deps.pool, messageIdsAnswered(read.headers));
+    if (answered) return { action: 'correspondence', replyId: answered.replyId, letterId: answered.letterId };
+  }
   const metadata = readLetterMetadata({
     subject: read.text.subject,
     body: read.text.body,
@@ -118,6 +136,7 @@ async function decideOn(deps: LetterDeps, kept: Kept, read: ReadMessage, log: Lo
 /** Records what was decided, with the reply it calls for, and queues that reply. */
 function record(deps: LetterDeps, inbound: InboundRecord, read: ReadMessage, decided: Decided, log: Logger): Promise<LetterOutcome> {
   if (decided.action === 'set-aside') return recordAutomatic(deps, inbound, read, decided.reason, log);
+  if (decided.action === 'correspondence') return recordCorrespondence(deps, inbound, read, decided, log);
   const replies = repliesTo(deps, inbound, read, decided, log);
   if (decided.action === 'register') return recordLetter(deps, inbound, read, decided, replies, log);
   return recordNotALetter(deps, inbound, read, decided, replies, log);
@@ -158,6 +177,30 @@ async function recordAutomatic(
 }
 
 type DecidedAs<Action extends Decided['action']> = Extract<Decided, { action: Action }>;
+
+/** Kept, linked to the letter our reply was about, shown to its officers: never numbered, never answered. */
+async function recordCorrespondence(
+  deps: LetterDeps,
+  inbound: InboundRecord,
+  read: ReadMessage,
+  decided: DecidedAs<'correspondence'>,
+  log: Logger,
+): Promise<LetterOutcome> {
+  await recordNotRegistered(
+    deps.pool,
+    {
+      inboundId: inbound.id,
+      outcome: 'correspondence',
+      decision: { reason: 'correspondence', ...whatItSaid(read), answers: decided.replyId, excerpt: correspondenceExcerpt(read.text.body) },
+      aboutLetterId: decided.letterId,
+      reply: null,
+      replyLimits: deps.config.replies,
+    },
+    deps.clock,
+  );
+  log.info({ letterId: decided.letterId, answersReplyId: decided.replyId }, 'correspondence about a letter: kept and linked, not registered, not answered');
+  return { kind: 'correspondence', letterId: decided.letterId };
+}
 
 /** Refused or held: kept with why, and the sender told when the policy allows. */
 async function recordNotALetter(

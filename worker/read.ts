@@ -57,6 +57,9 @@ const KEPT_HEADERS = [
   'x-autorespond',
   'x-auto-response-suppress',
   'x-saraban-loop',
+  // What it answers: one of our replies, then it is correspondence about a letter.
+  'in-reply-to',
+  'references',
 ];
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 // How many messages deep a forwarded letter is followed (a forward of a forward of a forward).

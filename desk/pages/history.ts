@@ -88,6 +88,13 @@ function describe(event: HistoryEvent, names: Names, ctx: PageContext): Describe
         text: str(d.problem),
       };
     }
+    case 'inbound.correspondence':
+      // A person's answer to our receipt: kept, not numbered, not answered; here for the officers.
+      return {
+        what: 'ผู้ส่งตอบกลับเกี่ยวกับหนังสือนี้ (ไม่ได้ออกเลขรับ ไม่ได้ตอบกลับอัตโนมัติ)',
+        facts: [str(d.from) ? `จาก ${d.from}` : null, str(d.subject) ? `เรื่อง “${d.subject}”` : null].filter((x): x is string => x !== null),
+        text: str(d.excerpt),
+      };
     case 'inbound.duplicate':
       return { what: 'ได้รับหนังสือฉบับเดียวกันซ้ำ ไม่ได้ออกเลขรับใหม่', facts: [], text: null };
     case 'reply.released':

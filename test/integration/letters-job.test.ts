@@ -5,7 +5,7 @@ import { readAgencyDirectory } from '../../config/load';
 import { parseAgencyDirectory } from '../../letter/agencies';
 import { recordNotRegistered, registerLetter } from '../../registry/letters';
 import { processInbound, type LetterDeps } from '../../worker/letters';
-import { keepMessage, replyRules, testConfig, useTestDatabase } from '../support/services';
+import { keepMessage, replyRules, samplePdf, testConfig, useTestDatabase } from '../support/services';
 
 // The letters job against a real PostgreSQL, for what the register itself cannot see: text
 // the reading gives back, and the clocks of the hosts that run workers.
@@ -249,6 +249,82 @@ describe('the letters job', () => {
       flags: [],
     });
     expect((row!.letter_date as Date).toISOString().slice(0, 10)).toBe('2027-01-05');
+  });
+
+  describe('a message that answers one of our replies', () => {
+    const answer = (inReplyTo: string, messageId: string, extra: { pdf?: boolean } = {}) =>
+      [
+        'From: clerk@moe.go.th',
+        'To: saraban@example.go.th',
+        'Subject: Re: ได้รับหนังสือของท่านแล้ว',
+        `Message-ID: ${messageId}`,
+        `In-Reply-To: ${inReplyTo}`,
+        `References: <first@moe.go.th> ${inReplyTo}`,
+        'MIME-Version: 1.0',
+        ...(extra.pdf
+          ? [
+              'Content-Type: multipart/mixed; boundary="b"',
+              '',
+              '--b',
+              'Content-Type: text/plain; charset=utf-8',
+              '',
+              'ส่งฉบับแก้ไขตามแนบ',
+              '--b',
+              'Content-Type: application/pdf; name="letter.pdf"',
+              'Content-Transfer-Encoding: base64',
+              '',
+              samplePdf('ที่ ศธ 0206/1 ลงวันที่ 1 ธันวาคม 2569').toString('base64'),
+              '--b--',
+            ]
+          : ['Content-Type: text/plain; charset=utf-8', '', 'ได้รับแล้ว ขอบคุณครับ', '', 'เมื่อ 7 ธ.ค. 2569 saraban@example.go.th เขียนว่า:', '> หนังสือของท่านได้ลงทะเบียนรับแล้ว']),
+        '',
+      ].join('\n');
+
+    async function ourReplyTo(inboundId: string) {
+      const { rows } = await env.db.pool.query('SELECT message_id, letter_id FROM reply WHERE inbound_id = $1', [inboundId]);
+      return rows[0] as { message_id: string; letter_id: number | null };
+    }
+
+    it('is correspondence about the letter when it carries no document: kept, linked, never numbered, never answered', async () => {
+      const first = await runJob(letter('ขอเชิญประชุม', '<first@moe.go.th>'));
+      expect(first.outcome.kind).toBe('registered');
+      const ack = await ourReplyTo(first.id);
+      const letters = (await env.db.pool.query('SELECT count(*)::integer AS n FROM letter')).rows[0].n;
+
+      const { id, outcome, row } = await runJob(answer(ack.message_id, '<thanks@moe.go.th>'));
+      expect(outcome).toEqual({ kind: 'correspondence', letterId: first.row!.id });
+      expect(row).toBeUndefined();
+      expect((await env.db.pool.query('SELECT count(*)::integer AS n FROM letter')).rows[0].n).toBe(letters);
+      const { rows } = await env.db.pool.query('SELECT outcome, about_letter_id, decision FROM inbound WHERE id = $1', [id]);
+      expect(rows[0]).toMatchObject({ outcome: 'correspondence', about_letter_id: first.row!.id, decision: { excerpt: 'ได้รับแล้ว ขอบคุณครับ' } });
+      expect((await env.db.pool.query('SELECT count(*)::integer AS n FROM reply WHERE inbound_id = $1', [id])).rows[0].n).toBe(0);
+      // In the letter's history, where its officers see it.
+      const history = await env.db.pool.query(`SELECT action FROM audit_event WHERE letter_id = $1 ORDER BY seq`, [first.row!.id]);
+      expect(history.rows.map((r) => r.action)).toContain('inbound.correspondence');
+    });
+
+    it('is a letter like any other when it carries a document', async () => {
+      const first = await runJob(letter('ขอเชิญประชุมครั้งที่สอง', '<first-2@moe.go.th>'));
+      const ack = await ourReplyTo(first.id);
+      const { outcome } = await runJob(answer(ack.message_id, '<corrected@moe.go.th>', { pdf: true }));
+      expect(outcome.kind).toBe('registered');
+    });
+
+    it('answering a notice about a message never registered is kept, linked to no letter, and not answered', async () => {
+      const refused = await runJob(
+        ['From: clerk@moe.go.th', 'To: saraban@example.go.th', 'Subject: ส่งหนังสือ', 'Message-ID: <bare@moe.go.th>', '', 'ตามแนบ', ''].join('\n'),
+      );
+      expect(refused.outcome.kind).toBe('refused');
+      const notice = await ourReplyTo(refused.id);
+      expect(notice.letter_id).toBeNull();
+      const { outcome } = await runJob(answer(notice.message_id, '<sorry@moe.go.th>'));
+      expect(outcome).toEqual({ kind: 'correspondence', letterId: null });
+    });
+
+    it('is not correspondence when what it answers is not ours', async () => {
+      const { outcome } = await runJob(answer('<someone-else@moe.go.th>', '<not-ours@moe.go.th>'));
+      expect(outcome.kind).toBe('refused');
+    });
   });
 
   it("warns when a letter takes a registration time well ahead of this worker's clock", async () => {

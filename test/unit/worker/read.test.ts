@@ -127,6 +127,8 @@ describe('reading the real-shaped letters', () => {
       'auto-submitted': 'auto-replied',
       'x-auto-response-suppress': 'All',
       'content-type': 'text/plain; charset=UTF-8',
+      // Kept to find a person's answer to one of our replies (an auto-reply is set aside before that).
+      'in-reply-to': '<ack-123@example.go.th>',
     });
     expect(r.details.subject).toBe('ตอบกลับอัตโนมัติ: ไม่อยู่ที่สำนักงาน');
     expect(r.details.fromAddress).toBe('somchai@example-esa.go.th');
