@@ -1,4 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
 import type { Letter } from '../letter/letter';
 
 /**
@@ -43,14 +45,39 @@ export function exportEntry(letter: Letter): ExportEntry {
   } as ExportEntry;
 }
 
-export function formatRegister(letters: Letter[], format: 'json' | 'csv'): string {
-  const entries = letters.map(exportEntry);
-  if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
-  const rows = entries.map((e) => ({
-    ...e,
-    // One cell: "name (size bytes, sha256)" per file, separated by "; ".
-    attachments: e.attachments.map((a) => `${a.filename} (${a.size} bytes, sha256 ${a.sha256})`).join('; '),
-  }));
+/**
+ * Writes the register to `out` letter by letter as the letters are read, waiting whenever `out`
+ * has enough in hand (a pipe whose reader is slow): JSON exactly as
+ * `JSON.stringify(entries, null, 2) + '\n'` writes the whole array, or CSV. Resolves once the
+ * last entry is handed to `out` and, unless `end` is false (stdout, which is never ended),
+ * `out` has finished.
+ */
+export async function writeRegister(
+  letters: AsyncIterable<Letter>,
+  format: 'json' | 'csv',
+  out: Writable,
+  { end = true } = {},
+): Promise<void> {
+  if (format === 'json') return pipeline(letters, jsonArray, out, { end });
   // The BOM lets Excel, which registry offices open CSV files with, read the Thai text.
-  return stringify(rows, { header: true, columns: Object.keys(EXPORTED), bom: true });
+  return pipeline(letters, csvRecords, stringify({ header: true, columns: Object.keys(EXPORTED), bom: true }), out, { end });
+}
+
+async function* jsonArray(letters: AsyncIterable<Letter>): AsyncGenerator<string> {
+  let first = true;
+  for await (const letter of letters) {
+    // An element as JSON.stringify writes it inside an array: each line one step deeper (a
+    // string's newlines are escaped, so every newline is the layout's).
+    yield (first ? '[\n  ' : ',\n  ') + JSON.stringify(exportEntry(letter), null, 2).replaceAll('\n', '\n  ');
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
+
+async function* csvRecords(letters: AsyncIterable<Letter>): AsyncGenerator<Record<string, unknown>> {
+  for await (const letter of letters) {
+    const entry = exportEntry(letter);
+    // One cell: "name (size bytes, sha256)" per file, separated by "; ".
+    yield { ...entry, attachments: entry.attachments.map((a) => `${a.filename} (${a.size} bytes, sha256 ${a.sha256})`).join('; ') };
+  }
 }

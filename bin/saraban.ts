@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { createPool } from '../registry/db';
-import { listLetters } from '../registry/letters';
+import { readRegister } from '../registry/letters';
 import { auditCommand } from './audit';
-import { formatRegister } from './export';
+import { writeRegister } from './export';
 import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
 import { repliesCommand, REPLIES_USAGE } from './replies';
 import { reportCommand, REPORT_USAGE } from './report';
@@ -109,9 +109,21 @@ async function exportRegister(config: Config, args: string[]): Promise<number> {
   }
   const pool = createPool(config.database.url, 1);
   try {
-    const text = formatRegister(await listLetters(pool, year, values.book), values.format);
-    if (values.output) writeFileSync(values.output, text);
-    else process.stdout.write(text);
+    const letters = readRegister(pool, year, values.book);
+    // stdout is not ended: whatever it still holds is written before the process exits (below).
+    if (!values.output) await writeRegister(letters, values.format, process.stdout, { end: false });
+    else {
+      const file = createWriteStream(values.output);
+      const failed: { error?: NodeJS.ErrnoException } = {};
+      file.on('error', (err) => (failed.error = err));
+      try {
+        await writeRegister(letters, values.format, file);
+      } catch (err) {
+        if (!failed.error) throw err; // the database's
+        console.error(`saraban: cannot write ${values.output} (${failed.error.code ?? failed.error.message}); what it holds is incomplete`);
+        return 1;
+      }
+    }
     return 0;
   } finally {
     await pool.end();
@@ -135,7 +147,24 @@ function exitWhenWritten(code: number): void {
   process.stdout.once('drain', () => exitWhenWritten(code));
 }
 
-main(process.argv.slice(2)).then(exitWhenWritten, (err: Error) => {
-  console.error(err instanceof ConfigError ? `settings: ${err.message}` : `saraban: ${err.message}`);
-  exitWhenWritten(1);
+let settled = false;
+main(process.argv.slice(2)).then(
+  (code) => {
+    settled = true;
+    exitWhenWritten(code);
+  },
+  (err: Error) => {
+    settled = true;
+    console.error(err instanceof ConfigError ? `settings: ${err.message}` : `saraban: ${err.message}`);
+    exitWhenWritten(1);
+  },
+);
+
+// Nothing left to run while the command still waits: it waits for something that cannot happen
+// now (a library that never settles a promise when its connection is lost). Node would exit 0,
+// as if the work were done.
+process.on('beforeExit', () => {
+  if (settled) return;
+  console.error('saraban: stopped before the command finished; what was printed is incomplete');
+  process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { buddhistYear } from '../letter/calendar';
 import { DETAIL_FIELDS, LETTER_FIELDS, withDefaults, type Letter, type LetterDetails } from '../letter/letter';
 import { appendAudit } from './audit';
-import { jsonb, transaction, type Pool } from './db';
+import { jsonb, queryRows, transaction, type Pool } from './db';
 import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
 
 /** What makes two messages the same letter: the same Message-ID from the same sender, or the same file with the same reference. */
@@ -164,11 +164,15 @@ export function letterFromJson(r: Record<string, unknown>): Letter {
   return toLetter({ ...r, registered_at: new Date(r.registered_at as string) });
 }
 
-/** The register of one year, optionally one book, in book and number order. */
-export async function listLetters(pool: Pool, year: number, book?: string): Promise<Letter[]> {
-  const { rows } = await pool.query(
+/**
+ * The register of one year, optionally one book, in book and number order, read through a
+ * cursor as the caller takes the letters: a year of any size is never in memory at once.
+ */
+export async function* readRegister(pool: Pool, year: number, book?: string): AsyncGenerator<Letter> {
+  const rows = queryRows(
+    pool,
     `SELECT ${letterColumns} FROM letter WHERE year = $1 AND ($2::text IS NULL OR book = $2) ORDER BY book, number`,
     [year, book ?? null],
   );
-  return rows.map(toLetter);
+  for await (const row of rows) yield toLetter(row);
 }

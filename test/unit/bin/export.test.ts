@@ -1,4 +1,5 @@
-import { exportEntry, formatRegister } from '../../../bin/export';
+import { Writable } from 'node:stream';
+import { exportEntry, writeRegister } from '../../../bin/export';
 import type { Letter } from '../../../letter/letter';
 
 // `saraban export` as scripts read it (README, "Export"): these names, in this order.
@@ -86,19 +87,46 @@ describe('the exported register', () => {
     expect(exportEntry({ ...letter, attachments: [stored] }).attachments).toEqual([letter.attachments[0]]);
   });
 
-  it('writes CSV with a byte-order mark, one cell for the files, and the same header for an empty register', () => {
+  /** What writeRegister writes for these letters, handed over as a cursor would hand them. */
+  async function written(letters: Letter[], format: 'json' | 'csv'): Promise<string> {
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await writeRegister(
+      (async function* () {
+        yield* letters;
+      })(),
+      format,
+      out,
+    );
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  it('writes CSV with a byte-order mark, one cell for the files, and the same header for an empty register', async () => {
     const header =
       'book,year,number,registeredAt,messageId,from,fromName,subject,attachments,reference,letterDate,agency,addressee,title,urgency,secrecy,circular,suspect,restricted';
-    const [first, second] = formatRegister([letter], 'csv').split('\n');
+    const [first, second] = (await written([letter], 'csv')).split('\n');
     expect(first).toBe(`\uFEFF${header}`);
     expect(second).toBe(
       `RB,2569,12,2026-11-20T03:04:05.678Z,<letter-12@moe.go.th>,saraban@moe.go.th,สารบรรณ สพฐ.,ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม,` +
         `"หนังสือ.pdf (1234 bytes, sha256 ${'ab'.repeat(32)})",ศธ 0206/1457,2026-11-20,สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน,ผู้อำนวยการ,ขอเชิญประชุม,ด่วน,ลับ,,,1`,
     );
-    expect(formatRegister([], 'csv')).toBe(`\uFEFF${header}\n`);
+    expect(await written([], 'csv')).toBe(`\uFEFF${header}\n`);
   });
 
-  it('writes JSON as the entries, two spaces deep, ending in a newline', () => {
-    expect(formatRegister([letter], 'json')).toBe(JSON.stringify([exportEntry(letter)], null, 2) + '\n');
+  it.each([0, 1, 3])('writes JSON, %i entries, byte for byte as the whole array two spaces deep with a newline', async (count) => {
+    // Values with what JSON escapes or nests: quotes, a newline, Thai, several files, nulls.
+    const letters = Array.from({ length: count }, (_, i) => ({
+      ...letter,
+      number: i + 1,
+      subject: `เรื่อง "ประชุม"\nครั้งที่ ${i + 1}`,
+      attachments: [...letter.attachments, { ...letter.attachments[0], filename: `แนบ ${i}.pdf` }],
+      reference: i === 1 ? null : letter.reference,
+    }));
+    expect(await written(letters, 'json')).toBe(JSON.stringify(letters.map(exportEntry), null, 2) + '\n');
   });
 });
