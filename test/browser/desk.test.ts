@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { SCREENS, officerWindow, scrollsSideways, signIn, useDeskInBrowser, type Officer } from '../support/browser';
+import { SCREENS, headingOf, officerWindow, scrollsSideways, search, signIn, useDeskInBrowser, watchConsole, type Officer } from '../support/browser';
 import { sendLetter } from '../support/services';
 
 // The desk in a real Chromium, in front of the whole gateway on real services: letters e-mailed
@@ -21,18 +21,7 @@ describe('the desk in a browser', () => {
 
   async function openWindow(who: Officer, viewport: { width: number; height: number } = SCREENS.desktop): Promise<Page> {
     const { page } = await officerWindow(env.browser, env.desk.baseUrl, viewport);
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) refused.push(`${who.username}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => refused.push(`${who.username}: ${err.message}`));
-    return page;
-  }
-
-  /** Searches the open queue with its search form, as an officer types it; answers the titles listed. */
-  async function search(page: Page, words: string): Promise<string[]> {
-    await page.getByLabel('ค้นหา', { exact: true }).fill(words);
-    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === words), page.getByLabel('ค้นหา', { exact: true }).press('Enter')]);
-    return page.locator('table.letters td.title > a').allTextContents();
+    return watchConsole(page, who.username, refused);
   }
 
   beforeAll(async () => {
@@ -191,5 +180,5 @@ describe('the desk in a browser', () => {
 });
 
 async function expectHeading(page: Page, text: string): Promise<void> {
-  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text);
+  expect(await headingOf(page)).toBe(text);
 }
