@@ -48,6 +48,9 @@ export interface Officer {
   name: string;
 }
 
+/** What an officer may be given beyond a unit and a role: a name, a position, a telephone, secret clearance. */
+export type OfficerDetails = Omit<NonNullable<Parameters<typeof makeOfficer>[2]>, 'unitCode' | 'password'>;
+
 export interface DeskForBrowser {
   db: TestDatabase;
   relay: Relay;
@@ -55,8 +58,8 @@ export interface DeskForBrowser {
   /** Where the browser finds the desk: http://127.0.0.1:<port> */
   baseUrl: string;
   smtpPort: number;
-  /** A new officer with a password, of this unit (named for secret mail when asked). */
-  officer(unitCode: string, role?: Role, extra?: { secretClearance?: boolean }): Promise<Officer>;
+  /** A new officer with a password, of this unit (named for secret mail, and as given, when asked). */
+  officer(unitCode: string, role?: Role, extra?: OfficerDetails): Promise<Officer>;
   close(): Promise<void>;
 }
 
@@ -80,16 +83,17 @@ const DNS_RECORDS = new Map<string, string[]>([
 /**
  * The gateway as `saraban all` runs it, on a private database and Redis prefix: letters e-mailed
  * to its SMTP port are registered and routed by the workers, and the desk answers a browser.
- * Units SARABAN (the registry) and FIN (finance); DNS from a table (FORGED_SENDER).
+ * Units SARABAN (the registry) and FIN (finance), routed between as `routing` says (the
+ * settings' `routing`); DNS from a table (FORGED_SENDER).
  */
-export async function startDeskForBrowser(): Promise<DeskForBrowser> {
+export async function startDeskForBrowser(routing: Record<string, unknown> = BROWSER_ROUTING): Promise<DeskForBrowser> {
   const db = await createTestDatabase();
   const relay = await startRelay();
   await addUnit(db.pool, 'SARABAN', 'งานสารบรรณกลาง');
   await addUnit(db.pool, 'FIN', 'กองคลัง');
   const config = testConfig(db.url, {
     relay: { url: relay.url },
-    routing: BROWSER_ROUTING,
+    routing,
     // Plain http on 127.0.0.1; each test signs in afresh, more often than the default brake allows.
     desk: { port: 0, secureCookies: false, login: { perMinute: 1000 } },
   });

@@ -59,7 +59,7 @@ export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
 export async function makeOfficer(
   db: TestDatabase,
   role: Role = 'officer',
-  extra: { password?: string; unitCode?: string; secretClearance?: boolean } = {},
+  extra: { password?: string; unitCode?: string; secretClearance?: boolean; name?: string; position?: string; phone?: string } = {},
 ) {
   const username = `officer${++officers}`;
   const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
@@ -67,7 +67,9 @@ export async function makeOfficer(
     db.pool,
     {
       username,
-      name: `สมชาย ใจดี ${officers}`,
+      name: extra.name ?? `สมชาย ใจดี ${officers}`,
+      position: extra.position,
+      phone: extra.phone,
       role,
       unitCode: extra.unitCode,
       secretClearance: extra.secretClearance,
