@@ -15,6 +15,7 @@ import {
   listTokens,
   PeopleError,
   revokeToken,
+  setChecksMailbox,
   setEmail,
   setOnDuty,
   setPassword,
@@ -23,11 +24,14 @@ import {
 export const PEOPLE_USAGE = `  saraban unit add CODE --name NAME [--parent CODE]
   saraban officer add --username U --password P --role officer|supervisor|admin [--unit CODE]
                       [--name "ชื่อ สกุล"] [--position ...] [--phone ...] [--email ADDRESS] [--secret-clearance]
+                      [--checks-mailbox]
   saraban officer set-email --username U --email ADDRESS | --none   where their reminders go (--none: nowhere)
   saraban officer disable --username U        ends their sessions and tokens at once
   saraban officer reset-password --username U --password P   also lifts a lockout
   saraban officer leave --username U          on leave: routing gives them no new letters
   saraban officer back --username U           on duty again
+  saraban officer mailbox --username U        named to check the central mailbox: on /contact and the report
+  saraban officer no-mailbox --username U     no longer named for the central mailbox
   saraban officer show --username U
   saraban token create --username U [--label TEXT]   prints the new API token alone
   saraban token list --username U
@@ -63,8 +67,14 @@ const COMMANDS: Record<string, Record<string, Command>> = {
     'reset-password': officerResetPassword,
     show: officerShow,
     'set-email': officerSetEmail,
-    leave: (pool, args, io, change) => officerOnDuty(pool, args, io, change, false),
-    back: (pool, args, io, change) => officerOnDuty(pool, args, io, change, true),
+    leave: officerSwitch(setOnDuty, false, (u) => `officer ${u} is on leave: routing passes them by`),
+    back: officerSwitch(setOnDuty, true, (u) => `officer ${u} is on duty: routing gives them letters in turn again`),
+    mailbox: officerSwitch(
+      setChecksMailbox,
+      true,
+      (u) => `officer ${u} is named to check the central mailbox: listed on /contact and in saraban report central-address`,
+    ),
+    'no-mailbox': officerSwitch(setChecksMailbox, false, (u) => `officer ${u} is no longer named for the central mailbox`),
   },
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
 };
@@ -170,6 +180,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
     phone: { type: 'string' },
     email: { type: 'string' },
     'secret-clearance': { type: 'boolean', default: false },
+    'checks-mailbox': { type: 'boolean', default: false },
   });
   const username = required(values, 'username');
   const role = required(values, 'role');
@@ -186,6 +197,7 @@ async function officerAdd(pool: Pool, args: string[], io: Output, change: Change
       phone: values.phone,
       email: values.email,
       secretClearance: values['secret-clearance'],
+      checksMailbox: values['checks-mailbox'],
       passwordHash: await hashPassword(await password(values, io)),
     },
     change,
@@ -202,16 +214,15 @@ async function officerDisable(pool: Pool, args: string[], io: Output, change: Ch
   return 0;
 }
 
-async function officerOnDuty(pool: Pool, args: string[], io: Output, change: Change, onDuty: boolean): Promise<number> {
-  const { values } = options(args, { username: { type: 'string' } });
-  const username = required(values, 'username');
-  await setOnDuty(pool, username, onDuty, change);
-  io.err(
-    onDuty
-      ? `officer ${username} is on duty: routing gives them letters in turn again\n`
-      : `officer ${username} is on leave: routing passes them by\n`,
-  );
-  return 0;
+/** `saraban officer leave|back|mailbox|no-mailbox --username U`: one yes-or-no about an officer. */
+function officerSwitch(set: typeof setOnDuty, value: boolean, said: (username: string) => string): Command {
+  return async (pool, args, io, change) => {
+    const { values } = options(args, { username: { type: 'string' } });
+    const username = required(values, 'username');
+    await set(pool, username, value, change);
+    io.err(`${said(username)}\n`);
+    return 0;
+  };
 }
 
 async function officerSetEmail(pool: Pool, args: string[], io: Output, change: Change): Promise<number> {

@@ -9,6 +9,7 @@ import { auditCommand } from './audit';
 import { formatRegister } from './export';
 import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
 import { repliesCommand, REPLIES_USAGE } from './replies';
+import { reportCommand, REPORT_USAGE } from './report';
 import { prepareDatabase, startRoles, type Role } from './roles';
 import { yieldCpu } from './priority';
 
@@ -20,6 +21,7 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
   saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
 ${REPLIES_USAGE}
+${REPORT_USAGE}
 
 The desk's people (run saraban migrate first):
 ${PEOPLE_USAGE}
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'audit') return auditCommand(config, rest);
   if (isPeopleCommand(command)) return runPeopleCommand(config, command, rest);
   if (command === 'replies') return repliesCommand(config, rest);
+  if (command === 'report') return reportCommand(config, rest);
   console.error(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

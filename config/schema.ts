@@ -74,6 +74,8 @@ const officer = z.strictObject({
   /** Where their reminders go (reminders.*); none: they get no reminder. */
   email: z.email().optional(),
   secretClearance: z.boolean().default(false),
+  /** Named to check the central mailbox: published on /contact and in the central-address report. */
+  checksMailbox: z.boolean().default(false),
   /** Never the password itself: the line `saraban password-hash` prints for it. */
   passwordHash: z
     .string()
@@ -98,6 +100,9 @@ function replyTier(defaults: { windows: Array<{ minutes: number; replies: number
     })
     .prefault({});
 }
+
+/** agency.officeHours when the settings do not say: the civil service's working day. */
+export const DEFAULT_OFFICE_HOURS = 'วันจันทร์ถึงวันศุกร์ เวลา ๐๘.๓๐–๑๖.๓๐ น. เว้นวันหยุดราชการ';
 
 /** workers.pdfMemoryMb when the settings do not say; also what reading a message assumes when not told. */
 export const DEFAULT_PDF_MEMORY_MB = 1536;
@@ -214,6 +219,11 @@ export const configSchema = z
           address: z.string().min(1).optional(),
         })
         .optional(),
+      /**
+       * When the central mailbox is checked, as the contact page says it. The default is the
+       * civil service's working hours, true of most agencies; one that keeps other hours says so.
+       */
+      officeHours: z.string().min(1).default(DEFAULT_OFFICE_HOURS),
     }),
     books: z.array(book).min(1),
     smtp: z

@@ -13,6 +13,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contactRoutes } from './api/contact';
 import { healthRoutes } from './api/health';
 import { letterRoutes } from './api/letters';
 import { meRoutes } from './api/me';
@@ -39,6 +40,7 @@ export function routeTable(ctx: RouteContext): DeskRoute[] {
     ...officerRoutes(ctx),
     ...letterRoutes(ctx),
     ...replyRoutes(ctx),
+    ...contactRoutes(ctx),
     docsRoute(),
     ...assetRoutes(),
     ...pageRoutes(ctx),

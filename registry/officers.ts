@@ -106,6 +106,8 @@ export interface NewOfficer {
   /** Where their reminders go (worker/reminders.ts); none: they get none. */
   email?: string;
   secretClearance?: boolean;
+  /** Named to check the central mailbox: published on /contact and in the central-address report. */
+  checksMailbox?: boolean;
   /** An scrypt hash (desk/auth/password.ts); none: the officer signs in with tokens only. */
   passwordHash?: string;
 }
@@ -130,8 +132,8 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
     throw new PeopleError('no-unit', `no unit "${officer.unitCode}"; add it with saraban unit add first`);
   const email = officer.email === undefined ? null : emailAddress(officer.email);
   const { rows } = await pool.query(
-    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, password_hash, email)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO officer (username, name, position, phone, role, unit_id, secret_clearance, checks_mailbox, password_hash, email)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${OFFICER_COLUMNS}`,
     [
@@ -142,6 +144,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
       officer.role,
       unit?.id ?? null,
       officer.secretClearance ?? false,
+      officer.checksMailbox ?? false,
       officer.passwordHash ?? null,
       email,
     ],
@@ -152,6 +155,7 @@ async function addOfficerIn(pool: Client, officer: NewOfficer, change: Change): 
     role: officer.role,
     unit: officer.unitCode ?? null,
     secretClearance: officer.secretClearance ?? false,
+    ...(officer.checksMailbox ? { checksMailbox: true } : {}),
     ...(email === null ? {} : { email }),
   });
   return toOfficer(rows[0]);
@@ -185,13 +189,14 @@ export interface OfficerRecord extends Officer {
   unitCode: string | null;
   unitName: string | null;
   onDuty: boolean;
+  checksMailbox: boolean;
   disabledAt: Date | null;
   /** Signing in is refused until then (too many wrong passwords); a past time: no longer locked. */
   lockedUntil: Date | null;
 }
 
 const RECORD_QUERY = `SELECT ${OFFICER_COLUMNS}, officer.position, officer.phone, officer.email, unit.code AS unit_code, unit.name AS unit_name,
-                             officer.on_duty, officer.disabled_at, officer.locked_until
+                             officer.on_duty, officer.checks_mailbox, officer.disabled_at, officer.locked_until
                         FROM officer LEFT JOIN unit ON unit.id = officer.unit_id`;
 
 function toRecord(r: Record<string, unknown>): OfficerRecord {
@@ -203,6 +208,7 @@ function toRecord(r: Record<string, unknown>): OfficerRecord {
     unitCode: (r.unit_code as string | null) ?? null,
     unitName: (r.unit_name as string | null) ?? null,
     onDuty: r.on_duty as boolean,
+    checksMailbox: r.checks_mailbox as boolean,
     disabledAt: (r.disabled_at as Date | null) ?? null,
     lockedUntil: (r.locked_until as Date | null) ?? null,
   };
@@ -261,23 +267,36 @@ async function officerId(client: Pool | Client, username: string): Promise<numbe
  * Sets an officer on leave (ลา) or back on duty: routing gives letters in turn only to officers
  * on duty; what they already hold stays theirs.
  */
-export async function setOnDuty(pool: Pool, username: string, onDuty: boolean, change: Change): Promise<void> {
+export function setOnDuty(pool: Pool, username: string, onDuty: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'on_duty', onDuty, onDuty ? 'officer.on-duty' : 'officer.on-leave', change);
+}
+
+/**
+ * Names an officer as one who checks the central mailbox, or no longer: the circular มท
+ * ๐๒๐๑.๒/ว ๕๙๕๑ asks the agency to publish and report who they are.
+ */
+export function setChecksMailbox(pool: Pool, username: string, checks: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'checks_mailbox', checks, checks ? 'officer.mailbox-assigned' : 'officer.mailbox-unassigned', change);
+}
+
+async function setSwitch(
+  pool: Pool,
+  username: string,
+  column: 'on_duty' | 'checks_mailbox' | 'secret_clearance',
+  value: boolean,
+  action: string,
+  change: Change,
+): Promise<void> {
   await transaction(pool, async (client) => {
     const id = await officerId(client, username);
-    await client.query('UPDATE officer SET on_duty = $2 WHERE id = $1', [id, onDuty]);
-    await audit(client, change, onDuty ? 'officer.on-duty' : 'officer.on-leave', { username: normalUsername(username) });
+    await client.query(`UPDATE officer SET ${column} = $2 WHERE id = $1`, [id, value]);
+    await audit(client, change, action, { username: normalUsername(username) });
   });
 }
 
 /** Names an officer for secret mail (ลับ, ลับมาก), or withdraws it: their next request sees the register accordingly. */
-export async function setSecretClearance(pool: Pool, username: string, cleared: boolean, change: Change): Promise<void> {
-  await transaction(pool, async (client) => {
-    const id = await officerId(client, username);
-    await client.query('UPDATE officer SET secret_clearance = $2 WHERE id = $1', [id, cleared]);
-    await audit(client, change, cleared ? 'officer.clearance-granted' : 'officer.clearance-withdrawn', {
-      username: normalUsername(username),
-    });
-  });
+export function setSecretClearance(pool: Pool, username: string, cleared: boolean, change: Change): Promise<void> {
+  return setSwitch(pool, username, 'secret_clearance', cleared, cleared ? 'officer.clearance-granted' : 'officer.clearance-withdrawn', change);
 }
 
 /**

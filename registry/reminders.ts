@@ -1,5 +1,5 @@
 import type { UnitNode } from '../letter/access';
-import type { LetterToRemind, Remindable, ReminderReason } from '../letter/reminders';
+import type { LetterToRemind, Remindable, ReminderEntry, ReminderReason } from '../letter/reminders';
 import type { LetterState } from '../letter/transitions';
 import type { Slot } from '../letter/workday';
 import { jsonb, type Pool } from './db';
@@ -102,20 +102,8 @@ export interface ReminderToSend {
   recipient: string;
   messageId: string;
   officerName: string;
-  letters: Array<{
-    letterId: number;
-    reasons: ReminderReason[];
-    book: string;
-    number: number;
-    year: number;
-    title: string | null;
-    subject: string;
-    registeredAt: Date;
-    urgency: string | null;
-    urgencyDeadline: string | null;
-    waitUntil: string | null;
-    restricted: boolean;
-  }>;
+  /** Each letter as the e-mail lists it (letter/reminders.ts ReminderEntry), its book by code, and why. */
+  letters: Array<Omit<ReminderEntry, 'bookName'> & { book: string; reasons: ReminderReason[] }>;
 }
 
 /** A reminder with what the e-mail says of each letter it lists, in the order recorded. */

@@ -695,6 +695,7 @@ CREATE TABLE public.officer (
     locked_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     email text,
+    checks_mailbox boolean DEFAULT false NOT NULL,
     CONSTRAINT officer_name_check CHECK ((name <> ''::text)),
     CONSTRAINT officer_role_check CHECK ((role = ANY (ARRAY['officer'::text, 'supervisor'::text, 'admin'::text]))),
     CONSTRAINT officer_username_check CHECK ((username ~ '^[a-z0-9_.-]{1,64}$'::text))

@@ -9,6 +9,7 @@ const OfficerRecordBody = OfficerBody.extend({
   email: z.string().nullable().describe('where their reminders go'),
   unitCode: z.string().nullable(),
   onDuty: z.boolean().describe('false while on leave: routing passes them by'),
+  checksMailbox: z.boolean().describe('named to check the central mailbox: on /contact and in the central-address report'),
   disabledAt: z.date().nullable(),
 });
 

@@ -3,6 +3,7 @@ import { adminOfficerRoutes } from './admin/officers';
 import { adminRoutingRoutes } from './admin/routing';
 import { adminTokenRoutes } from './admin/tokens';
 import { adminUnitRoutes } from './admin/units';
+import { contactPageRoutes } from './contact';
 import { heldRoutes } from './held';
 import { letterPageRoutes } from './letter';
 import { loginRoutes } from './login';
@@ -23,5 +24,6 @@ export function pageRoutes(ctx: RouteContext): DeskRoute[] {
     ...adminUnitRoutes(ctx),
     ...adminRoutingRoutes(ctx),
     ...adminTokenRoutes(ctx),
+    ...contactPageRoutes(ctx),
   ];
 }

@@ -106,7 +106,7 @@ describe('the desk frame', () => {
     expect(doc.components.schemas.Error.required).toEqual(['code', 'message']);
   });
 
-  it('lets no one call any route but /healthz, /metrics, /login, /api/docs and the pages\' files without a session or token', async () => {
+  it("lets no one call any route but /healthz, /metrics, /login, /api/docs, the pages' files and the contact sheet without a session or token", async () => {
     const PUBLIC = [
       'GET /healthz',
       'GET /metrics',
@@ -116,6 +116,8 @@ describe('the desk frame', () => {
       'GET /assets/:file',
       'GET /assets/fonts/:file',
       'GET /assets/fonts/files/:file',
+      'GET /contact.json',
+      'GET /contact',
     ];
     const seen = routes.map((r) => `${r.method} ${r.url}`);
     // The walk would prove nothing if the routes had not been collected.

@@ -1,6 +1,29 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createDeflate } from 'node:zlib';
 import { pdfFile } from '../../devkit/pdf';
+import { normaliseThaiText } from '../../letter/thai';
+
+/**
+ * The text of a PDF as poppler's pdftotext reads it (Debian's poppler-utils; .ci/run installs
+ * it) in the order it was drawn (-raw: a table cell's lines stay together), normalised as the
+ * reader normalises letters' PDFs: pdftotext gives สำา for สำ.
+ */
+export async function pdfText(pdf: Uint8Array): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'saraban-pdf-'));
+  try {
+    const file = path.join(dir, 'in.pdf');
+    await writeFile(file, pdf);
+    const { stdout } = await promisify(execFile)('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']);
+    return normaliseThaiText(stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * A valid one-page PDF with a text layer (ASCII: the standard fonts have no Thai). `times`

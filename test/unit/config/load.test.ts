@@ -17,6 +17,7 @@ describe('settings', () => {
       sessionHours: 12,
       login: { perMinute: 10, maxFailures: 5, lockMinutes: 15 },
     });
+    expect(config.agency.officeHours).toBe('วันจันทร์ถึงวันศุกร์ เวลา ๐๘.๓๐–๑๖.๓๐ น. เว้นวันหยุดราชการ');
     expect(config.units).toEqual([]);
     expect(config.officers).toEqual([]);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/saraban');
@@ -142,7 +143,8 @@ describe('settings', () => {
     ];
     const officer = { username: 'Somchai', name: 'สมชาย ใจดี', role: 'admin', unit: 'KK-SB', passwordHash };
     const config = parseConfig({ ...base, units, officers: [officer] });
-    expect(config.officers).toEqual([{ ...officer, username: 'somchai', secretClearance: false }]);
+    expect(config.officers).toEqual([{ ...officer, username: 'somchai', secretClearance: false, checksMailbox: false }]);
+    expect(parseConfig({ ...base, units, officers: [{ ...officer, checksMailbox: true }] }).officers[0].checksMailbox).toBe(true);
 
     expect(() => parseConfig({ ...base, units: [units[1], units[0]] })).toThrow(/units\.0\.parent: no unit "KK" listed before "KK-SB"/);
     expect(() => parseConfig({ ...base, units, officers: [{ ...officer, unit: 'NOPE' }] })).toThrow(
