@@ -155,14 +155,47 @@ describe('the desk in a browser', () => {
     await page.context().close();
   });
 
-  it.each(Object.entries(SCREENS))('lays the queue and the sign-in page out without scrolling sideways on a %s screen', async (_, viewport) => {
-    for (const page of [financePage, clerkPage]) {
-      await page.setViewportSize(viewport);
-      await page.goto('/');
-      await page.locator('table.letters').waitFor();
+  it.each(Object.entries(SCREENS))(
+    'lays the queue and the sign-in page out without scrolling sideways on a %s screen',
+    async (_, viewport) => {
+      for (const page of [financePage, clerkPage]) {
+        await page.setViewportSize(viewport);
+        await page.goto('/');
+        await page.locator('table.letters').waitFor();
+        expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+        await page.goto('/login');
+        expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+      }
+    },
+  );
+
+  it('shows anyone the contact page without signing in: the agency, its central address and the officers who check it', async () => {
+    const mailbox = await env.desk.officer('SARABAN', 'officer', {
+      checksMailbox: true,
+      name: 'วิไลวรรณ ศรีสุข',
+      position: 'เจ้าพนักงานธุรการชำนาญงาน',
+      phone: '0 2123 4567 ต่อ 101',
+    });
+    for (const viewport of Object.values(SCREENS)) {
+      // A window of its own: no session.
+      const { context, page } = await officerWindow(env.browser, env.desk.baseUrl, viewport);
+      watchConsole(page, 'a visitor', refused);
+      expect((await page.goto('/contact'))?.status()).toBe(200);
+      expect(new URL(page.url()).pathname).toBe('/contact');
+      expect(await page.locator('header.top').count()).toBe(0);
+      expect(await headingOf(page)).toBe('ที่อยู่ไปรษณีย์อิเล็กทรอนิกส์กลาง');
+      expect(await page.locator('p.agency').textContent()).toBe('สำนักงานทดสอบ (Test Office)');
+      expect(await page.locator('ul.addresses a').allTextContents()).toEqual(['saraban@example.go.th']);
+      expect(await page.locator('ul.addresses a').getAttribute('href')).toBe('mailto:saraban@example.go.th');
+      // Only the officer named to check the mailbox: not the finance officer nor the clerk.
+      const rows = page.locator('table.contact tbody tr');
+      expect(await rows.count()).toBe(1);
+      expect(await rows.locator('th').textContent()).toBe(mailbox.name);
+      expect(await rows.locator('td').allTextContents()).toEqual(['เจ้าพนักงานธุรการชำนาญงาน', '0 2123 4567 ต่อ 101']);
+      expect(await rows.getByRole('link').getAttribute('href')).toBe('tel:021234567;ext=101');
+      expect(await rows.locator('th').isVisible()).toBe(true);
       expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
-      await page.goto('/login');
-      expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+      await context.close();
     }
   });
 

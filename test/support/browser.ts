@@ -83,17 +83,18 @@ const DNS_RECORDS = new Map<string, string[]>([
 /**
  * The gateway as `saraban all` runs it, on a private database and Redis prefix: letters e-mailed
  * to its SMTP port are registered and routed by the workers, and the desk answers a browser.
- * Units SARABAN (the registry) and FIN (finance), routed between as `routing` says (the
- * settings' `routing`); DNS from a table (FORGED_SENDER).
+ * Units SARABAN (the registry) and FIN (finance), BROWSER_ROUTING between them; `settings`
+ * replace the test settings' own (e.g. `routing`, `agency`); DNS from a table (FORGED_SENDER).
  */
-export async function startDeskForBrowser(routing: Record<string, unknown> = BROWSER_ROUTING): Promise<DeskForBrowser> {
+export async function startDeskForBrowser(settings: Record<string, unknown> = {}): Promise<DeskForBrowser> {
   const db = await createTestDatabase();
   const relay = await startRelay();
   await addUnit(db.pool, 'SARABAN', 'งานสารบรรณกลาง');
   await addUnit(db.pool, 'FIN', 'กองคลัง');
   const config = testConfig(db.url, {
     relay: { url: relay.url },
-    routing,
+    routing: BROWSER_ROUTING,
+    ...settings,
     // Plain http on 127.0.0.1; each test signs in afresh, more often than the default brake allows.
     desk: { port: 0, secureCookies: false, login: { perMinute: 1000 } },
   });

@@ -50,6 +50,19 @@ const ROUTING = {
   ],
 };
 
+/** The test settings' agency, with whom a sender calls (the contact page's help desk). */
+const AGENCY = {
+  name: 'สำนักงานทดสอบ',
+  nameEn: 'Test Office',
+  domain: 'example.go.th',
+  contact: {
+    name: 'งานสารบรรณกลาง สำนักงานทดสอบ',
+    phone: '0 2123 4567',
+    email: 'saraban@example.go.th',
+    address: '๑๒๓ ถนนราชดำเนินนอก แขวงบ้านพานถม เขตพระนคร กรุงเทพมหานคร ๑๐๒๐๐',
+  },
+};
+
 type Who = 'clerk' | 'head' | 'admin';
 
 interface Shot {
@@ -73,6 +86,8 @@ const SHOTS: Shot[] = [
   { name: 'held', viewport: SCREENS.desktop, who: 'head', url: () => '/held' },
   { name: 'officers', viewport: SCREENS.desktop, who: 'admin', url: () => '/admin/officers' },
   { name: 'routing', viewport: SCREENS.desktop, who: 'admin', url: () => '/admin/routing' },
+  { name: 'contact', viewport: SCREENS.desktop, url: () => '/contact' },
+  { name: 'contact-phone', viewport: SCREENS.phone, url: () => '/contact', fullPage: true },
 ];
 
 /** Takes actions on a letter through the desk's API, signed in as this officer (the page's CSRF token with them). */
@@ -92,18 +107,20 @@ async function work(browser: Browser, desk: DeskForBrowser, who: Officer, letter
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const desk = await startDeskForBrowser(ROUTING);
+  const desk = await startDeskForBrowser({ routing: ROUTING, agency: AGENCY });
   const browser = await launchBrowser();
   try {
     const people: Record<Who, Officer> = {
       clerk: await desk.officer('SARABAN', 'officer', {
         name: 'วิไลวรรณ ศรีสุข',
+        checksMailbox: true,
         position: 'เจ้าพนักงานธุรการชำนาญงาน',
         phone: '0 2123 4567 ต่อ 101',
       }),
       head: await desk.officer('SARABAN', 'supervisor', {
         name: 'สมชาย ใจดี',
         position: 'หัวหน้างานสารบรรณกลาง',
+        checksMailbox: true,
         phone: '0 2123 4567 ต่อ 100',
         secretClearance: true,
       }),
