@@ -280,13 +280,16 @@ function files(ctx: PageContext, detail: LetterDetail): Html {
 <p><a href="/api/letters/${id}/original">ดาวน์โหลดอีเมลต้นฉบับ (.eml)</a></p>`;
 }
 
-/** The first PDF, shown inline (the API serves PDFs inline, and the CSP lets the desk frame itself). */
+/**
+ * The first PDF, shown inline (the API serves PDFs inline, and the CSP lets the desk frame itself),
+ * at the frame's width without the viewer's page thumbnails, which would take half of it.
+ */
 function pdfView(detail: LetterDetail): Html {
   const n = detail.letter.attachments.findIndex(isPdf);
   if (n < 0) return html`<p>ไม่มีไฟล์ PDF ให้แสดง</p>`;
   const file = detail.letter.attachments[n];
   const url = `/api/letters/${detail.letter.id}/attachments/${n + 1}`;
-  return html`<iframe class="pdf" src="${url}" title="ตัวหนังสือ: ${file.filename}"></iframe>
+  return html`<iframe class="pdf" src="${url}#navpanes=0&amp;view=FitH" title="ตัวหนังสือ: ${file.filename}"></iframe>
 <p><a href="${url}" target="_blank" rel="noopener">เปิด ${file.filename} ในหน้าต่างใหม่</a></p>`;
 }
 

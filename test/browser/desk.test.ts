@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { SCREENS, officerWindow, scrollsSideways, signIn, useDeskInBrowser, type Officer } from '../support/browser';
+import { SCREENS, headingOf, officerWindow, scrollsSideways, search, signIn, useDeskInBrowser, watchConsole, type Officer } from '../support/browser';
 import { sendLetter } from '../support/services';
 
 // The desk in a real Chromium, in front of the whole gateway on real services: letters e-mailed
@@ -21,18 +21,7 @@ describe('the desk in a browser', () => {
 
   async function openWindow(who: Officer, viewport: { width: number; height: number } = SCREENS.desktop): Promise<Page> {
     const { page } = await officerWindow(env.browser, env.desk.baseUrl, viewport);
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) refused.push(`${who.username}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => refused.push(`${who.username}: ${err.message}`));
-    return page;
-  }
-
-  /** Searches the open queue with its search form, as an officer types it; answers the titles listed. */
-  async function search(page: Page, words: string): Promise<string[]> {
-    await page.getByLabel('ค้นหา', { exact: true }).fill(words);
-    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === words), page.getByLabel('ค้นหา', { exact: true }).press('Enter')]);
-    return page.locator('table.letters td.title > a').allTextContents();
+    return watchConsole(page, who.username, refused);
   }
 
   beforeAll(async () => {
@@ -166,14 +155,47 @@ describe('the desk in a browser', () => {
     await page.context().close();
   });
 
-  it.each(Object.entries(SCREENS))('lays the queue and the sign-in page out without scrolling sideways on a %s screen', async (_, viewport) => {
-    for (const page of [financePage, clerkPage]) {
-      await page.setViewportSize(viewport);
-      await page.goto('/');
-      await page.locator('table.letters').waitFor();
+  it.each(Object.entries(SCREENS))(
+    'lays the queue and the sign-in page out without scrolling sideways on a %s screen',
+    async (_, viewport) => {
+      for (const page of [financePage, clerkPage]) {
+        await page.setViewportSize(viewport);
+        await page.goto('/');
+        await page.locator('table.letters').waitFor();
+        expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+        await page.goto('/login');
+        expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+      }
+    },
+  );
+
+  it('shows anyone the contact page without signing in: the agency, its central address and the officers who check it', async () => {
+    const mailbox = await env.desk.officer('SARABAN', 'officer', {
+      checksMailbox: true,
+      name: 'วิไลวรรณ ศรีสุข',
+      position: 'เจ้าพนักงานธุรการชำนาญงาน',
+      phone: '0 2123 4567 ต่อ 101',
+    });
+    for (const viewport of Object.values(SCREENS)) {
+      // A window of its own: no session.
+      const { context, page } = await officerWindow(env.browser, env.desk.baseUrl, viewport);
+      watchConsole(page, 'a visitor', refused);
+      expect((await page.goto('/contact'))?.status()).toBe(200);
+      expect(new URL(page.url()).pathname).toBe('/contact');
+      expect(await page.locator('header.top').count()).toBe(0);
+      expect(await headingOf(page)).toBe('ที่อยู่ไปรษณีย์อิเล็กทรอนิกส์กลาง');
+      expect(await page.locator('p.agency').textContent()).toBe('สำนักงานทดสอบ (Test Office)');
+      expect(await page.locator('ul.addresses a').allTextContents()).toEqual(['saraban@example.go.th']);
+      expect(await page.locator('ul.addresses a').getAttribute('href')).toBe('mailto:saraban@example.go.th');
+      // Only the officer named to check the mailbox: not the finance officer nor the clerk.
+      const rows = page.locator('table.contact tbody tr');
+      expect(await rows.count()).toBe(1);
+      expect(await rows.locator('th').textContent()).toBe(mailbox.name);
+      expect(await rows.locator('td').allTextContents()).toEqual(['เจ้าพนักงานธุรการชำนาญงาน', '0 2123 4567 ต่อ 101']);
+      expect(await rows.getByRole('link').getAttribute('href')).toBe('tel:021234567;ext=101');
+      expect(await rows.locator('th').isVisible()).toBe(true);
       expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
-      await page.goto('/login');
-      expect(await scrollsSideways(page)).toEqual({ scrollWidth: viewport.width, innerWidth: viewport.width });
+      await context.close();
     }
   });
 
@@ -191,5 +213,5 @@ describe('the desk in a browser', () => {
 });
 
 async function expectHeading(page: Page, text: string): Promise<void> {
-  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text);
+  expect(await headingOf(page)).toBe(text);
 }

@@ -139,7 +139,7 @@ describe("a letter's page", () => {
     const id = await letter('หนังสือแนบไฟล์');
     const res = await open(clerk, `/letters/${id}`);
     // The second file is the PDF: the frame shows it, not the text file before it.
-    expect(res.body).toContain(`<iframe class="pdf" src="/api/letters/${id}/attachments/2"`);
+    expect(res.body).toContain(`<iframe class="pdf" src="/api/letters/${id}/attachments/2#navpanes=0&amp;view=FitH"`);
     expect(String(res.headers['content-security-policy'])).toContain("frame-src 'self'");
     const file = await open(clerk, `/api/letters/${id}/attachments/2`);
     expect([file.statusCode, file.headers['content-type']]).toEqual([200, 'application/pdf']);

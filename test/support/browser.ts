@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startRoles, type Running } from '../../bin/roles';
 import type { Role } from '../../letter/access';
 import { makeOfficer } from './desk';
+import { tableResolver } from './dns';
 import { addUnit } from './letters';
 import { createTestDatabase, flushPrefix, silent, startRelay, testConfig, type Relay, type TestDatabase } from './services';
 
@@ -47,6 +48,9 @@ export interface Officer {
   name: string;
 }
 
+/** What an officer may be given beyond a unit and a role: a name, a position, a telephone, secret clearance. */
+export type OfficerDetails = Omit<NonNullable<Parameters<typeof makeOfficer>[2]>, 'unitCode' | 'password'>;
+
 export interface DeskForBrowser {
   db: TestDatabase;
   relay: Relay;
@@ -54,8 +58,8 @@ export interface DeskForBrowser {
   /** Where the browser finds the desk: http://127.0.0.1:<port> */
   baseUrl: string;
   smtpPort: number;
-  /** A new officer with a password, of this unit. */
-  officer(unitCode: string, role?: Role): Promise<Officer>;
+  /** A new officer with a password, of this unit (named for secret mail, and as given, when asked). */
+  officer(unitCode: string, role?: Role, extra?: OfficerDetails): Promise<Officer>;
   close(): Promise<void>;
 }
 
@@ -66,11 +70,23 @@ export const BROWSER_ROUTING = {
 };
 
 /**
+ * A sender the DNS shows forged: its domain publishes DMARC p=reject and lets only another
+ * machine send for it, so a letter from 127.0.0.1 is registered as suspect (น่าสงสัย).
+ * Every other sender's domain has no records: unverified, as with the DNS switched off.
+ */
+export const FORGED_SENDER = 'saraban@mfa.go.th';
+const DNS_RECORDS = new Map<string, string[]>([
+  ['mfa.go.th', ['v=spf1 ip4:192.0.2.10 -all']],
+  ['_dmarc.mfa.go.th', ['v=DMARC1; p=reject']],
+]);
+
+/**
  * The gateway as `saraban all` runs it, on a private database and Redis prefix: letters e-mailed
  * to its SMTP port are registered and routed by the workers, and the desk answers a browser.
- * Units SARABAN (the registry) and FIN (finance).
+ * Units SARABAN (the registry) and FIN (finance), BROWSER_ROUTING between them; `settings`
+ * replace the test settings' own (e.g. `routing`, `agency`); DNS from a table (FORGED_SENDER).
  */
-export async function startDeskForBrowser(): Promise<DeskForBrowser> {
+export async function startDeskForBrowser(settings: Record<string, unknown> = {}): Promise<DeskForBrowser> {
   const db = await createTestDatabase();
   const relay = await startRelay();
   await addUnit(db.pool, 'SARABAN', 'งานสารบรรณกลาง');
@@ -78,18 +94,19 @@ export async function startDeskForBrowser(): Promise<DeskForBrowser> {
   const config = testConfig(db.url, {
     relay: { url: relay.url },
     routing: BROWSER_ROUTING,
+    ...settings,
     // Plain http on 127.0.0.1; each test signs in afresh, more often than the default brake allows.
     desk: { port: 0, secureCookies: false, login: { perMinute: 1000 } },
   });
-  const running = await startRoles(['gateway', 'worker', 'desk'], config, silent);
+  const running = await startRoles(['gateway', 'worker', 'desk'], config, silent, { resolver: tableResolver(DNS_RECORDS) });
   return {
     db,
     relay,
     running,
     baseUrl: `http://127.0.0.1:${running.deskPort}`,
     smtpPort: running.smtpPort!,
-    async officer(unitCode, role = 'officer') {
-      const made = await makeOfficer(db, role, { unitCode });
+    async officer(unitCode, role = 'officer', extra = {}) {
+      const made = await makeOfficer(db, role, { unitCode, ...extra });
       return { username: made.username, password: made.password, name: made.name };
     },
     async close() {
@@ -137,4 +154,34 @@ export function useDeskInBrowser(): { desk: DeskForBrowser; browser: Browser } {
     await env.desk?.close();
   }, 60_000);
   return env;
+}
+
+/**
+ * Keeps what a window's console says the Content-Security-Policy refused, and scripts that
+ * failed, in `into` (a test file's afterEach expects it empty).
+ */
+export function watchConsole(page: Page, who: string, into: string[]): Page {
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) into.push(`${who}: ${m.text()}`);
+  });
+  page.on('pageerror', (err) => into.push(`${who}: ${err.message}`));
+  return page;
+}
+
+/**
+ * Searches a listing (the queue, the register) with its search form, as an officer types it;
+ * answers the titles listed.
+ */
+export async function search(page: Page, words: string): Promise<string[]> {
+  await page.getByLabel('ค้นหา', { exact: true }).fill(words);
+  await Promise.all([
+    page.waitForURL((url) => url.searchParams.get('q') === words),
+    page.getByLabel('ค้นหา', { exact: true }).press('Enter'),
+  ]);
+  return page.locator('table.letters td.title > a').allTextContents();
+}
+
+/** The page's one h1. */
+export async function headingOf(page: Page): Promise<string | null> {
+  return page.getByRole('heading', { level: 1 }).textContent();
 }

@@ -59,7 +59,15 @@ export const BY_THE_TEST = { actor: 'operator:test', at: new Date() };
 export async function makeOfficer(
   db: TestDatabase,
   role: Role = 'officer',
-  extra: { password?: string; unitCode?: string; secretClearance?: boolean } = {},
+  extra: {
+    password?: string;
+    unitCode?: string;
+    secretClearance?: boolean;
+    checksMailbox?: boolean;
+    name?: string;
+    position?: string;
+    phone?: string;
+  } = {},
 ) {
   const username = `officer${++officers}`;
   const password = extra.password ?? `รหัสผ่าน-${username}-ยาวพอ`;
@@ -67,10 +75,13 @@ export async function makeOfficer(
     db.pool,
     {
       username,
-      name: `สมชาย ใจดี ${officers}`,
+      name: extra.name ?? `สมชาย ใจดี ${officers}`,
+      position: extra.position,
+      phone: extra.phone,
       role,
       unitCode: extra.unitCode,
       secretClearance: extra.secretClearance,
+      checksMailbox: extra.checksMailbox,
       passwordHash: await hashPassword(password, { ln: 14, r: 8, p: 1 }),
     },
     BY_THE_TEST,
