@@ -595,6 +595,15 @@ CREATE TABLE public.inbound (
 );
 
 --
+-- Name: inbound_arriving; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inbound_arriving (
+    inbound_id uuid NOT NULL,
+    last_piece_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: inbound_chunk; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -890,6 +899,13 @@ ALTER TABLE ONLY public.imap_status
 
 ALTER TABLE ONLY public.imap_watermark
     ADD CONSTRAINT imap_watermark_pkey PRIMARY KEY (mailbox, uidvalidity);
+
+--
+-- Name: inbound_arriving inbound_arriving_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound_arriving
+    ADD CONSTRAINT inbound_arriving_pkey PRIMARY KEY (inbound_id);
 
 --
 -- Name: inbound_chunk inbound_chunk_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1242,13 +1258,6 @@ ALTER TABLE ONLY public.audit_event
 
 ALTER TABLE ONLY public.desk_session
     ADD CONSTRAINT desk_session_officer_id_fkey FOREIGN KEY (officer_id) REFERENCES public.officer(id) ON DELETE CASCADE;
-
---
--- Name: inbound_chunk inbound_chunk_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.inbound_chunk
-    ADD CONSTRAINT inbound_chunk_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id) DEFERRABLE INITIALLY DEFERRED;
 
 --
 -- Name: inbound inbound_duplicate_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
