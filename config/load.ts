@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config, type ImapMailbox } from './schema';
 
-export type { Config, Book, ImapMailbox, ReminderSettings, RoutingSettings } from './schema';
+export type { Config, Book, ImapMailbox, ReconcilerSettings, ReminderSettings, RoutingSettings } from './schema';
 
 /** The settings could not be used; the message says what to change. */
 export class ConfigError extends Error {

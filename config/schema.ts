@@ -399,7 +399,17 @@ export const configSchema = z
       })
       .prefault({}),
     reminders,
-    reconciler: z.strictObject({ intervalMs: z.number().int().positive().default(60_000) }).prefault({}),
+    reconciler: z
+      .strictObject({
+        intervalMs: z.number().int().positive().default(60_000),
+        /**
+         * A message still arriving whose sender has sent no 512 KiB piece for this long is given
+         * up and its pieces deleted. Far above smtp-server's 60 s idle limit: a sender this slow
+         * is gone, or sends less than 512 KiB an hour.
+         */
+        unfinishedMessageMinutes: z.number().int().positive().default(60),
+      })
+      .prefault({}),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     routing,
   })
@@ -442,5 +452,6 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type RoutingSettings = Config['routing'];
 export type ReminderSettings = Config['reminders'];
+export type ReconcilerSettings = Config['reconciler'];
 export type Book = Config['books'][number];
 export type ImapMailbox = Config['imap'][number];

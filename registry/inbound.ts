@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
-import { abandon, begin, commit, copyBinaryRows, storableText, type Client, type Pool } from './db';
+import { copyBinaryRows, storableText, type Pool } from './db';
 
 /** A message as it reaches an intake edge, before anything has read it. */
 export interface ArrivingMessage {
@@ -33,18 +33,43 @@ export class MessageTooLarge extends Error {
   }
 }
 
+/** The reconciler gave the message up while it arrived (its sender had sent nothing for too long); nothing was kept. */
+export class MessageGivenUp extends Error {
+  override name = 'MessageGivenUp';
+  constructor(readonly inboundId: string) {
+    super(`message ${inboundId} was given up while it arrived (its sender had stopped sending); its pieces are gone`);
+  }
+}
+
 // Pieces small enough that a connection holds little, large enough that a typical
 // letter (a PDF of a few hundred KB) is one row.
 const CHUNK_BYTES = 512 * 1024;
 
+// The first piece of a larger message: from now on it is arriving (inbound_arriving, 000014.sql).
+const FIRST_PIECE = `
+  WITH arriving AS (INSERT INTO inbound_arriving (inbound_id) VALUES ($1))
+  INSERT INTO inbound_chunk (inbound_id, seq, data) VALUES ($1, 0, $2)`;
+
+// Each piece after it, only while the message is still arriving: none once the reconciler has
+// given it up, since the pieces before it are gone.
+const NEXT_PIECE = `
+  WITH arriving AS (UPDATE inbound_arriving SET last_piece_at = now() WHERE inbound_id = $1 RETURNING inbound_id)
+  INSERT INTO inbound_chunk (inbound_id, seq, data) SELECT inbound_id, $2, $3 FROM arriving`;
+
 // The message's record and its last piece (for a typical letter, its only piece) in one
 // statement. When the same source gave these bytes before, nothing is written and the first
-// copy's id comes back instead.
+// copy's id comes back instead. A message of several pieces is kept only while it is still
+// arriving, locked against the reconciler's sweep until this commits; kept, it has arrived.
 const KEEP_INBOUND = `
-  WITH kept AS (
+  WITH arriving AS (
+    SELECT inbound_id FROM inbound_arriving WHERE inbound_id = $1 FOR UPDATE),
+  kept AS (
     INSERT INTO inbound (id, received_at, edge, client_ip, helo, mail_from, rcpt_to, book, size, sha256, source_key)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (source_key) DO NOTHING
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE $12::int = 0 OR EXISTS (SELECT 1 FROM arriving)
+    ON CONFLICT (source_key) DO NOTHING
     RETURNING id),
+  arrived AS (
+    DELETE FROM inbound_arriving WHERE inbound_id IN (SELECT id FROM kept)),
   last_piece AS (
     INSERT INTO inbound_chunk (inbound_id, seq, data)
     SELECT id, $12::int, $13::bytea FROM kept WHERE $12::int = 0 OR octet_length($13::bytea) > 0)
@@ -52,14 +77,21 @@ const KEEP_INBOUND = `
   UNION ALL
   SELECT id FROM inbound WHERE source_key = $11 AND NOT EXISTS (SELECT 1 FROM kept)`;
 
+// The pieces of a message that will not be kept (over the limit, kept before, failed).
+const DISCARD_PIECES = `
+  WITH arriving AS (DELETE FROM inbound_arriving WHERE inbound_id = $1)
+  DELETE FROM inbound_chunk WHERE inbound_id = $1`;
+
 /**
  * Streams the raw message into PostgreSQL and commits it with its envelope and SHA-256.
  * Returns only after COMMIT: the caller may then say yes to the sender. Over the limit,
  * the rest of the stream is drained unread, nothing is kept, and MessageTooLarge thrown.
  *
- * A letter of one piece is kept by one statement when it has fully arrived, so it holds a
- * database connection for a moment, not for as long as the sender takes to send it; a
- * larger message is written piece by piece in a transaction opened at its first piece.
+ * Nothing waits for the sender while holding a database connection: a letter of one piece is
+ * kept by one statement when it has fully arrived; a larger message is written a piece at a
+ * time as each fills, every piece its own statement, and its record is made with its last piece.
+ * Pieces of a message that is not kept are deleted, or, when even that fails (or the sender
+ * never finishes), swept by the reconciler (sweepUnfinishedMessages).
  */
 export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSizeBytes: number): Promise<StoredInbound> {
   const id = randomUUID();
@@ -74,7 +106,6 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     pendingBytes = 0;
     return data;
   };
-  let transaction: Client | null = null;
   try {
     // destroyOnReturn: false - if a query fails mid-stream, the stream must stay readable
     // so the finally below can drain it and the SMTP reply comes after the sender's dot.
@@ -85,12 +116,12 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes >= CHUNK_BYTES) {
-        transaction ??= await begin(pool);
-        await transaction.query({
-          name: 'insert-inbound-chunk',
-          text: 'INSERT INTO inbound_chunk (inbound_id, seq, data) VALUES ($1, $2, $3)',
-          values: [id, seq++, takePending()],
-        });
+        const { rowCount } =
+          seq === 0
+            ? await pool.query({ name: 'insert-first-piece', text: FIRST_PIECE, values: [id, takePending()] })
+            : await pool.query({ name: 'insert-next-piece', text: NEXT_PIECE, values: [id, seq, takePending()] });
+        if (rowCount === 0) throw new MessageGivenUp(id);
+        seq++;
       }
     }
     if (size > maxSizeBytes) throw new MessageTooLarge(maxSizeBytes);
@@ -98,18 +129,19 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
     const sourceKey = message.source ? `${message.source}:${sha256}` : null;
     const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
     const envelope = [message.receivedAt, message.edge, message.clientIp ?? null, text(message.helo), text(message.mailFrom)];
-    const { rows } = await (transaction ?? pool).query({
+    const { rows } = await pool.query({
       name: 'keep-inbound',
       text: KEEP_INBOUND,
       values: [id, ...envelope, message.rcptTo.map(storableText), message.book, size, sha256, sourceKey, seq, takePending()],
     });
-    // No row: another connection kept the same bytes from the same source a moment ago.
-    const keptId = (rows[0]?.id as string | undefined) ?? (await firstKept(transaction ?? pool, sourceKey));
-    if (keptId !== id && transaction) await transaction.query('DELETE FROM inbound_chunk WHERE inbound_id = $1', [id]);
-    if (transaction) await commit(transaction);
+    // No row: another connection kept the same bytes from the same source a moment ago; or,
+    // for a message of several pieces, it was given up before its last piece came.
+    const keptId = (rows[0]?.id as string | undefined) ?? (sourceKey ? await firstKept(pool, sourceKey) : null);
+    if (!keptId) throw seq > 0 ? new MessageGivenUp(id) : new Error('the message was neither kept nor found kept before');
+    if (keptId !== id && seq > 0) await discardPieces(pool, id);
     return { id: keptId, size, sha256, alreadyKept: keptId !== id };
   } catch (err) {
-    if (transaction) await abandon(transaction);
+    if (seq > 0) await discardPieces(pool, id);
     throw err;
   } finally {
     // Whatever failed (the database, the size), the sender is still sending: read it to the end.
@@ -119,10 +151,14 @@ export async function storeInbound(pool: Pool, message: ArrivingMessage, maxSize
   }
 }
 
-async function firstKept(db: Pool | Client, sourceKey: string | null): Promise<string> {
-  const { rows } = await db.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
-  if (!rows[0]) throw new Error('the message was neither kept nor found kept before');
-  return rows[0].id as string;
+/** Deletes the pieces of a message that will not be kept; what this cannot delete, the reconciler's sweep does. */
+async function discardPieces(pool: Pool, id: string): Promise<void> {
+  await pool.query({ name: 'discard-pieces', text: DISCARD_PIECES, values: [id] }).catch(() => undefined);
+}
+
+async function firstKept(pool: Pool, sourceKey: string): Promise<string | null> {
+  const { rows } = await pool.query('SELECT id FROM inbound WHERE source_key = $1', [sourceKey]);
+  return (rows[0]?.id as string | undefined) ?? null;
 }
 
 export interface InboundRecord {
@@ -183,4 +219,21 @@ export async function findInboundWithRaw(pool: Pool, id: string): Promise<{ inbo
 export async function listUnprocessedInbound(pool: Pool, limit: number): Promise<string[]> {
   const { rows } = await pool.query('SELECT id FROM inbound WHERE processed_at IS NULL ORDER BY received_at LIMIT $1', [limit]);
   return rows.map((r) => r.id as string);
+}
+
+/**
+ * Gives up the messages whose senders have sent no piece for `minutes`: deletes their pieces.
+ * A sender that comes back later is answered 451 (storeInbound throws MessageGivenUp) and sends
+ * the message again. Returns how many messages and pieces were deleted.
+ */
+export async function sweepUnfinishedMessages(pool: Pool, minutes: number): Promise<{ messages: number; pieces: number }> {
+  const { rows } = await pool.query(
+    `WITH given_up AS (
+       DELETE FROM inbound_arriving WHERE last_piece_at < now() - make_interval(mins => $1) RETURNING inbound_id),
+     pieces AS (
+       DELETE FROM inbound_chunk WHERE inbound_id IN (SELECT inbound_id FROM given_up) RETURNING 1)
+     SELECT (SELECT count(*) FROM given_up)::int AS messages, (SELECT count(*) FROM pieces)::int AS pieces`,
+    [minutes],
+  );
+  return rows[0] as { messages: number; pieces: number };
 }

@@ -602,6 +602,15 @@ CREATE TABLE public.inbound (
 COMMENT ON COLUMN public.inbound.about_letter_id IS 'For outcome correspondence: the letter our reply, which this message answers, was about.';
 
 --
+-- Name: inbound_arriving; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inbound_arriving (
+    inbound_id uuid NOT NULL,
+    last_piece_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: inbound_chunk; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -944,6 +953,13 @@ ALTER TABLE ONLY public.imap_status
 
 ALTER TABLE ONLY public.imap_watermark
     ADD CONSTRAINT imap_watermark_pkey PRIMARY KEY (mailbox, uidvalidity);
+
+--
+-- Name: inbound_arriving inbound_arriving_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inbound_arriving
+    ADD CONSTRAINT inbound_arriving_pkey PRIMARY KEY (inbound_id);
 
 --
 -- Name: inbound_chunk inbound_chunk_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1336,13 +1352,6 @@ ALTER TABLE ONLY public.desk_session
 
 ALTER TABLE ONLY public.inbound
     ADD CONSTRAINT inbound_about_letter_id_fkey FOREIGN KEY (about_letter_id) REFERENCES public.letter(id);
-
---
--- Name: inbound_chunk inbound_chunk_inbound_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.inbound_chunk
-    ADD CONSTRAINT inbound_chunk_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id) DEFERRABLE INITIALLY DEFERRED;
 
 --
 -- Name: inbound inbound_duplicate_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -123,7 +123,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
   const stopHearingPdfReaders = onIdlePdfReaderFailure((err) =>
     logger.warn({ err: err.message }, 'a PDF reader thread failed while idle: it is not reused'),
   );
-  const reconciler = startReconciler(pool, queues, config.reconciler.intervalMs, logger.child({ part: 'reconciler' }), config.routing, {
+  const reconciler = startReconciler(pool, queues, config.reconciler, logger.child({ part: 'reconciler' }), config.routing, {
     everyMinutes: config.replies.digestEveryMinutes,
     host: config.smtp.hostname ?? config.agency.domain,
     clock,

@@ -1,9 +1,9 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { forgetOldReplyTallies, listPendingReplies } from '../registry/replies';
-import { listUnprocessedInbound } from '../registry/inbound';
+import { listUnprocessedInbound, sweepUnfinishedMessages } from '../registry/inbound';
 import { listPendingReminders } from '../registry/reminders';
-import type { RoutingSettings } from '../config/load';
+import type { ReconcilerSettings, RoutingSettings } from '../config/load';
 import type { Pool } from '../registry/db';
 import { routeUnroutedLetters } from '../registry/work';
 import { queueDueDigests, type DigestSettings } from './digests';
@@ -55,13 +55,13 @@ async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>):
 
 /**
  * Runs reconcile now and then every intervalMs, never two at once; also queues the digests due
- * (worker/digests.ts), drops old reply tallies and routes registered letters their job did not
- * route.
+ * (worker/digests.ts), drops old reply tallies, routes registered letters their job did not
+ * route, and gives up messages whose senders stopped half-way (their pieces deleted).
  */
 export function startReconciler(
   pool: Pool,
   queues: Queues,
-  intervalMs: number,
+  settings: ReconcilerSettings,
   logger: Logger,
   routing: RoutingSettings,
   digests: DigestSettings & { clock: () => Date },
@@ -78,6 +78,12 @@ export function startReconciler(
         const digestIds = await queueDueDigests(pool, queues, now, digests);
         if (digestIds.length) logger.info({ digestIds }, 'digest receipts queued for replies held back by a window');
         await forgetOldReplyTallies(pool, now);
+        const givenUp = await sweepUnfinishedMessages(pool, settings.unfinishedMessageMinutes);
+        if (givenUp.messages)
+          logger.warn(
+            { ...givenUp, afterMinutes: settings.unfinishedMessageMinutes },
+            'gave up messages whose senders stopped sending half-way: their pieces are deleted (a sender that comes back gets 451)',
+          );
         const { routed, unroutable } = await routeUnroutedLetters(pool, routing, () => new Date());
         if (routed) logger.warn({ routed }, 'reconciler routed letters their job had not');
         if (unroutable.length)
@@ -88,7 +94,7 @@ export function startReconciler(
     });
   };
   run();
-  const timer = setInterval(run, intervalMs);
+  const timer = setInterval(run, settings.intervalMs);
   return {
     async stop() {
       stopped = true;

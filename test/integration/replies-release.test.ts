@@ -53,7 +53,7 @@ describe('replies held back by a window', () => {
       'one receipt sent and two held',
     );
     // ... and a worker's reconciler sends one digest for both.
-    reconciling = await startRoles(['worker'], { ...config, reconciler: { intervalMs: 500 } }, silent);
+    reconciling = await startRoles(['worker'], { ...config, reconciler: { ...config.reconciler, intervalMs: 500 } }, silent);
     const digest = (await waitFor(() => env.relay.messages.find((m) => m.parsed.messageId?.startsWith('<digest.')), 'the digest'))!;
     expect(digest.envelope.rcptTo).toEqual([sender]);
     expect(digest.parsed.subject).toBe('ได้รับหนังสือแล้ว 2 ฉบับ / Received: 2 letters registered');
