@@ -41,10 +41,24 @@ describe('migrating a register made when the migrations were TypeScript strings'
     });
   }
 
+  /** A message kept as that release's intake kept it: its inbound row and its one piece, together. */
+  async function keptAsReleased(raw: string): Promise<string> {
+    const bytes = Buffer.from(raw);
+    const { rows } = await env.db.pool.query(
+      `WITH kept AS (
+         INSERT INTO inbound (id, received_at, edge, mail_from, rcpt_to, book, size, sha256)
+         VALUES (gen_random_uuid(), now(), 'smtp', 'saraban@moe.go.th', '{saraban@example.go.th}', 'RB', $1, encode(sha256($2), 'hex'))
+         RETURNING id)
+       INSERT INTO inbound_chunk (inbound_id, seq, data) SELECT id, 0, $2 FROM kept RETURNING inbound_id`,
+      [bytes.length, bytes],
+    );
+    return rows[0].inbound_id as string;
+  }
+
   /** A letter registered, with its acknowledgement, and a message held, each as that release wrote them. */
   async function workAsReleased() {
     const { pool } = env.db;
-    const registered = await keepMessage(pool, 'Subject: ที่ ศธ 0206/1\r\n\r\nletter\r\n');
+    const registered = await keptAsReleased('Subject: ที่ ศธ 0206/1\r\n\r\nletter\r\n');
     // Every column, as that release's letterRow() gave them.
     const letter = {
       message_id: '<old-1@moe.go.th>',
@@ -81,7 +95,7 @@ describe('migrating a register made when the migrations were TypeScript strings'
       JSON.stringify(reply),
       JSON.stringify({ perSenderPerDay: 20, globalPerHour: 500 }), // the settings of that release
     ]);
-    const held = await keepMessage(pool, 'Subject: ลับที่สุด\r\n\r\nletter\r\n');
+    const held = await keptAsReleased('Subject: ลับที่สุด\r\n\r\nletter\r\n');
     await pool.query(`UPDATE inbound SET processed_at = $2, outcome = 'held', decision = '{"reason": "top-secret"}' WHERE id = $1`, [
       held,
       new Date('2026-02-02T03:05:00Z'),
