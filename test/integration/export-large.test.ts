@@ -137,7 +137,9 @@ describe('saraban export of a large register', () => {
     await env.db.pool.query('SELECT pg_terminate_backend($1)', [backend]);
     for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
     expect(await exited).toBe(1);
-    expect(stderr).toMatch(/^saraban: terminating connection due to administrator command/);
+    // Which error surfaces first is a race: PostgreSQL's own word that it ended the connection, or
+    // the client's next write to the socket it closed (EPIPE, seen on a fresh clone's CI run).
+    expect(stderr).toMatch(/^saraban: (terminating connection due to administrator command|write EPIPE|Connection terminated)/);
     expect(Buffer.concat(chunks).toString().split('\n').length).toBeLessThan(LETTERS);
   });
 });
