@@ -1,6 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { PdfReadingPostponed, readFirstPage } from '../../../worker/pdf';
 import { memoryHungryPdf, onePagePdf } from '../../support/pdf';
+
+// 1 GB of spaces, deflated: made once for the file, it takes seconds.
+let hungryPdf: Promise<Buffer> | undefined;
+const gigabyteOfSpaces = () => (hungryPdf ??= memoryHungryPdf(1024));
 
 const TEXT_PDF = { present: true, textLayer: true, encrypted: false, unreadable: false };
 
@@ -24,7 +29,7 @@ describe('reading the first page of a PDF in a reader thread', () => {
 
   // A thread's heap limit does not count the buffers pdf.js decodes into: the process's size is watched.
   it('stops reading a PDF that takes the process past its memory limit, as unreadable', async () => {
-    const hungry = await memoryHungryPdf(1024);
+    const hungry = await gigabyteOfSpaces();
     // Room for a reader (pdf.js loaded in a thread), not for 1 GB of spaces; time for all of it.
     const options = { timeoutMs: 120_000, memoryBytes: process.memoryUsage.rss() + 300 * 2 ** 20 };
     const stopped = await readFirstPage(hungry, options);
@@ -67,7 +72,7 @@ describe('reading the first page of a PDF in a reader thread', () => {
   it('postpones a PDF, rather than flag it, while the worker holds more than the limit and 256 MiB, and does not let it grow', async () => {
     // What the worker holds before the PDF is read is no sign of a bad PDF: the letters job is tried again later.
     const held = Buffer.alloc(400 * 2 ** 20, 1);
-    const hungry = await memoryHungryPdf(1024);
+    const hungry = await gigabyteOfSpaces();
     const limit = process.memoryUsage.rss() - 600 * 2 ** 20;
     let peak = 0;
     const sampling = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
@@ -77,5 +82,28 @@ describe('reading the first page of a PDF in a reader thread', () => {
     // Stopped at the first look, 100 ms in: far from the 1 GB it would decode (pdf.js doubles its buffer as it goes).
     expect(peak).toBeLessThan(start + 300 * 2 ** 20);
     expect(held[0]).toBe(1);
+  });
+});
+
+describe('the memory watch, while the letter work blocks the main thread', () => {
+  // The kernel's high-water mark of the process's size (VmHWM), reset first: the only view of the
+  // process's peak that needs no timer on this thread, which the test blocks.
+  const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+  const resetPeak = () => writeFileSync('/proc/self/clear_refs', '5');
+
+  it('stops a reader at the limit though this thread does not answer for seconds', async () => {
+    const hungry = await gigabyteOfSpaces();
+    // Warm a reader first, so that what the limit allows beside it is pdf.js's room and no more.
+    await readFirstPage(onePagePdf('Hello'));
+    const limit = process.memoryUsage.rss() + 300 * 2 ** 20;
+    resetPeak();
+    const reading = readFirstPage(hungry, { timeoutMs: 120_000, memoryBytes: limit });
+    // As mailparser or a DKIM check on a hostile message would: no timer of this thread runs meanwhile.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6_000);
+    const peak = peakRss();
+    const stopped = await reading;
+    expect(stopped.problems).toEqual([{ kind: 'pdf-unreadable', detail: `reading it took the process past ${limit} bytes of memory` }]);
+    // Stopped within a look or two of the limit (every 100 ms), not after decoding its 1 GB of spaces.
+    expect(peak).toBeLessThan(limit + 200 * 2 ** 20);
   });
 });
