@@ -230,6 +230,38 @@ describe('IMAP intake', () => {
     expect((await folderContents('Registered')).filter((m) => m.messageId?.includes('Killed'))).toHaveLength(100);
   });
 
+  it("believes the trusted server's DMARC only for the From the register shows", async () => {
+    const { db, config } = await mailboxSetup('FromCheck', { trustedAuthservId: 'mx.moe.go.th' });
+    const withResults = (n: number, from: string, results: string) =>
+      `Authentication-Results: ${results}\r\n${letter(n, 'FromCheck').replace(/^From: .*$/m, `From: ${from}`)}`;
+    await dovecot.append('FromCheck', [
+      withResults(
+        1,
+        'Clerk <clerk@moe.go.th>',
+        'mx.moe.go.th; spf=pass smtp.mailfrom=clerk@moe.go.th; dkim=pass header.d=moe.go.th; dmarc=pass header.from=moe.go.th',
+      ),
+      // The server judged the second address; the register shows the first.
+      withResults(
+        2,
+        'Clerk <clerk@moe.go.th>, <someone@evil.example>',
+        'mx.moe.go.th; spf=pass smtp.mailfrom=someone@evil.example; dkim=pass header.d=evil.example; dmarc=pass header.from=evil.example',
+      ),
+    ]);
+    await start(['gateway', 'worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 2, 'two letters');
+    const { rows } = await db.pool.query(
+      `SELECT from_address, authenticity->>'verdict' AS verdict, authenticity->>'reason' AS reason FROM letter ORDER BY message_id`,
+    );
+    expect(rows).toEqual([
+      { from_address: 'clerk@moe.go.th', verdict: 'authentic', reason: 'dmarc=pass' },
+      {
+        from_address: 'clerk@moe.go.th',
+        verdict: 'unverified',
+        reason: 'dmarc=pass judged header.from=evil.example, not the From shown (moe.go.th)',
+      },
+    ]);
+  });
+
   describe('a message the server will not hand over', () => {
     /** Three letters in a folder of their own (UIDs 1, 2, 3), fetched through a proxy that refuses UID 2's FETCH. */
     async function failingSetup(folder: string, fetches: 'body' | 'any', maxAttemptsPerMessage: number) {
