@@ -57,6 +57,21 @@ const REASONS: Record<string, string> = {
   'no trusted authserv-id configured': 'ยังไม่ได้ตั้งค่าเซิร์ฟเวอร์อีเมลที่เชื่อถือได้',
 };
 
+/**
+ * The verdict's reason in Thai: one of REASONS, or the mailbox server's DMARC having judged
+ * another From than the one shown (letter/authenticity.ts fromAuthenticationResults); else as it is.
+ */
+export function reasonInThai(reason: string): string {
+  const fixed = REASONS[reason];
+  if (fixed) return fixed;
+  const other = /^dmarc=(\w+) (?:for|judged) (?:header\.from=(\S+)|no header\.from), not the From shown \((.*)\)$/.exec(reason);
+  if (!other) return reason;
+  const [, result, judged, shown] = other;
+  const dmarc = `ผล DMARC ของเซิร์ฟเวอร์อีเมล (${RESULTS[result] ?? result})`;
+  if (!judged) return `${dmarc} ไม่ระบุว่าตรวจโดเมนใด จึงยืนยันผู้ส่งที่แสดงไม่ได้`;
+  return `${dmarc} เป็นของโดเมน ${judged} ${shown === 'none' ? 'แต่ไม่มีที่อยู่ผู้ส่งที่แสดง' : `ไม่ใช่โดเมนของผู้ส่งที่แสดง (${shown})`}`;
+}
+
 const RESULTS: Record<string, string> = {
   pass: 'ผ่าน',
   fail: 'ไม่ผ่าน',
@@ -183,7 +198,7 @@ function authenticity(detail: LetterDetail): Html {
     : 'ไม่มีลายเซ็น';
   return html`<p class="verdict ${a.verdict}"><strong>${verdict.label}</strong>: ${verdict.meaning}</p>
 <dl class="fields evidence">
-  <dt>เหตุผล</dt><dd>${a.reason ? (REASONS[a.reason] ?? a.reason) : '—'}</dd>
+  <dt>เหตุผล</dt><dd>${a.reason ? reasonInThai(a.reason) : '—'}</dd>
   <dt>SPF</dt><dd>${result(a.spf)}${a.spfDomain ? html` <small>(${a.spfDomain})</small>` : ''}</dd>
   <dt>DKIM</dt><dd>${dkim}</dd>
   <dt>DMARC</dt><dd>${result(a.dmarc)}${a.fromDomain ? html` <small>(${a.fromDomain})</small>` : ''}</dd>
