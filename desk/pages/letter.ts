@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { standingsOf, type Officer } from '../../letter/access';
 import type { AuthResult } from '../../letter/authenticity';
 import { bangkokDate } from '../../letter/calendar';
-import type { AttachmentReceived } from '../../letter/letter';
+import { TO_COMPLETE, type AttachmentReceived } from '../../letter/letter';
 import { movesOpen, type ActionKind } from '../../letter/transitions';
 import { listDirectory } from '../../registry/officers';
 import { findLetterDetail, type AssignmentRecord, type LetterDetail, type Receipt } from '../../registry/queue';
@@ -97,6 +97,7 @@ const FLAGS: Record<string, string> = {
   'unparseable-message': 'อ่านข้อความอีเมลไม่ได้: รายละเอียดได้จากซองจดหมายเท่านั้น',
   'unreadable-forwarded-message': 'อ่านหนังสือที่ส่งต่อมาไม่ได้: ใช้ข้อความที่ส่งต่อแทน',
   'metadata-unreadable': 'อ่านรายละเอียดของหนังสือบางส่วนไม่ได้',
+  [TO_COMPLETE]: 'อ่านเลขที่หรือวันที่ของหนังสือไม่ได้: รอเจ้าหน้าที่ลงรายละเอียด',
 };
 
 const AGENCY_SOURCES: Record<string, string> = {
@@ -367,6 +368,10 @@ export function letterPageRoutes(ctx: RouteContext): DeskRoute[] {
         mayAcknowledge: holdsOpenCopy(officer, detail.assignments),
         office,
         tomorrow: bangkokDate(new Date(ctx.clock().getTime() + 86_400_000)),
+        today: bangkokDate(ctx.clock()),
+        toComplete: detail.letter.flags.includes(TO_COMPLETE)
+          ? { reference: detail.letter.reference, letterDate: detail.letter.letterDate, title: detail.letter.title }
+          : null,
       },
       bookName: ctx.config.books.find((b) => b.code === detail.letter.book)?.name ?? detail.letter.book,
     };
