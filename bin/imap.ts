@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config/load';
 import { createPool } from '../registry/db';
 import { listFailedMessages, type FailedMessage } from '../registry/imap';
-import type { CommandIo } from './replies';
+import { limitOf, type CommandIo } from './replies';
 
 export const IMAP_USAGE = `  saraban imap failed [--mailbox KEY] [--limit N]
                               messages that failed imap[].maxAttemptsPerMessage times and were
@@ -27,11 +27,8 @@ export async function imapCommand(config: Config, args: string[], io: Pick<Comma
     io.err(`${(err as Error).message}\n\n${IMAP_USAGE}`);
     return 2;
   }
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    io.err(`--limit must be a whole number of messages, not "${values.limit}"`);
-    return 2;
-  }
+  const limit = limitOf(values.limit, 'messages', io);
+  if (limit === null) return 2;
   const pool = createPool(config.database.url, 1);
   try {
     const failed = await listFailedMessages(pool, { mailbox: values.mailbox, limit });
