@@ -67,6 +67,8 @@ class MailboxFetcher implements ImapFetcher {
   private stopped = false;
   // Set when the server reports new mail; a report that comes during a sync is not lost.
   private changed = false;
+  /** The current session has synced at least once: it connected and worked. */
+  private synced = false;
   private wake: () => void = () => undefined;
   private readonly running: Promise<void>;
 
@@ -96,6 +98,10 @@ class MailboxFetcher implements ImapFetcher {
         await this.session();
       } catch (err) {
         if (this.stopped) break;
+        // A session that synced before it failed was a working one: the count of failures in a
+        // row starts again, or a connection dropped now and then would come to wait a minute.
+        if (this.synced) failures = 0;
+        this.synced = false;
         failures++;
         this.status.lastError = (err as Error).message;
         await this.saveStatus();
@@ -139,6 +145,7 @@ class MailboxFetcher implements ImapFetcher {
       this.log.info('IMAP mailbox connected');
       while (!this.stopped && c.usable) {
         await this.sync(c);
+        this.synced = true;
         // Until the server says something changed (IDLE), the poll interval passes, or we stop.
         if (!this.stopped && c.usable && !this.changed) await this.pause(mailbox.pollIntervalMs);
       }
