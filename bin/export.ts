@@ -42,14 +42,18 @@ function exportRequest(config: Config, args: string[], at: Date): Parsed {
   // CSV stays what scripts read unless asked for the form; JSON is data only, XLSX and PDF the form only.
   const form = values.form ?? (format === 'xlsx' || format === 'pdf' ? 'register' : 'fields');
   if (form !== 'fields' && form !== 'register') return { problem: `--form must be fields or register, not "${form}"` };
-  if (form === 'fields' && (format === 'xlsx' || format === 'pdf')) return { problem: `${format} is the register's form only: leave out --form` };
+  if (form === 'fields' && (format === 'xlsx' || format === 'pdf'))
+    return { problem: `${format} is the register's form only: leave out --form` };
   if (form === 'register' && format === 'json') return { problem: 'json has the fields only: use --format csv, xlsx or pdf for the form' };
   if (form === 'fields') return { request: { format: format as 'json' | 'csv', form, year, book: book?.code }, output: values.output };
   const only = config.books.length === 1 ? config.books[0] : undefined;
   const oneBook = book ?? only;
-  if (!oneBook) return { problem: `the register's form is one book's: say which with --book (${config.books.map((b) => b.code).join(', ')})` };
+  if (!oneBook)
+    return { problem: `the register's form is one book's: say which with --book (${config.books.map((b) => b.code).join(', ')})` };
   if ((format === 'xlsx' || format === 'pdf') && values.output === undefined && process.stdout.isTTY) {
-    return { problem: `${format} is not printed on a terminal: give --output FILE, or send it into a file or a pipe (> register.${format})` };
+    return {
+      problem: `${format} is not printed on a terminal: give --output FILE, or send it into a file or a pipe (> register.${format})`,
+    };
   }
   return {
     request: {

@@ -149,7 +149,7 @@ async function* cursorBatches(cursor: Cursor<Record<string, unknown>>, batchSize
 }
 
 /** Reads rows through a cursor, as queryRows() does, on the connection of a snapshot(). */
-export type SnapshotRows = (text: string, values: unknown[]) => AsyncGenerator<Record<string, unknown>>;
+export type SnapshotRows = (text: string, values: unknown[], batchSize?: number) => AsyncGenerator<Record<string, unknown>>;
 
 /**
  * Runs fn with a reader of rows that all see the database as it was at its first query
@@ -160,10 +160,10 @@ export type SnapshotRows = (text: string, values: unknown[]) => AsyncGenerator<R
 export async function snapshot<T>(pool: pg.Pool, fn: (rows: SnapshotRows) => Promise<T>): Promise<T> {
   return transaction(pool, async (client) => {
     await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return fn(async function* (text, values) {
+    return fn(async function* (text, values, batchSize = 100) {
       const cursor = client.query(new Cursor<Record<string, unknown>>(text, values));
       try {
-        yield* cursorBatches(cursor, 100);
+        yield* cursorBatches(cursor, batchSize);
       } finally {
         // A reader stopped early: its cursor must go before the connection can run anything else.
         await cursor.close().catch(() => undefined);

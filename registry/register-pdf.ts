@@ -134,8 +134,7 @@ class Layout {
     lines.forEach((cell, i) => {
       cell.forEach((line, n) => {
         // Headings and the number centred; the rest from the left.
-        const left =
-          weight === 'bold' || i === 1 ? x + (COLUMN_WIDTHS[i] - this.text.width(line, weight, SIZE.body)) / 2 : x + PAD.x;
+        const left = weight === 'bold' || i === 1 ? x + (COLUMN_WIDTHS[i] - this.text.width(line, weight, SIZE.body)) / 2 : x + PAD.x;
         this.text.draw(line, left, top + PAD.y + n * SIZE.body * LEADING, weight, SIZE.body);
       });
       x += COLUMN_WIDTHS[i];

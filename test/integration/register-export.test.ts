@@ -78,7 +78,11 @@ describe('the register exported and printed', () => {
     await arrives('again', { title: 'ขอเชิญประชุมคณะกรรมการ (ส่งซ้ำ)', reference: 'มท ๐๒๐๑.๒/ว ๕๙๕๑', referenceNormalised: 'มท0201.2/ว5951' });
     await arrives('unread', { title: 'หนังสือที่อ่านเลขที่ไม่ได้', reference: null, flags: ['pdf-no-text-layer', 'to-complete'] });
     // RS 2569: one letter, its register whole.
-    const school = await registerTestLetter(env.db.pool, { title: 'รายงานผลการเรียน' }, { book: 'RS', at: new Date('2026-02-20T02:00:00Z') });
+    const school = await registerTestLetter(
+      env.db.pool,
+      { title: 'รายงานผลการเรียน' },
+      { book: 'RS', at: new Date('2026-02-20T02:00:00Z') },
+    );
     await routeNewLetter(env.db.pool, school.id, routing, () => now);
     // RB 2568: forty letters, several pages.
     for (let i = 1; i <= 40; i++) {

@@ -50,7 +50,7 @@ describe('the exported register', () => {
     duplicateOf: 3,
   });
 
-  it('prints an entry with the e-mail facts, then the register columns, then the desk\'s, and nothing the database keeps for itself', () => {
+  it("prints an entry with the e-mail facts, then the register columns, then the desk's, and nothing the database keeps for itself", () => {
     const entry = exportEntry(inRegister(letter));
     expect(Object.keys(entry)).toEqual([
       'book',
@@ -153,6 +153,12 @@ describe('the exported register', () => {
       attachments: [...letter.attachments, { ...letter.attachments[0], filename: `แนบ ${i}.pdf` }],
       reference: i === 1 ? null : letter.reference,
     }));
-    expect(await written(letters, 'json')).toBe(JSON.stringify(letters.map((l) => exportEntry(inRegister(l))), null, 2) + '\n');
+    expect(await written(letters, 'json')).toBe(
+      JSON.stringify(
+        letters.map((l) => exportEntry(inRegister(l))),
+        null,
+        2,
+      ) + '\n',
+    );
   });
 });
