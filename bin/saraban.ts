@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { createWriteStream } from 'node:fs';
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config/load';
-import { createPool } from '../registry/db';
-import { readRegister } from '../registry/letters';
+import { ConfigError, loadConfig } from '../config/load';
 import { auditCommand } from './audit';
-import { writeRegister } from './export';
+import { EXPORT_USAGE, exportCommand } from './export';
 import { imapCommand, IMAP_USAGE } from './imap';
 import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
 import { repliesCommand, REPLIES_USAGE } from './replies';
@@ -19,7 +15,7 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban all                 run SMTP intake, workers and desk in one process (npm start)
   saraban gateway|worker|desk run one role
   saraban migrate             create the database if missing and bring its schema up to date
-  saraban export --year <BE year> [--book CODE] --format json|csv [--output FILE]
+${EXPORT_USAGE}
   saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
 ${REPLIES_USAGE}
 ${REPORT_USAGE}
@@ -64,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     logger.info('register schema is up to date');
     return 0;
   }
-  if (command === 'export') return exportRegister(config, rest);
+  if (command === 'export') return exportCommand(config, rest);
   if (command === 'audit') return auditCommand(config, rest);
   if (isPeopleCommand(command)) return runPeopleCommand(config, command, rest);
   if (command === 'replies') return repliesCommand(config, rest);
@@ -85,52 +81,6 @@ function untilSignal(logger: pino.Logger): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-}
-
-async function exportRegister(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      year: { type: 'string' },
-      book: { type: 'string' },
-      format: { type: 'string', default: 'json' },
-      output: { type: 'string' },
-    },
-  });
-  const year = Number(values.year);
-  if (!Number.isInteger(year) || year < 2400) {
-    console.error('export needs --year with a Buddhist-era year, e.g. --year 2569');
-    return 2;
-  }
-  if (values.format !== 'json' && values.format !== 'csv') {
-    console.error(`--format must be json or csv, not "${values.format}"`);
-    return 2;
-  }
-  if (values.book && !config.books.some((b) => b.code === values.book)) {
-    console.error(`no book "${values.book}" in the settings; books: ${config.books.map((b) => b.code).join(', ')}`);
-    return 2;
-  }
-  const pool = createPool(config.database.url, 1);
-  try {
-    const letters = readRegister(pool, year, values.book);
-    // stdout is not ended: whatever it still holds is written before the process exits (below).
-    if (!values.output) await writeRegister(letters, values.format, process.stdout, { end: false });
-    else {
-      const file = createWriteStream(values.output);
-      const failed: { error?: NodeJS.ErrnoException } = {};
-      file.on('error', (err) => (failed.error = err));
-      try {
-        await writeRegister(letters, values.format, file);
-      } catch (err) {
-        if (!failed.error) throw err; // the database's
-        console.error(`saraban: cannot write ${values.output} (${failed.error.code ?? failed.error.message}); what it holds is incomplete`);
-        return 1;
-      }
-    }
-    return 0;
-  } finally {
-    await pool.end();
-  }
 }
 
 // A reader that went away (`| head`, a script that stopped reading): the output is not whole,

@@ -59,6 +59,24 @@ export function formatThaiDate(isoDate: string): string {
   return thaiDate.format(new Date(`${isoDate}T12:00:00Z`));
 }
 
+const thaiShortDate = new Intl.DateTimeFormat('th-TH-u-ca-buddhist-nu-latn', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+
+/** "20 พ.ย. 2569 09.05 น.": an instant as a register's cell writes it. */
+export function formatThaiShortDateTime(instant: Date): string {
+  const { hour, minute } = bangkokParts(instant);
+  return `${thaiShortDate.format(instant)} ${String(hour).padStart(2, '0')}.${String(minute).padStart(2, '0')} น.`;
+}
+
+/** "20 พ.ย. 2569" for a calendar date (ISO, CE), in a register's cell. */
+export function formatThaiShortDate(isoDate: string): string {
+  return thaiShortDate.format(new Date(`${isoDate}T12:00:00Z`));
+}
+
 /** "2026-11-25": the date in Bangkok (CE), as a date to wait until is written and compared. */
 export function bangkokDate(instant: Date): string {
   const p = bangkokParts(instant);

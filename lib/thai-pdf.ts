@@ -3,7 +3,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { rgb, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 
 // Thai text in PDFs drawn with pdf-lib and Sarabun, for every document the product prints (the
-// central-address report; the receipt stamp and the register print of issue #17).
+// central-address report, the receipt stamp; the register, which is drawn with PDFKit, shares
+// the font, the runs and the line breaking: lib/thai-pdfkit.ts).
 //
 // pdf-lib shapes a string as the one script of its first strong character and drops GPOS
 // offsets: Sarabun's own substitutions place Thai marks right in a Thai-only string, but in
@@ -21,7 +22,7 @@ const FONT_FILES: Record<Weight, string> = {
 const fontBytes = new Map<Weight, Buffer>();
 
 /** A font file's bytes, read once per process. */
-function sarabun(weight: Weight): Buffer {
+export function sarabun(weight: Weight): Buffer {
   let bytes = fontBytes.get(weight);
   if (!bytes) {
     bytes = readFileSync(require.resolve(FONT_FILES[weight]));
@@ -104,18 +105,41 @@ function breakable(paragraph: string): string[] {
  * between a letter and its marks.
  */
 export function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const fits = (line: string) => textWidth(line.trimEnd(), font, size) <= maxWidth;
+  return wrapMeasured(text, (piece) => textWidth(piece, font, size), maxWidth);
+}
+
+/**
+ * wrapText for any font: `widthOf` measures a piece (a word, the spaces between words, a
+ * character with its marks), each once. A line is as wide as its pieces side by side (a glyph's
+ * advance does not depend on the words beside it), so a long text costs no more than its pieces.
+ */
+export function wrapMeasured(text: string, widthOf: (piece: string) => number, maxWidth: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split(/\r?\n/)) {
+    // The line so far, its width, and the width of the spaces at its end (not drawn at a break).
     let line = '';
+    let width = 0;
+    let spaces = 0;
     for (const word of breakable(paragraph)) {
-      const pieces = fits(word) ? [word] : Array.from(graphemes.segment(word), (g) => g.segment);
-      for (const piece of pieces) {
-        if (line === '' || fits(line + piece)) {
+      const whole = widthOf(word);
+      const pieces: Array<[string, number]> =
+        whole <= maxWidth || SPACE.test(word) ? [[word, whole]] : Array.from(graphemes.segment(word), (g) => [g.segment, widthOf(g.segment)]);
+      for (const [piece, pieceWidth] of pieces) {
+        const space = SPACE.test(piece);
+        if (space) {
+          if (line !== '') {
+            line += piece;
+            spaces += pieceWidth;
+          }
+        } else if (line === '' || width + spaces + pieceWidth <= maxWidth) {
           line += piece;
+          width += spaces + pieceWidth;
+          spaces = 0;
         } else {
           lines.push(line.trimEnd());
-          line = piece.trimStart();
+          line = piece;
+          width = pieceWidth;
+          spaces = 0;
         }
       }
     }

@@ -132,16 +132,44 @@ export async function* queryRows(pool: pg.Pool, text: string, values: unknown[],
   let finished = false;
   try {
     const cursor = client.query(new Cursor<Record<string, unknown>>(text, values));
-    for (;;) {
-      const rows = await cursor.read(batchSize);
-      if (rows.length === 0) break;
-      yield* rows;
-    }
+    yield* cursorBatches(cursor, batchSize);
     await cursor.close();
     finished = true;
   } finally {
     giveBack(client, finished ? undefined : new Error('rows left unread'));
   }
+}
+
+async function* cursorBatches(cursor: Cursor<Record<string, unknown>>, batchSize: number): AsyncGenerator<Record<string, unknown>> {
+  for (;;) {
+    const rows = await cursor.read(batchSize);
+    if (rows.length === 0) return;
+    yield* rows;
+  }
+}
+
+/** Reads rows through a cursor, as queryRows() does, on the connection of a snapshot(). */
+export type SnapshotRows = (text: string, values: unknown[], batchSize?: number) => AsyncGenerator<Record<string, unknown>>;
+
+/**
+ * Runs fn with a reader of rows that all see the database as it was at its first query
+ * (REPEATABLE READ, read only): what reads the same rows twice (a count, then the rows) finds
+ * the same rows, whatever is committed meanwhile. One connection, lent until fn settles; its
+ * reads one after another, each finished (or stopped) before the next.
+ */
+export async function snapshot<T>(pool: pg.Pool, fn: (rows: SnapshotRows) => Promise<T>): Promise<T> {
+  return transaction(pool, async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return fn(async function* (text, values, batchSize = 100) {
+      const cursor = client.query(new Cursor<Record<string, unknown>>(text, values));
+      try {
+        yield* cursorBatches(cursor, batchSize);
+      } finally {
+        // A reader stopped early: its cursor must go before the connection can run anything else.
+        await cursor.close().catch(() => undefined);
+      }
+    });
+  });
 }
 
 const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');

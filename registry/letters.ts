@@ -1,7 +1,7 @@
 import { buddhistYear } from '../letter/calendar';
 import { DETAIL_FIELDS, LETTER_FIELDS, withDefaults, type Letter, type LetterDetails } from '../letter/letter';
 import { appendAudit } from './audit';
-import { jsonb, queryRows, transaction, type Pool } from './db';
+import { jsonb, transaction, type Pool } from './db';
 import { pendingReplyOf, planReply, type ReplyLimits, type ReplyPlan } from './replies';
 
 /** What makes two messages the same letter: the same Message-ID from the same sender, or the same file with the same reference. */
@@ -151,28 +151,15 @@ export async function recordNotRegistered(
 
 const fields = Object.entries(LETTER_FIELDS) as Array<[keyof Letter, { column: string; select?: string }]>;
 
-/** Every column of a letter, each as the letter holds it. */
-const letterColumns = fields.map(([, f]) => (f.select ? `${f.select} AS ${f.column}` : f.column)).join(', ');
+/** Every column of a letter, each as the letter holds it (a query's select list, on the table itself). */
+export const letterColumns = fields.map(([, f]) => (f.select ? `${f.select} AS ${f.column}` : f.column)).join(', ');
 
 /** A letter from its row: the columns of `letterColumns` by name. */
-function toLetter(row: Record<string, unknown>): Letter {
+export function toLetter(row: Record<string, unknown>): Letter {
   return Object.fromEntries(fields.map(([name, f]) => [name, row[f.column]])) as Letter;
 }
 
 /** A letter from its row as to_jsonb or row_to_json write it: timestamps as ISO 8601 text, dates as YYYY-MM-DD. */
 export function letterFromJson(r: Record<string, unknown>): Letter {
   return toLetter({ ...r, registered_at: new Date(r.registered_at as string) });
-}
-
-/**
- * The register of one year, optionally one book, in book and number order, read through a
- * cursor as the caller takes the letters: a year of any size is never in memory at once.
- */
-export async function* readRegister(pool: Pool, year: number, book?: string): AsyncGenerator<Letter> {
-  const rows = queryRows(
-    pool,
-    `SELECT ${letterColumns} FROM letter WHERE year = $1 AND ($2::text IS NULL OR book = $2) ORDER BY book, number`,
-    [year, book ?? null],
-  );
-  for await (const row of rows) yield toLetter(row);
 }

@@ -1,8 +1,11 @@
-import type { z } from 'zod';
+import { PassThrough } from 'node:stream';
+import { z } from 'zod';
 import type { Config } from '../../config/load';
+import { hasRole } from '../../letter/access';
 import { buddhistYear } from '../../letter/calendar';
 import { LETTER_STATES, STATE_NAMES } from '../../letter/transitions';
 import { agenciesInView, listQueue, registerNotes, type QueueItem, type QueuePage, type RegisterNote } from '../../registry/queue';
+import { exportFile, exportRegister, type ExportRequest } from '../../registry/register-export';
 import { ListQuery, queueQuery } from '../api/letters';
 import { route, type DeskRoute, type RouteContext } from '../api/route';
 import { DeskError } from '../errors';
@@ -77,6 +80,22 @@ export function registerTable(ctx: PageContext, items: readonly QueueItem[], not
 </table></div>`;
 }
 
+/** The whole register's files, for whoever sees the whole register: the admin (registerRoutes). */
+const DOWNLOADS = [
+  ['pdf', 'PDF สำหรับพิมพ์'],
+  ['xlsx', 'Excel (XLSX)'],
+  ['csv', 'CSV'],
+] as const;
+
+function downloads(ctx: PageContext, book: string, year: number): Html | '' {
+  if (!hasRole(ctx.officer, 'admin')) return '';
+  const links = DOWNLOADS.map(
+    ([format, label]) =>
+      html`<a href="/register/export?book=${encodeURIComponent(book)}&amp;year=${year}&amp;format=${format}" download>${label}</a>`,
+  );
+  return html`<p class="downloads">ดาวน์โหลดทะเบียนทั้งเล่ม: ${links.map((link, i) => html`${i ? ' · ' : ''}${link}`)}</p>`;
+}
+
 export function registerPage(ctx: PageContext, view: RegisterView): Html {
   const f = ctx.format;
   const { query, found } = view;
@@ -93,6 +112,7 @@ export function registerPage(ctx: PageContext, view: RegisterView): Html {
     ctx,
     'ทะเบียนหนังสือรับ',
     html`<p class="register-of">${view.book.name} (${view.book.code}) ปี พ.ศ. ${f.digits(query.year)}</p>
+${downloads(ctx, view.book.code, query.year)}
 ${filterForm(query, chooseRegister, { states: LETTER_STATES, agencies: view.agencies })}
 <section id="register" aria-labelledby="register-count">
 <p id="register-count" class="count-line">${found.total === 0 ? 'ไม่พบหนังสือในทะเบียนนี้' : `พบ ${f.digits(found.total)} รายการ`}${perState.length ? ` (${perState.join(' · ')})` : ''}</p>
@@ -100,6 +120,21 @@ ${found.items.length ? registerTable(ctx, found.items, view.notes) : ''}
 ${pager(ctx, query, found.total)}
 </section>`,
   );
+}
+
+const ExportQuery = z.strictObject({
+  book: z.string().min(1).optional(),
+  year: z.coerce.number().int().min(2500).max(2700).optional(),
+  format: z.enum(['pdf', 'xlsx', 'csv']),
+});
+
+/** The book a register's query names (the settings' first when none), or a 404 that lists the books. */
+function bookOf(config: Config, code: string | undefined): Book {
+  const book = config.books.find((b) => b.code === (code ?? config.books[0].code));
+  if (!book) {
+    throw new DeskError(404, 'not-found', `ไม่มีทะเบียน ${code} (no book ${code}: the settings' books are ${config.books.map((b) => b.code).join(', ')})`);
+  }
+  return book;
 }
 
 export function registerRoutes(ctx: RouteContext): DeskRoute[] {
@@ -113,14 +148,7 @@ export function registerRoutes(ctx: RouteContext): DeskRoute[] {
       schema: { hide: true, querystring: RegisterQuery },
       async handler(request) {
         const q = request.query;
-        const book = config.books.find((b) => b.code === (q.book ?? config.books[0].code));
-        if (!book) {
-          throw new DeskError(
-            404,
-            'not-found',
-            `ไม่มีทะเบียน ${q.book} (no book ${q.book}: the settings' books are ${config.books.map((b) => b.code).join(', ')})`,
-          );
-        }
+        const book = bookOf(config, q.book);
         const thisYear = buddhistYear(ctx.clock());
         const query = { ...q, book: book.code, year: q.year ?? thisYear };
         const officer = request.officer;
@@ -133,6 +161,42 @@ export function registerRoutes(ctx: RouteContext): DeskRoute[] {
           found.items.map((l) => l.id),
         );
         return registerPage(pageContext(ctx, request), { query, book, books: config.books, thisYear, found, notes, agencies });
+      },
+    }),
+    // The whole register of a book and year as a file, streamed as it is read. Only the admin
+    // sees the whole register (letter/access.ts scopeOf): an officer's or a supervisor's view is
+    // a part of it, and the file is the register itself, every number, so it is the admin's. ลับ and
+    // ลับมาก letters are shown in full only to an admin named for secret mail; to another, their
+    // rows keep the date and number and say they are secret.
+    route({
+      method: 'GET',
+      url: '/register/export',
+      auth: 'admin',
+      page: true,
+      schema: { hide: true, querystring: ExportQuery },
+      async handler(request, reply) {
+        const q = request.query;
+        const book = bookOf(config, q.book);
+        const officer = request.officer;
+        const exported: ExportRequest = {
+          format: q.format,
+          form: 'register',
+          year: q.year ?? buddhistYear(ctx.clock()),
+          book: { code: book.code, name: book.name },
+          agency: config.agency.name,
+          digits: config.desk.digits,
+          revealRestricted: officer.secretClearance,
+          at: ctx.clock(),
+        };
+        const file = exportFile(exported);
+        const body = new PassThrough();
+        request.log.info({ officer: officer.username, book: book.code, year: exported.year, format: q.format }, 'register exported');
+        // Written as it is read: a failure half-way can only cut the download short, which the browser shows.
+        exportRegister(pool, exported, body).catch((err: Error) => {
+          request.log.warn({ err, book: book.code, year: exported.year, format: q.format }, 'register export stopped');
+          body.destroy(err);
+        });
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(body);
       },
     }),
   ];

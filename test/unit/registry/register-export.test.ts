@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { exportEntry, writeRegister } from '../../../bin/export';
 import type { Letter } from '../../../letter/letter';
+import type { RegisterEntry } from '../../../letter/register-form';
+import { exportEntry, writeRegister } from '../../../registry/register-export';
 
 // `saraban export` as scripts read it (README, "Export"): these names, in this order.
 describe('the exported register', () => {
@@ -36,8 +37,21 @@ describe('the exported register', () => {
     forwardedBy: null,
   };
 
-  it('prints an entry with the e-mail facts, then the register columns, and nothing the database keeps for itself', () => {
-    const entry = exportEntry(letter);
+  /** The letter in the register, as the desk left it. */
+  const inRegister = (l: Letter): RegisterEntry => ({
+    letter: l,
+    state: 'done',
+    deadline: new Date('2026-11-27T10:00:00.000Z'),
+    waitUntil: null,
+    holder: 'งานการเงิน',
+    action: { text: 'โอนเงินแล้ว', replyNumber: 'ศธ 0206/88', at: new Date('2026-11-21T02:00:00.000Z') },
+    returnedBecause: null,
+    annulledBecause: null,
+    duplicateOf: 3,
+  });
+
+  it("prints an entry with the e-mail facts, then the register columns, then the desk's, and nothing the database keeps for itself", () => {
+    const entry = exportEntry(inRegister(letter));
     expect(Object.keys(entry)).toEqual([
       'book',
       'year',
@@ -58,6 +72,12 @@ describe('the exported register', () => {
       'circular',
       'suspect',
       'restricted',
+      'state',
+      'deadline',
+      'referenceNormalised',
+      'authenticity',
+      'duplicateOf',
+      'action',
     ]);
     expect(entry).toEqual({
       book: 'RB',
@@ -79,12 +99,18 @@ describe('the exported register', () => {
       circular: false,
       suspect: false,
       restricted: true,
+      state: 'done',
+      deadline: '2026-11-27T10:00:00.000Z',
+      referenceNormalised: 'ศธ0206/1457',
+      authenticity: 'authentic',
+      duplicateOf: 3,
+      action: { text: 'โอนเงินแล้ว', replyNumber: 'ศธ 0206/88', recordedAt: '2026-11-21T02:00:00.000Z' },
     });
   });
 
   it('prints each attachment as received, whatever else its stored record holds', () => {
     const stored = { ...letter.attachments[0], content: 'not exported' };
-    expect(exportEntry({ ...letter, attachments: [stored] }).attachments).toEqual([letter.attachments[0]]);
+    expect(exportEntry(inRegister({ ...letter, attachments: [stored] })).attachments).toEqual([letter.attachments[0]]);
   });
 
   /** What writeRegister writes for these letters, handed over as a cursor would hand them. */
@@ -97,10 +123,10 @@ describe('the exported register', () => {
       },
     });
     await writeRegister(
-      (async function* () {
-        yield* letters;
-      })(),
-      format,
+      async function* () {
+        yield* letters.map(inRegister);
+      },
+      { format, form: 'fields', year: 2569 },
       out,
     );
     return Buffer.concat(chunks).toString('utf8');
@@ -127,6 +153,12 @@ describe('the exported register', () => {
       attachments: [...letter.attachments, { ...letter.attachments[0], filename: `แนบ ${i}.pdf` }],
       reference: i === 1 ? null : letter.reference,
     }));
-    expect(await written(letters, 'json')).toBe(JSON.stringify(letters.map(exportEntry), null, 2) + '\n');
+    expect(await written(letters, 'json')).toBe(
+      JSON.stringify(
+        letters.map((l) => exportEntry(inRegister(l))),
+        null,
+        2,
+      ) + '\n',
+    );
   });
 });
