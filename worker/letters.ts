@@ -27,6 +27,8 @@ export interface LetterDeps {
   /** DNS for SPF/DKIM/DMARC; real DNS when not given. */
   resolver?: DnsResolver;
   queueReply: (replyId: number) => Promise<void>;
+  /** Queues the receipt stamp of a letter registered (worker/stamps.ts). */
+  queueStamp: (letterId: number) => Promise<void>;
 }
 
 export type LetterOutcome =
@@ -280,6 +282,10 @@ async function recordLetter(
   const { letter } = registration;
   // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
   if (registration.outcome === 'registered') {
+    // Its receipt stamp, a job of its own: a slow PDF holds up neither this letter's receipt nor the next letter.
+    await deps
+      .queueStamp(letter.id)
+      .catch((err: Error) => log.warn({ letterId: letter.id, err: err.message }, 'receipt stamp not queued; the reconciler will queue it'));
     await routeNewLetter(deps.pool, letter.id, deps.config.routing, deps.clock).then(
       (routed) =>
         'problem' in routed &&
