@@ -1,7 +1,7 @@
 import { createDeflate } from 'node:zlib';
 import { pdfFile } from '../../../devkit/pdf';
 import type { ReceiptStamp } from '../../../registry/receipt-stamp';
-import { stampInThread } from '../../../worker/pdf';
+import { mayStart, placeInQueue, stampInThread, type Work } from '../../../worker/pdf';
 import { onePagePdf, pdfText } from '../../support/pdf';
 
 const STAMP: ReceiptStamp = {
@@ -72,5 +72,35 @@ describe('the receipt stamp drawn in a reader thread', () => {
       bound: 'memory',
       detail: `reading it took the process past ${options.memoryBytes} bytes of memory`,
     });
+  });
+});
+
+describe("the reader threads' queue, with stamps in it", () => {
+  const stamp: Work = { alone: false, format: 'stamp' };
+  const pdf: Work = { alone: false, format: 'pdf' };
+  const docx: Work = { alone: false, format: 'docx' };
+
+  it('puts a letter to be read before every stamp waiting, and a stamp at the end', () => {
+    expect(placeInQueue([pdf, stamp, stamp], 'docx')).toBe(1);
+    expect(placeInQueue([pdf, stamp, stamp], 'stamp')).toBe(3);
+    expect(placeInQueue([pdf, docx], 'pdf')).toBe(2);
+    // Work stopped for memory, to be run again alone, keeps its place at the head.
+    expect(placeInQueue([{ alone: true, format: 'stamp' }, stamp], 'pdf')).toBe(1);
+  });
+
+  it('never gives stamps every thread, but on a machine of one', () => {
+    expect(mayStart(stamp, [], 2, 2)).toBe(true);
+    expect(mayStart(stamp, [stamp], 1, 2)).toBe(false);
+    expect(mayStart(pdf, [stamp], 1, 2)).toBe(true);
+    expect(mayStart(stamp, [stamp, stamp], 1, 4)).toBe(true);
+    expect(mayStart(stamp, [stamp, stamp, stamp], 1, 4)).toBe(false);
+    expect(mayStart(stamp, [], 1, 1)).toBe(true);
+    expect(mayStart(pdf, [stamp], 0, 1)).toBe(false);
+  });
+
+  it('starts nothing beside work run alone, and that work only once every thread is free', () => {
+    expect(mayStart(pdf, [{ alone: true, format: 'stamp' }], 1, 2)).toBe(false);
+    expect(mayStart({ alone: true, format: 'pdf' }, [stamp], 1, 2)).toBe(false);
+    expect(mayStart({ alone: true, format: 'stamp' }, [], 0, 2)).toBe(true);
   });
 });
