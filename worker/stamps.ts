@@ -6,7 +6,8 @@ import { stampSource, type StampReason } from '../letter/stamp';
 import type { Pool } from '../registry/db';
 import { findInboundWithRaw } from '../registry/inbound';
 import { findLetterToStamp, recordStamp, type StampToRecord } from '../registry/stamps';
-import { stampInThread, type Bound } from './pdf';
+import { stampInThread } from './pdf';
+import type { Bound } from './pdf-threads';
 import { letterFile } from './read';
 
 export interface StampDeps {
@@ -16,9 +17,7 @@ export interface StampDeps {
 }
 
 export type StampJobOutcome =
-  | { kind: 'stamped' | 'failed' | 'skipped'; reason: StampReason | null; recorded: boolean }
-  | { kind: 'done-before' }
-  | { kind: 'missing' };
+  { kind: 'stamped' | 'failed' | 'skipped'; reason: StampReason | null; recorded: boolean } | { kind: 'done-before' } | { kind: 'missing' };
 
 /** A stamp stopped at a bound (time, memory) or by its thread failing, with attempts left: the job is tried again. */
 export class StampStopped extends Error {

@@ -1,7 +1,8 @@
 import { createDeflate } from 'node:zlib';
 import { pdfFile } from '../../../devkit/pdf';
 import type { ReceiptStamp } from '../../../registry/receipt-stamp';
-import { mayStart, placeInQueue, stampInThread, type Work } from '../../../worker/pdf';
+import { stampInThread } from '../../../worker/pdf';
+import { mayStart, placeInQueue, type Work } from '../../../worker/pdf-threads';
 import { onePagePdf, pdfText } from '../../support/pdf';
 
 const STAMP: ReceiptStamp = {
