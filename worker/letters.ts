@@ -282,10 +282,6 @@ async function recordLetter(
   const { letter } = registration;
   // Who must act on it (the desk's routing), in its own transaction; a letter this misses is routed by the reconciler.
   if (registration.outcome === 'registered') {
-    // Its receipt stamp, a job of its own: a slow PDF holds up neither this letter's receipt nor the next letter.
-    await deps
-      .queueStamp(letter.id)
-      .catch((err: Error) => log.warn({ letterId: letter.id, err: err.message }, 'receipt stamp not queued; the reconciler will queue it'));
     await routeNewLetter(deps.pool, letter.id, deps.config.routing, deps.clock).then(
       (routed) =>
         'problem' in routed &&
@@ -293,6 +289,10 @@ async function recordLetter(
         log.warn({ letterId: letter.id, routing: routed }, 'letter not routed as the routing settings say'),
       (err: Error) => log.error({ letterId: letter.id, err: err.message }, 'letter not routed; the reconciler will try again'),
     );
+    // Then its receipt stamp, a job of its own: a slow PDF holds up neither this letter's receipt nor the next letter.
+    await deps
+      .queueStamp(letter.id)
+      .catch((err: Error) => log.warn({ letterId: letter.id, err: err.message }, 'receipt stamp not queued; the reconciler will queue it'));
   }
   log.info(
     {

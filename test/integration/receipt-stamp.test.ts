@@ -74,6 +74,8 @@ describe('the receipt stamp of a letter e-mailed in', () => {
       const { rows } = await db.pool.query('SELECT id, book, year, number FROM letter WHERE message_id = $1', [messageId]);
       return rows[0] as { id: number; book: string; year: number; number: number } | undefined;
     }, `letter ${messageId} registered`);
+    // Routed (to the central unit, the clerk's), then stamped.
+    await waitFor(async () => (await db.pool.query('SELECT 1 FROM assignment WHERE letter_id = $1', [letter!.id])).rowCount, 'routed');
     await waitFor(async () => (await stampOf(letter!.id)).length === 1, `the stamp of ${messageId} recorded`);
     return letter!;
   }
