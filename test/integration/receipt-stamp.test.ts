@@ -1,63 +1,29 @@
 import { createHash } from 'node:crypto';
-import { newApiToken, secretHash } from '../../desk/auth/secret';
-import { startRoles, type Running } from '../../bin/roles';
-import type { Config } from '../../config/load';
+import { startRoles } from '../../bin/roles';
 import { toThaiDigits } from '../../letter/calendar';
 import { STAMP_REASONS } from '../../letter/stamp';
-import { createToken } from '../../registry/officers';
 import { routeNewLetter } from '../../registry/work';
 import { StampStopped, stampLetter, type StampDeps } from '../../worker/stamps';
-import { BY_THE_TEST } from '../support/desk';
-import { addOfficer, addUnit, registerLetterWithPdf } from '../support/letters';
+import { useGatewayAndDesk } from '../support/desk';
+import { registerLetterWithPdf } from '../support/letters';
 import { onePagePdf, pdfText } from '../support/pdf';
-import {
-  createTestDatabase,
-  flushPrefix,
-  sendLetter,
-  silent,
-  startRelay,
-  testConfig,
-  waitFor,
-  type Relay,
-  type TestDatabase,
-} from '../support/services';
+import { flushPrefix, sendLetter, silent, testConfig, waitFor } from '../support/services';
 
 // The receipt stamp (ตรารับ) as its own job after registration, on real services: a letter
 // e-mailed to saraban@ with its PDF gets a stamped copy beside it, which the desk serves and its
 // page shows, to those who may see the letter; an encrypted or damaged PDF gets none and the
 // letter says why; the job run again changes nothing; a stamp whose job was lost is queued again.
 describe('the receipt stamp of a letter e-mailed in', () => {
-  let db: TestDatabase;
-  let relay: Relay;
-  let app: Running;
-  let config: Config;
-  const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    relay = await startRelay();
-    await addUnit(db.pool, 'SARABAN', 'งานสารบรรณกลาง');
-    await addUnit(db.pool, 'FIN', 'กองคลัง');
-    for (const [username, unit] of [
+  const env = useGatewayAndDesk(
+    [
       ['clerk', 'SARABAN'],
       ['fin1', 'FIN'],
-    ]) {
-      await addOfficer(db.pool, { username, unit });
-      tokens[username] = newApiToken();
-      await createToken(db.pool, username, secretHash(tokens[username]), 'test', BY_THE_TEST);
-    }
-    config = testConfig(db.url, { relay: { url: relay.url }, routing: { centralUnit: 'SARABAN' } });
-    app = await startRoles(['gateway', 'worker', 'desk'], config, silent);
-  });
-  afterAll(async () => {
-    await app.stop();
-    await relay.close();
-    await db.drop();
-    await flushPrefix(config.redis.prefix);
-  });
+    ],
+    { centralUnit: 'SARABAN' },
+  );
 
   const get = (who: string, path: string, accept = 'application/json') =>
-    fetch(`http://127.0.0.1:${app.deskPort}${path}`, { headers: { authorization: `Bearer ${tokens[who]}`, accept } });
+    fetch(`http://127.0.0.1:${env.app.deskPort}${path}`, { headers: { authorization: `Bearer ${env.tokens[who]}`, accept } });
   const json = async (who: string, path: string) => {
     const response = await get(who, path);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -65,17 +31,18 @@ describe('the receipt stamp of a letter e-mailed in', () => {
   const page = async (who: string, id: number) => (await get(who, `/letters/${id}`, 'text/html')).text();
 
   const stampOf = async (letterId: number) =>
-    (await db.pool.query('SELECT state, reason, detail, attachment, sha256, pdf FROM letter_stamp WHERE letter_id = $1', [letterId])).rows;
+    (await env.db.pool.query('SELECT state, reason, detail, attachment, sha256, pdf FROM letter_stamp WHERE letter_id = $1', [letterId]))
+      .rows;
 
   /** E-mails a letter with this file attached; waits until it is registered and its stamp recorded. */
   async function mailIn(messageId: string, file: { filename: string; content: Buffer; contentType: string }) {
-    expect(await sendLetter(app.smtpPort!, { messageId, attachments: [file] })).toMatch(/^250 /);
+    expect(await sendLetter(env.app.smtpPort!, { messageId, attachments: [file] })).toMatch(/^250 /);
     const letter = await waitFor(async () => {
-      const { rows } = await db.pool.query('SELECT id, book, year, number FROM letter WHERE message_id = $1', [messageId]);
+      const { rows } = await env.db.pool.query('SELECT id, book, year, number FROM letter WHERE message_id = $1', [messageId]);
       return rows[0] as { id: number; book: string; year: number; number: number } | undefined;
     }, `letter ${messageId} registered`);
     // Routed (to the central unit, the clerk's), then stamped.
-    await waitFor(async () => (await db.pool.query('SELECT 1 FROM assignment WHERE letter_id = $1', [letter!.id])).rowCount, 'routed');
+    await waitFor(async () => (await env.db.pool.query('SELECT 1 FROM assignment WHERE letter_id = $1', [letter!.id])).rowCount, 'routed');
     await waitFor(async () => (await stampOf(letter!.id)).length === 1, `the stamp of ${messageId} recorded`);
     return letter!;
   }
@@ -160,7 +127,7 @@ describe('the receipt stamp of a letter e-mailed in', () => {
   });
 
   it("answers another unit's officer 404 for the stamped copy, as for a letter that does not exist", async () => {
-    const { rows } = await db.pool.query(`SELECT letter_id FROM letter_stamp WHERE state = 'stamped' LIMIT 1`);
+    const { rows } = await env.db.pool.query(`SELECT letter_id FROM letter_stamp WHERE state = 'stamped' LIMIT 1`);
     const id = rows[0].letter_id as number;
     expect((await get('clerk', `/api/letters/${id}/stamped`)).status).toBe(200);
     for (const path of [`/api/letters/${id}/stamped`, '/api/letters/999999/stamped']) {
@@ -171,19 +138,19 @@ describe('the receipt stamp of a letter e-mailed in', () => {
 
   describe('the stamps job itself', () => {
     const deps = (overrides: Record<string, unknown> = {}): StampDeps => ({
-      config: testConfig(db.url, overrides),
-      pool: db.pool,
+      config: testConfig(env.db.url, overrides),
+      pool: env.db.pool,
       logger: silent,
     });
 
     it('run twice, or twice at once, records one stamp and leaves its bytes as the first run made them', async () => {
-      const once = await registerLetterWithPdf(db.pool, onePagePdf('Twice'));
+      const once = await registerLetterWithPdf(env.db.pool, onePagePdf('Twice'));
       expect(await stampLetter(deps(), once.id, false)).toEqual({ kind: 'stamped', reason: null, recorded: true });
       const [first] = await stampOf(once.id);
       expect(await stampLetter(deps(), once.id, false)).toEqual({ kind: 'done-before' });
       expect(await stampOf(once.id)).toEqual([first]);
 
-      const racing = await registerLetterWithPdf(db.pool, onePagePdf('At once'));
+      const racing = await registerLetterWithPdf(env.db.pool, onePagePdf('At once'));
       const outcomes = await Promise.all([stampLetter(deps(), racing.id, false), stampLetter(deps(), racing.id, false)]);
       const [row, ...more] = await stampOf(racing.id);
       expect(more).toEqual([]);
@@ -194,14 +161,14 @@ describe('the receipt stamp of a letter e-mailed in', () => {
     });
 
     it('tries a stamp stopped by its time limit again, and on its last attempt records why', async () => {
-      const slow = await registerLetterWithPdf(db.pool, onePagePdf('Slow'));
+      const slow = await registerLetterWithPdf(env.db.pool, onePagePdf('Slow'));
       const hurried = deps({ workers: { stampTimeoutMs: 1 } });
       await expect(stampLetter(hurried, slow.id, false)).rejects.toThrow(StampStopped);
       expect(await stampOf(slow.id)).toEqual([]);
       expect(await stampLetter(hurried, slow.id, true)).toEqual({ kind: 'failed', reason: 'stamp-timeout', recorded: true });
       expect(await stampOf(slow.id)).toMatchObject([{ state: 'failed', reason: 'stamp-timeout', detail: 'no answer within 1 ms' }]);
       // Routed to the central unit as the letters job would: its officer's page says why, in Thai.
-      await routeNewLetter(db.pool, slow.id, config.routing, () => new Date());
+      await routeNewLetter(env.db.pool, slow.id, env.config.routing, () => new Date());
       expect(await page('clerk', slow.id)).toContain(`<ul class="problems stamp"><li>${STAMP_REASONS['stamp-timeout']}</li></ul>`);
     });
   });
@@ -212,13 +179,13 @@ describe('the receipt stamp of a letter e-mailed in', () => {
       content: onePagePdf('Lost'),
       contentType: 'application/pdf',
     });
-    await app.stop();
+    await env.app.stop();
     // Pretend the job vanished before it ran: no stamp recorded, Redis empty.
-    await db.pool.query('DELETE FROM letter_stamp WHERE letter_id = $1', [letter.id]);
-    await flushPrefix(config.redis.prefix);
-    app = await startRoles(['worker'], config, silent);
+    await env.db.pool.query('DELETE FROM letter_stamp WHERE letter_id = $1', [letter.id]);
+    await flushPrefix(env.config.redis.prefix);
+    env.app = await startRoles(['worker'], env.config, silent);
     await waitFor(async () => (await stampOf(letter.id))[0]?.state === 'stamped', 'the lost stamp made by a job the reconciler queued');
-    const { rows } = await db.pool.query(
+    const { rows } = await env.db.pool.query(
       'SELECT count(*)::int AS n FROM letter l WHERE NOT EXISTS (SELECT 1 FROM letter_stamp s WHERE s.letter_id = l.id)',
     );
     expect(rows[0].n).toBe(0);

@@ -1,42 +1,7 @@
-import { createDeflate } from 'node:zlib';
-import { pdfFile } from '../../../devkit/pdf';
-import type { ReceiptStamp } from '../../../registry/receipt-stamp';
 import { stampInThread } from '../../../worker/pdf';
 import { mayStart, placeInQueue, type Work } from '../../../worker/pdf-threads';
-import { onePagePdf, pdfText } from '../../support/pdf';
-
-const STAMP: ReceiptStamp = {
-  agency: 'สำนักงานผู้ว่าราชการจังหวัดน่าน',
-  number: 12,
-  year: 2569,
-  registeredAt: new Date('2026-12-07T02:05:00Z'),
-  digits: 'thai',
-};
-
-/** A PDF whose object stream, a few hundred KB, pdf-lib inflates to `megabytes` MB as it loads the file. */
-async function hungryObjectStream(megabytes: number): Promise<Buffer> {
-  const deflate = createDeflate({ level: 9 });
-  const compressed: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => compressed.push(chunk));
-  const finished = new Promise((resolve) => deflate.on('end', resolve));
-  deflate.write('6 0 ');
-  const spaces = Buffer.alloc(2 ** 20, ' ');
-  for (let i = 0; i < megabytes; i++) deflate.write(spaces);
-  deflate.write('<< >>');
-  deflate.end();
-  await finished;
-  const stream = Buffer.concat(compressed);
-  return pdfFile([
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
-    Buffer.concat([
-      Buffer.from(`<< /Type /ObjStm /N 1 /First 4 /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`),
-      stream,
-      Buffer.from('\nendstream'),
-    ]),
-  ]);
-}
+import { memoryHungryObjectStream, onePagePdf, pdfText } from '../../support/pdf';
+import { SAMPLE_STAMP as STAMP } from '../../support/stamp-pdfs';
 
 describe('the receipt stamp drawn in a reader thread', () => {
   it('draws it on a copy of the PDF, leaving the PDF given as it was', async () => {
@@ -66,7 +31,7 @@ describe('the receipt stamp drawn in a reader thread', () => {
 
   // pdf-lib holds the file's objects in memory as it loads it: an object stream is inflated whole, outside the thread's heap limit.
   it('stops a stamp that takes the process past its memory limit', async () => {
-    const hungry = await hungryObjectStream(512);
+    const hungry = await memoryHungryObjectStream(512);
     const options = { timeoutMs: 120_000, memoryBytes: process.memoryUsage.rss() + 150 * 2 ** 20 };
     expect(await stampInThread(hungry, STAMP, options)).toEqual({
       kind: 'stopped',
