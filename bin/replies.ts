@@ -39,11 +39,8 @@ async function list(config: Config, args: string[], io: CommandIo): Promise<numb
     args,
     options: { held: { type: 'boolean', default: false }, sender: { type: 'string' }, limit: { type: 'string', default: '200' } },
   });
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    io.err(`--limit must be a whole number of replies, not "${values.limit}"`);
-    return 2;
-  }
+  const limit = limitOf(values.limit, 'replies', io);
+  if (limit === null) return 2;
   const pool = createPool(config.database.url, 1);
   try {
     const replies = await listReplies(pool, { held: values.held, sender: values.sender, limit });
@@ -57,6 +54,14 @@ async function list(config: Config, args: string[], io: CommandIo): Promise<numb
   } finally {
     await pool.end();
   }
+}
+
+/** A listing's --limit as a number, or null once the command line is told it is not one. */
+export function limitOf(value: string, things: string, io: Pick<CommandIo, 'err'>): number | null {
+  const limit = Number(value);
+  if (Number.isInteger(limit) && limit >= 1) return limit;
+  io.err(`--limit must be a whole number of ${things}, not "${value}"`);
+  return null;
 }
 
 function line(r: ReplyListed): string {

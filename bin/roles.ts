@@ -88,6 +88,8 @@ function redactUrl(url: string): string {
 export interface RoleOptions {
   clock?: Clock;
   resolver?: DnsResolver;
+  /** The IMAP edge's first wait before reconnecting (1 s); tests make it shorter. */
+  imapReconnectBaseMs?: number;
 }
 
 export async function startRoles(roles: Role[], config: Config, logger: Logger, options: RoleOptions = {}): Promise<Running> {
@@ -120,6 +122,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
         observer: metrics.intakeObserver,
         logger: logger.child({ part: 'imap' }),
         clock,
+        reconnectBaseMs: options.imapReconnectBaseMs,
       }),
     );
     // Both edges stop taking mail together; each finishes the message in hand.

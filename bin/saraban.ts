@@ -7,6 +7,7 @@ import { createPool } from '../registry/db';
 import { readRegister } from '../registry/letters';
 import { auditCommand } from './audit';
 import { writeRegister } from './export';
+import { imapCommand, IMAP_USAGE } from './imap';
 import { isPeopleCommand, PEOPLE_USAGE, runPeopleCommand } from './people';
 import { repliesCommand, REPLIES_USAGE } from './replies';
 import { reportCommand, REPORT_USAGE } from './report';
@@ -22,6 +23,7 @@ const USAGE = `saraban - e-mail gateway for the incoming register (งานส�
   saraban audit verify        check the audit trail's hash chain (exit 3 naming the first broken event)
 ${REPLIES_USAGE}
 ${REPORT_USAGE}
+${IMAP_USAGE}
 
 The desk's people (run saraban migrate first):
 ${PEOPLE_USAGE}
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
   if (isPeopleCommand(command)) return runPeopleCommand(config, command, rest);
   if (command === 'replies') return repliesCommand(config, rest);
   if (command === 'report') return reportCommand(config, rest);
+  if (command === 'imap') return imapCommand(config, rest);
   console.error(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

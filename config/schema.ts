@@ -47,6 +47,11 @@ const imapMailbox = z
      * mx.google.com): the only one believed, since a sender can add any header. Unset: none.
      */
     trustedAuthservId: z.string().min(1).optional(),
+    /**
+     * Tries at one message (a FETCH the server answers NO, a message that cannot be kept) before
+     * it is flagged $SarabanFailed for a clerk and passed over, so that it cannot stop the folder.
+     */
+    maxAttemptsPerMessage: z.number().int().min(1).default(5),
   })
   .refine((m) => m.password !== undefined || m.accessToken !== undefined, { message: 'give password or accessToken' })
   .transform((m) => ({ ...m, port: m.port ?? (m.secure ? 993 : 143) }));

@@ -78,7 +78,7 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
   });
   new client.Gauge({
     name: 'saraban_imap_mailbox',
-    help: 'Per IMAP mailbox: connected (1/0), backlog (messages not yet taken), watermark (last UID handled), last_sync (unix seconds)',
+    help: 'Per IMAP mailbox: connected (1/0), backlog (messages not yet taken), watermark (last UID handled), last_sync (unix seconds), failed (messages that failed too often, flagged $SarabanFailed and passed over)',
     labelNames: ['mailbox', 'field'],
     registers: [registry],
     async collect() {
@@ -88,6 +88,7 @@ export function createMetrics(sources: { pool: Pool; queueCounts: QueueCounts })
         this.set({ mailbox: m.mailbox, field: 'backlog' }, m.backlog);
         this.set({ mailbox: m.mailbox, field: 'watermark' }, m.lastUid ?? 0);
         this.set({ mailbox: m.mailbox, field: 'last_sync' }, m.lastSyncAt ? m.lastSyncAt.getTime() / 1000 : 0);
+        this.set({ mailbox: m.mailbox, field: 'failed' }, m.failed);
       }
     },
   });

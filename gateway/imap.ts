@@ -3,7 +3,17 @@ import type { Logger } from 'pino';
 import { mailboxKey, type Config, type ImapMailbox } from '../config/load';
 import { backoffDelay } from '../lib/backoff';
 import type { Pool } from '../registry/db';
-import { advanceWatermark, loadWatermark, saveMailboxStatus, type MailboxStatus } from '../registry/imap';
+import {
+  advanceWatermark,
+  countMessageFailure,
+  forgetMessageFailures,
+  loadMessageFailures,
+  loadWatermark,
+  markMessageGivenUp,
+  saveMailboxStatus,
+  type FailedMessageEnvelope,
+  type MailboxStatus,
+} from '../registry/imap';
 import type { ArrivingMessage, StoredInbound } from '../registry/inbound';
 import type { IntakeObserver } from './intake';
 
@@ -27,6 +37,10 @@ export interface ImapFetcher {
 // Flags we set on a message once it is kept. Never \Deleted: we do not delete mail.
 const KEPT_FLAGS = ['\\Seen', '$SarabanKept'];
 const TOO_LARGE_FLAG = '$SarabanTooLarge';
+// A message that failed imap[].maxAttemptsPerMessage times: left in the folder for a clerk.
+const FAILED_FLAG = '$SarabanFailed';
+// What is fetched of each message before it is downloaded.
+const SUMMARY = { uid: true, size: true, envelope: true, headers: ['return-path'] };
 // UIDs fetched per FETCH command: bounds memory and the command line.
 const BATCH = 200;
 const RECONNECT_MAX_MS = 60_000;
@@ -53,6 +67,8 @@ class MailboxFetcher implements ImapFetcher {
   private stopped = false;
   // Set when the server reports new mail; a report that comes during a sync is not lost.
   private changed = false;
+  /** The current session has synced at least once: it connected and worked. */
+  private synced = false;
   private wake: () => void = () => undefined;
   private readonly running: Promise<void>;
 
@@ -82,6 +98,10 @@ class MailboxFetcher implements ImapFetcher {
         await this.session();
       } catch (err) {
         if (this.stopped) break;
+        // A session that synced before it failed was a working one: the count of failures in a
+        // row starts again, or a connection dropped now and then would come to wait a minute.
+        if (this.synced) failures = 0;
+        this.synced = false;
         failures++;
         this.status.lastError = (err as Error).message;
         await this.saveStatus();
@@ -125,6 +145,7 @@ class MailboxFetcher implements ImapFetcher {
       this.log.info('IMAP mailbox connected');
       while (!this.stopped && c.usable) {
         await this.sync(c);
+        this.synced = true;
         // Until the server says something changed (IDLE), the poll interval passes, or we stop.
         if (!this.stopped && c.usable && !this.changed) await this.pause(mailbox.pollIntervalMs);
       }
@@ -151,23 +172,99 @@ class MailboxFetcher implements ImapFetcher {
     status.lastUid = watermark;
     status.backlog = todo.length;
     for (let i = 0; i < todo.length && !this.stopped; i += BATCH) {
+      const uids = todo.slice(i, i + BATCH);
       // Collect what we need to know first; act only after the FETCH has finished.
-      const batch = await c.fetchAll(
-        todo.slice(i, i + BATCH),
-        { uid: true, size: true, envelope: true, headers: ['return-path'] },
-        { uid: true },
-      );
-      batch.sort((a, b) => a.uid - b.uid);
-      for (const message of batch) {
+      const batch = await this.fetchSummaries(c, uids);
+      const failures = await loadMessageFailures(pool, this.key, uidValidity, uids);
+      for (const fetched of batch) {
         if (this.stopped) break;
-        await this.takeIn(c, message);
-        await advanceWatermark(pool, this.key, uidValidity, message.uid);
-        status.lastUid = message.uid;
+        const uid = fetched.uid;
+        const attempts = failures.get(uid) ?? 0;
+        if (attempts >= this.mailbox.maxAttemptsPerMessage) {
+          // Failed as often as allowed already (the last try broke the connection, or we were
+          // stopped before flagging it): flag it now rather than try it again.
+          await this.passOver(c, uidValidity, fetched, attempts);
+        } else {
+          let taken = false;
+          try {
+            if (fetched.failure) throw fetched.failure;
+            await this.takeIn(c, fetched.message);
+            taken = true;
+          } catch (err) {
+            await this.failed(c, uidValidity, fetched, err as Error);
+          }
+          if (taken && attempts > 0) await forgetMessageFailures(pool, this.key, uidValidity, uid);
+        }
+        await advanceWatermark(pool, this.key, uidValidity, uid);
+        status.lastUid = uid;
         status.backlog--;
       }
     }
     status.lastSyncAt = this.clock();
     await this.saveStatus();
+  }
+
+  /**
+   * What intake needs to know of each message (size, envelope, Return-Path), in one FETCH. A
+   * server that cannot read one of the messages may refuse the whole FETCH (Gmail: "Some
+   * messages could not be FETCHed"): then each is asked alone, and the one refused carries its
+   * failure, so that it is counted against that message and not against the folder.
+   */
+  private async fetchSummaries(c: ImapFlow, uids: number[]): Promise<Fetched[]> {
+    try {
+      const batch = await c.fetchAll(uids, SUMMARY, { uid: true });
+      return batch.sort((a, b) => a.uid - b.uid).map((message) => ({ uid: message.uid, message }));
+    } catch (err) {
+      if (!c.usable || this.stopped) throw err;
+      this.log.warn({ err: (err as Error).message, uids: uids.length }, 'FETCH of a batch refused; asking for each message alone');
+    }
+    const fetched: Fetched[] = [];
+    for (const uid of uids) {
+      if (this.stopped) break;
+      try {
+        const message = await c.fetchOne(String(uid), SUMMARY, { uid: true });
+        if (message) fetched.push({ uid, message });
+      } catch (err) {
+        if (!c.usable) throw err;
+        fetched.push({ uid, failure: err as Error });
+      }
+    }
+    return fetched;
+  }
+
+  /**
+   * One failure of one message, counted in PostgreSQL. Below imap[].maxAttemptsPerMessage it
+   * ends the session (the caller reconnects after a back-off and tries the message again); at
+   * it the message is passed over, so that one message cannot stop its folder.
+   */
+  private async failed(c: ImapFlow, uidValidity: bigint, fetched: Fetched, err: Error): Promise<void> {
+    if (this.stopped) throw err;
+    const attempts = await countMessageFailure(this.options.pool, {
+      mailbox: this.key,
+      uidValidity,
+      uid: fetched.uid,
+      error: describe(err),
+      envelope: envelopeOf(fetched.message),
+    });
+    const max = this.mailbox.maxAttemptsPerMessage;
+    this.log.warn({ uid: fetched.uid, attempts, maxAttempts: max, err: describe(err) }, 'IMAP message could not be taken in');
+    if (attempts < max) throw err;
+    await this.passOver(c, uidValidity, fetched, attempts);
+  }
+
+  /** Flags a message that failed too often for a clerk, records it, and lets the folder go on past it. */
+  private async passOver(c: ImapFlow, uidValidity: bigint, fetched: Fetched, attempts: number): Promise<void> {
+    const uid = fetched.uid;
+    // A refused flag (a read-only folder) does not hold the folder up: the row says so.
+    const flagged = c.usable ? await c.messageFlagsAdd(uid, [FAILED_FLAG], { uid: true }) : false;
+    // The connection gone, nothing could be flagged: after reconnecting, the count says to try again.
+    if (!c.usable) throw new Error('IMAP connection closed');
+    await markMessageGivenUp(this.options.pool, this.key, uidValidity, uid, flagged);
+    this.options.observer.refused('imap', 'failed');
+    this.log.error(
+      { uid, uidValidity: uidValidity.toString(), attempts, flagged, ...envelopeOf(fetched.message) },
+      `IMAP message failed ${attempts} times; flagged ${FAILED_FLAG} for a clerk and passed over`,
+    );
   }
 
   /** Keeps one message through intake() and only then flags (or moves) it; one too large is flagged and left. */
@@ -221,6 +318,21 @@ class MailboxFetcher implements ImapFetcher {
       this.log.warn({ err: err.message }, 'could not save mailbox status'),
     );
   }
+}
+
+/** A message of a batch: what the server told of it, or why it would not. */
+type Fetched = { uid: number; message: FetchMessageObject; failure?: undefined } | { uid: number; message?: undefined; failure: Error };
+
+/** What the log and the failure's row say of a message, so a clerk can find it. */
+function envelopeOf(message: FetchMessageObject | undefined): FailedMessageEnvelope {
+  const from = message?.envelope?.from?.[0]?.address;
+  return { messageId: message?.envelope?.messageId ?? null, from: from ?? null, subject: message?.envelope?.subject ?? null };
+}
+
+/** An error as the log and the row give it: imapflow's "Command failed" with what the server answered. */
+function describe(err: Error): string {
+  const answered = (err as { responseText?: string }).responseText;
+  return answered ? `${err.message}: ${answered}` : err.message;
 }
 
 /** The envelope sender as the delivering server recorded it; null for the null sender <>. */

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+
 // Is the letter from who its From says? The policy: acknowledge unless the sender is shown
 // to be forged. Many agencies publish no DMARC record, and a DNS time-out is not proof of
 // forgery, so only a DMARC fail, or an SPF hard fail with nothing else to vouch for the
@@ -68,8 +70,10 @@ export function sameOrganisation(a: string, b: string): boolean {
   return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
+/** As DNS knows it: lower case, no root dot, a Thai name in punycode (mailparser shows ศึกษา.go.th for xn--12c1fe0br.go.th). */
 function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
+  const d = domain.trim().toLowerCase().replace(/\.$/, '');
+  return domainToASCII(d) || d;
 }
 
 // ---- Authentication-Results (RFC 8601) ----
@@ -127,6 +131,13 @@ export function parseAuthenticationResults(value: string): AuthenticationResults
  * headerValues are in message order, topmost first. Anyone can write an Authentication-Results
  * header before sending; the receiving server adds its own above them (and should remove any
  * that claim its authserv-id), so the topmost header with our server's id is our server's.
+ *
+ * fromDomain is the domain of the From address the register shows. The server judged DMARC on
+ * its own reading of From, which may not be ours (a second address, a comment left open, an
+ * encoded word): its DMARC result counts only for the domain its header.from names. When that is
+ * missing or another domain, the letter is not authentic: forged if DMARC failed (a forgery was
+ * found in its From, whichever address it was), else unverified. SPF and DKIM are aligned here,
+ * with the domain shown.
  */
 export function fromAuthenticationResults(headerValues: string[], trustedAuthservId: string | null, fromDomain: string | null): AuthResult {
   const trusted = trustedAuthservId?.trim().toLowerCase();
@@ -139,7 +150,6 @@ export function fromAuthenticationResults(headerValues: string[], trustedAuthser
   const first = (method: string) => header.results.find((r) => r.method === method);
   const spf = first('spf');
   const dmarc = first('dmarc');
-  const from = fromDomain ?? dmarc?.properties['header.from'] ?? null;
   const evidence: AuthEvidence = {
     source: 'authentication-results',
     spf: spf?.result ?? null,
@@ -148,13 +158,24 @@ export function fromAuthenticationResults(headerValues: string[], trustedAuthser
       .filter((r) => r.method === 'dkim')
       .map((r) => {
         const domain = domainOf(r.properties['header.d'] ?? r.properties['header.i']) ?? '';
-        return { domain, result: r.result, aligned: from !== null && domain !== '' && sameOrganisation(from, domain) };
+        return { domain, result: r.result, aligned: fromDomain !== null && domain !== '' && sameOrganisation(fromDomain, domain) };
       }),
     dmarc: dmarc?.result ?? null,
     arc: first('arc')?.result ?? null,
-    fromDomain: from,
+    fromDomain,
   };
+  const judged = domainOf(dmarc?.properties['header.from']);
+  if (dmarc && !(judged && fromDomain && sameDomain(judged, fromDomain))) {
+    const about = `${judged ? `header.from=${judged}` : 'no header.from'}, not the From shown (${fromDomain ?? 'none'})`;
+    if (dmarc.result === 'fail') return { verdict: 'forged', reason: `dmarc=fail for ${about}`, ...evidence };
+    return { verdict: 'unverified', reason: `dmarc=${dmarc.result} judged ${about}`, ...evidence };
+  }
   return { ...verdictOf(evidence), ...evidence };
+}
+
+/** The same domain, whether written in Thai or as DNS knows it (punycode), in any case, with or without the root's dot. */
+function sameDomain(a: string, b: string): boolean {
+  return normaliseDomain(a) === normaliseDomain(b);
 }
 
 /** The domain of an address, or the value itself when it is a domain. */

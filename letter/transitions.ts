@@ -1,3 +1,5 @@
+import { normaliseReference } from './thai';
+
 // A registered letter's life at the desk, as a registry office works it: the states, the
 // actions officers take, and one table of the moves each state allows and who may make them.
 // Pure: the registry looks a move up here before it writes anything.
@@ -50,7 +52,13 @@ export type Action =
   | { kind: 'close'; note: string | null }
   | { kind: 'reopen'; reason: string }
   /** รับทราบ: the reader of a to-know assignment has read it. */
-  | { kind: 'acknowledge' };
+  | { kind: 'acknowledge' }
+  /**
+   * ลงรายละเอียด: a clerk writes in what the reading could not find on a letter flagged
+   * to-complete (letter/letter.ts TO_COMPLETE): its reference (ที่), its date (ลงวันที่, YYYY-MM-DD,
+   * CE), its title (เรื่อง). A field left null keeps what the register has.
+   */
+  | { kind: 'complete'; reference: string | null; letterDate: string | null; title: string | null };
 
 export type ActionKind = Action['kind'];
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -64,6 +72,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'close',
   'reopen',
   'acknowledge',
+  'complete',
 ];
 
 /**
@@ -86,6 +95,7 @@ export const MOVE_NAMES: Readonly<Record<Move, { th: string; en: string }>> = {
   close: { th: 'ปิดเรื่อง', en: 'close the letter (เสร็จ)' },
   reopen: { th: 'เปิดเรื่องอีกครั้ง', en: 'reopen the letter' },
   acknowledge: { th: 'รับทราบ', en: 'acknowledge the letter (รับทราบ)' },
+  complete: { th: 'ลงรายละเอียด', en: 'complete the entry (ลงรายละเอียด)' },
 };
 
 /**
@@ -169,6 +179,15 @@ export const MOVES: Readonly<Record<Move, Partial<Record<LetterState, Rule>>>> =
     // The sender was told it went back: only a supervisor takes that back.
     returned: { next: 'in_progress', who: S },
   },
+  // The register's entry, not the work: whoever acts on the letter, while it lives (a letter
+  // closed too: the register must still show its ที่ and ลงวันที่).
+  complete: {
+    registered: { next: 'same', who: A },
+    assigned: { next: 'same', who: A },
+    in_progress: { next: 'same', who: A },
+    waiting: { next: 'same', who: A },
+    done: { next: 'same', who: A },
+  },
   acknowledge: {
     registered: { next: 'same', who: R },
     assigned: { next: 'same', who: R },
@@ -245,8 +264,49 @@ export function problemsWith(action: Action, today: string): string[] {
           `give the reason for ${action.kind === 'return' ? 'returning' : action.kind === 'annul' ? 'annulling' : 'reopening'} the letter`,
         );
       break;
+    case 'complete':
+      if (blank(action.reference) && blank(action.letterDate) && blank(action.title))
+        problems.push('write the reference (ที่), the date (ลงวันที่) or the title (เรื่อง) of the letter');
+      if (!blank(action.letterDate)) {
+        if (!isIsoDate(action.letterDate!)) problems.push(`give the letter's date as YYYY-MM-DD, not "${action.letterDate}"`);
+        else if (action.letterDate! > today) problems.push(`the letter's date (${action.letterDate}) cannot be after today (${today})`);
+      }
+      break;
   }
   return problems;
+}
+
+/** The register's fields a complete action writes (ลงรายละเอียด). */
+export interface Entry {
+  /** ที่, as written. */
+  reference: string | null;
+  /** For search and duplicate checks (letter/thai.ts normaliseReference). */
+  referenceNormalised: string | null;
+  /** หนังสือเวียน: a reference with ว before its number. */
+  circular: boolean;
+  /** ลงวันที่, YYYY-MM-DD, CE. */
+  letterDate: string | null;
+  title: string | null;
+}
+
+/**
+ * The entry as a complete action leaves it: each field the clerk wrote replaces the register's,
+ * one left blank keeps it. `complete`: the letter now has its ที่ and ลงวันที่, and loses its
+ * to-complete flag; otherwise it keeps it until both are written.
+ */
+export function completedEntry(current: Entry, action: Extract<Action, { kind: 'complete' }>): { entry: Entry; complete: boolean } {
+  const written = (v: string | null) => (v === null || v.trim() === '' ? null : v.replace(/\s+/g, ' ').trim());
+  // As the reading keeps it: from the unit's code on, without the label ที่.
+  const reference = written(action.reference?.replace(/^\s*ที่\s*[:：.]?\s*/, '') ?? null);
+  const normalised = reference === null ? null : normaliseReference(reference);
+  const entry: Entry = {
+    reference: reference ?? current.reference,
+    referenceNormalised: normalised ?? current.referenceNormalised,
+    circular: normalised === null ? current.circular : /\/ว /.test(normalised),
+    letterDate: written(action.letterDate) ?? current.letterDate,
+    title: written(action.title) ?? current.title,
+  };
+  return { entry, complete: entry.reference !== null && entry.letterDate !== null };
 }
 
 function isIsoDate(text: string): boolean {

@@ -545,6 +545,25 @@ CREATE TABLE public.desk_session (
 );
 
 --
+-- Name: imap_message_failure; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imap_message_failure (
+    mailbox text NOT NULL,
+    uidvalidity bigint NOT NULL,
+    uid bigint NOT NULL,
+    attempts integer NOT NULL,
+    last_error text NOT NULL,
+    first_failed_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_failed_at timestamp with time zone DEFAULT now() NOT NULL,
+    message_id text,
+    from_address text,
+    subject text,
+    given_up_at timestamp with time zone,
+    flagged boolean
+);
+
+--
 -- Name: imap_status; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -962,6 +981,13 @@ ALTER TABLE ONLY public.desk_session
     ADD CONSTRAINT desk_session_pkey PRIMARY KEY (id_hash);
 
 --
+-- Name: imap_message_failure imap_message_failure_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imap_message_failure
+    ADD CONSTRAINT imap_message_failure_pkey PRIMARY KEY (mailbox, uidvalidity, uid);
+
+--
 -- Name: imap_status imap_status_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1148,6 +1174,12 @@ CREATE INDEX desk_session_expiry ON public.desk_session USING btree (expires_at)
 --
 
 CREATE INDEX desk_session_officer ON public.desk_session USING btree (officer_id);
+
+--
+-- Name: imap_message_failure_given_up; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imap_message_failure_given_up ON public.imap_message_failure USING btree (mailbox, given_up_at) WHERE (given_up_at IS NOT NULL);
 
 --
 -- Name: inbound_about_letter; Type: INDEX; Schema: public; Owner: -

@@ -3,8 +3,10 @@ import { scopeOf, standingsOf, type AssignmentSeen, type Officer, type UnitNode 
 import { bangkokDate } from '../letter/calendar';
 import type { RoutingSettings } from '../config/load';
 import { deadlineOf, nextInTurn, routeLetter, type RouteTarget } from '../letter/routing';
+import { TO_COMPLETE } from '../letter/letter';
 import {
   assignmentChanges,
+  completedEntry,
   judge,
   MOVE_NAMES,
   problemsWith,
@@ -12,6 +14,7 @@ import {
   waitUntilAfter,
   type Action,
   type Assignee,
+  type Entry,
   type LetterState,
   type Move,
 } from '../letter/transitions';
@@ -216,7 +219,8 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
     const params = new SqlParams();
     const id = params.add(letterId);
     const { rows } = await client.query(
-      `SELECT w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, l.inbound_id, l.restricted, l.suspect, l.urgency_deadline, i.mail_from
+      `SELECT w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, l.inbound_id, l.restricted, l.suspect, l.urgency_deadline, i.mail_from,
+              l.flags, l.reference, l.reference_normalised, l.circular, to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.title
          FROM letter_work w JOIN letter l ON l.id = w.letter_id JOIN inbound i ON i.id = l.inbound_id
         WHERE w.letter_id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}
           FOR UPDATE OF w`,
@@ -252,6 +256,17 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
         move: verdict.move,
         state,
         message: `cannot ${MOVE_NAMES[verdict.move].en}: the letter is ${state} (${STATE_NAMES[state]})`,
+      };
+    }
+
+    // Only a letter whose ที่ or ลงวันที่ could not be read is completed: the register's entry
+    // as read is not rewritten at the desk.
+    if (action.kind === 'complete' && !(letter.flags as string[]).includes(TO_COMPLETE)) {
+      return {
+        kind: 'conflict',
+        move: 'complete',
+        state,
+        message: 'nothing to complete: the reference (ที่) and date (ลงวันที่) of this letter were read, or written in already',
       };
     }
 
@@ -318,6 +333,8 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
       opened.push(made[0].id);
     }
 
+    const completed = action.kind === 'complete' ? await completeEntry(client, letterId, letter, action) : null;
+
     const next = verdict.next;
     // The deadline is set by routing; a letter routing could not place gets it from the first hand it passes through.
     await client.query(
@@ -337,6 +354,7 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
         officerId: officer.id,
         assignments: opened,
         ...(acknowledged ? { acknowledged } : {}),
+        ...(completed ?? {}),
       },
     });
 
@@ -344,6 +362,49 @@ export async function performAction(deps: WorkDeps, officer: Officer, letterId: 
     const replyId = action.kind === 'return' ? await planReturnedNotice(client, deps, letter, letterId, action.reason, now) : null;
     return { kind: 'done', state: next, auditId, replyId };
   });
+}
+
+/**
+ * Writes a complete action's fields into the letter (letter/transitions.ts completedEntry), the
+ * to-complete flag taken off once ที่ and ลงวันที่ are both there. Returns what the audit event
+ * keeps of it: the entry before, and whether the letter is complete now.
+ */
+async function completeEntry(
+  client: Client,
+  letterId: number,
+  letter: {
+    reference: string | null;
+    reference_normalised: string | null;
+    circular: boolean;
+    letter_date: string | null;
+    title: string | null;
+  },
+  action: Extract<Action, { kind: 'complete' }>,
+): Promise<{ before: Omit<Entry, 'referenceNormalised' | 'circular'>; complete: boolean }> {
+  const before = { reference: letter.reference, letterDate: letter.letter_date, title: letter.title };
+  const { entry, complete } = completedEntry(
+    { ...before, referenceNormalised: letter.reference_normalised, circular: letter.circular },
+    action,
+  );
+  // A title the clerk wrote is no longer one guessed from the subject.
+  const titleWritten = action.title !== null && action.title.trim() !== '';
+  await client.query(
+    `UPDATE letter SET reference = $2, reference_normalised = $3, circular = $4, letter_date = $5, title = $6,
+            title_guessed = title_guessed AND NOT $7, flags = CASE WHEN $8 THEN flags - $9::text ELSE flags END
+      WHERE id = $1`,
+    [
+      letterId,
+      entry.reference,
+      entry.referenceNormalised,
+      entry.circular,
+      entry.letterDate,
+      entry.title,
+      titleWritten,
+      complete,
+      TO_COMPLETE,
+    ],
+  );
+  return { before, complete };
 }
 
 const assigneeOf = (a: { unitId: number | null; officerId: number | null }): Assignee =>

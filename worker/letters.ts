@@ -395,9 +395,11 @@ async function logWithheld(deps: LetterDeps, inboundId: string, log: Logger): Pr
  * Authentication-Results header, named by its authserv-id in the settings, is believed.
  */
 async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buffer, read: ReadMessage): Promise<AuthResult> {
-  const fromDomain = read.details.fromAddress?.split('@')[1] ?? null;
+  // The address the register shows for the message checked: for a forward, its forwarder's.
+  const shown = read.forwardedBy?.address ?? read.details.fromAddress;
   if (inbound.edge === 'imap') {
     const mailbox = deps.config.imap.find((m) => inbound.sourceKey?.startsWith(`imap:${mailboxKey(m)}:`));
+    const fromDomain = shown?.includes('@') ? shown.slice(shown.lastIndexOf('@') + 1) : null;
     return fromAuthenticationResults(read.authenticationResults, mailbox?.trustedAuthservId ?? null, fromDomain);
   }
   return checkSmtpAuthenticity(
@@ -406,8 +408,7 @@ async function authenticityOf(deps: LetterDeps, inbound: InboundRecord, raw: Buf
     {
       resolver: deps.resolver ?? (deps.config.authenticity.checkDns ? undefined : noDns),
       mta: deps.config.smtp.hostname ?? deps.config.agency.domain,
-      // The address the register shows for the message checked: for a forward, its forwarder's.
-      from: read.forwardedBy?.address ?? read.details.fromAddress,
+      from: shown,
     },
   );
 }

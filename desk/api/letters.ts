@@ -257,6 +257,12 @@ export const ActionBody = z
     z.strictObject({ kind: z.literal('close'), note: Text.nullable().default(null) }),
     z.strictObject({ kind: z.literal('reopen'), reason: Text }),
     z.strictObject({ kind: z.literal('acknowledge') }),
+    z.strictObject({
+      kind: z.literal('complete'),
+      reference: z.string().max(200).nullable().default(null).describe('ที่, as written on the letter'),
+      letterDate: IsoDate.nullable().default(null).describe('ลงวันที่ (CE)'),
+      title: z.string().max(1000).nullable().default(null).describe('เรื่อง'),
+    }).describe('on a letter flagged to-complete: what the reading could not find; a field left null keeps what the register has'),
   ])
   .meta({ id: 'Action' });
 
@@ -367,10 +373,11 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
       url: '/api/letters/:id/actions',
       auth: 'officer',
       schema: {
-        summary: 'One action on a letter: take, forward, order, record, wait, return, annul, close, reopen, acknowledge',
+        summary: 'One action on a letter: take, forward, order, record, wait, return, annul, close, reopen, acknowledge, complete',
         description:
           "403 when the action is not the caller's to take (an officer cannot annul; only the holder acts), " +
-          "409 when the letter's state does not allow it now, 404 when the caller may not see the letter.",
+          "409 when the letter's state does not allow it now (or, for complete, the letter is not flagged to-complete), " +
+          '404 when the caller may not see the letter.',
         tags: ['letters'],
         params: LetterId,
         body: ActionBody,

@@ -21,6 +21,10 @@ export interface Offer {
   office: Office;
   /** Tomorrow in Bangkok (YYYY-MM-DD): the first date a letter may wait until. */
   tomorrow: string;
+  /** Today in Bangkok (YYYY-MM-DD): the last date a letter may be dated. */
+  today: string;
+  /** A letter flagged to-complete: what the register has of the fields a clerk completes; null otherwise. */
+  toComplete: { reference: string | null; letterDate: string | null; title: string | null } | null;
 }
 
 /** Whether the officer holds an open copy to know: theirs, or their unit's as a whole. */
@@ -45,6 +49,7 @@ export const DONE: Readonly<Record<ActionKind, string>> = {
   close: 'ปิดเรื่องแล้ว',
   reopen: 'เปิดเรื่องอีกครั้งแล้ว',
   acknowledge: 'รับทราบแล้ว',
+  complete: 'ลงรายละเอียดแล้ว',
 };
 
 /** A unit or officer as a form names it: "unit:3", "officer:12". */
@@ -127,6 +132,17 @@ ${textField('wait-note', 'note', 'รออะไร')}`;
     const fields = textField('reopen-reason', 'reason', 'เหตุผล', true);
     forms.push(folded('เปิดเรื่องอีกครั้ง', form(ctx, offer, 'reopen', fields, submit('เปิดเรื่องอีกครั้ง'))));
   }
+  if (moves.has('complete') && offer.toComplete) {
+    const entry = offer.toComplete;
+    const fields = html`<p>อ่านเลขที่หรือวันที่ของหนังสือไม่ได้: กรอกจากตัวหนังสือ ช่องที่เว้นว่างไว้คงค่าเดิม</p>
+<label for="complete-reference">ที่</label>
+<input id="complete-reference" name="reference" maxlength="200" value="${entry.reference ?? ''}">
+<label for="complete-date">ลงวันที่</label>
+<input id="complete-date" name="letterDate" type="date" max="${offer.today}" value="${entry.letterDate ?? ''}">
+<label for="complete-title">เรื่อง</label>
+<input id="complete-title" name="title" maxlength="1000" value="${entry.title ?? ''}">`;
+    forms.push(folded('ลงรายละเอียดหนังสือ', form(ctx, offer, 'complete', fields, submit('บันทึกรายละเอียด'))));
+  }
   if (moves.has('return')) {
     const fields = textField('return-reason', 'reason', 'เหตุผลที่ส่งคืน (ผู้ส่งจะได้รับทางอีเมล)', true);
     const confirm = 'ส่งคืนหนังสือนี้ให้ผู้ส่งใช่หรือไม่ ระบบจะแจ้งเหตุผลให้ผู้ส่งทางอีเมล';
@@ -188,6 +204,9 @@ export function actionFromForm(form: z.output<typeof ActionForm>): { action: Act
       break;
     case 'close':
       raw = { kind, note: written('note') };
+      break;
+    case 'complete':
+      raw = { kind, reference: written('reference'), letterDate: written('letterDate'), title: written('title') };
       break;
     default:
       raw = { kind };

@@ -65,6 +65,13 @@ function describeAction(request: Partial<Action> & Record<string, unknown>, name
     case 'reopen':
       text = str(request.reason);
       break;
+    case 'complete':
+      if (str(request.reference)) facts.push(`ที่ ${f.digits(request.reference!)}`);
+      if (typeof request.letterDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(request.letterDate)) {
+        facts.push(`ลงวันที่ ${f.date(request.letterDate)}`);
+      }
+      if (str(request.title)) facts.push(`เรื่อง “${request.title}”`);
+      break;
   }
   return { what, facts, text };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { standingsOf, type Officer } from '../../letter/access';
 import type { AuthResult } from '../../letter/authenticity';
 import { bangkokDate } from '../../letter/calendar';
-import type { AttachmentReceived } from '../../letter/letter';
+import { TO_COMPLETE, type AttachmentReceived } from '../../letter/letter';
 import { stampReasonText } from '../../letter/stamp';
 import { movesOpen, type ActionKind } from '../../letter/transitions';
 import { listDirectory } from '../../registry/officers';
@@ -58,6 +58,21 @@ const REASONS: Record<string, string> = {
   'no trusted authserv-id configured': 'ยังไม่ได้ตั้งค่าเซิร์ฟเวอร์อีเมลที่เชื่อถือได้',
 };
 
+/**
+ * The verdict's reason in Thai: one of REASONS, or the mailbox server's DMARC having judged
+ * another From than the one shown (letter/authenticity.ts fromAuthenticationResults); else as it is.
+ */
+export function reasonInThai(reason: string): string {
+  const fixed = REASONS[reason];
+  if (fixed) return fixed;
+  const other = /^dmarc=(\w+) (?:for|judged) (?:header\.from=(\S+)|no header\.from), not the From shown \((.*)\)$/.exec(reason);
+  if (!other) return reason;
+  const [, result, judged, shown] = other;
+  const dmarc = `ผล DMARC ของเซิร์ฟเวอร์อีเมล (${RESULTS[result] ?? result})`;
+  if (!judged) return `${dmarc} ไม่ระบุว่าตรวจโดเมนใด จึงยืนยันผู้ส่งที่แสดงไม่ได้`;
+  return `${dmarc} เป็นของโดเมน ${judged} ${shown === 'none' ? 'แต่ไม่มีที่อยู่ผู้ส่งที่แสดง' : `ไม่ใช่โดเมนของผู้ส่งที่แสดง (${shown})`}`;
+}
+
 const RESULTS: Record<string, string> = {
   pass: 'ผ่าน',
   fail: 'ไม่ผ่าน',
@@ -83,6 +98,7 @@ const FLAGS: Record<string, string> = {
   'unparseable-message': 'อ่านข้อความอีเมลไม่ได้: รายละเอียดได้จากซองจดหมายเท่านั้น',
   'unreadable-forwarded-message': 'อ่านหนังสือที่ส่งต่อมาไม่ได้: ใช้ข้อความที่ส่งต่อแทน',
   'metadata-unreadable': 'อ่านรายละเอียดของหนังสือบางส่วนไม่ได้',
+  [TO_COMPLETE]: 'อ่านเลขที่หรือวันที่ของหนังสือไม่ได้: รอเจ้าหน้าที่ลงรายละเอียด',
 };
 
 const AGENCY_SOURCES: Record<string, string> = {
@@ -184,7 +200,7 @@ function authenticity(detail: LetterDetail): Html {
     : 'ไม่มีลายเซ็น';
   return html`<p class="verdict ${a.verdict}"><strong>${verdict.label}</strong>: ${verdict.meaning}</p>
 <dl class="fields evidence">
-  <dt>เหตุผล</dt><dd>${a.reason ? (REASONS[a.reason] ?? a.reason) : '—'}</dd>
+  <dt>เหตุผล</dt><dd>${a.reason ? reasonInThai(a.reason) : '—'}</dd>
   <dt>SPF</dt><dd>${result(a.spf)}${a.spfDomain ? html` <small>(${a.spfDomain})</small>` : ''}</dd>
   <dt>DKIM</dt><dd>${dkim}</dd>
   <dt>DMARC</dt><dd>${result(a.dmarc)}${a.fromDomain ? html` <small>(${a.fromDomain})</small>` : ''}</dd>
@@ -367,6 +383,10 @@ export function letterPageRoutes(ctx: RouteContext): DeskRoute[] {
         mayAcknowledge: holdsOpenCopy(officer, detail.assignments),
         office,
         tomorrow: bangkokDate(new Date(ctx.clock().getTime() + 86_400_000)),
+        today: bangkokDate(ctx.clock()),
+        toComplete: detail.letter.flags.includes(TO_COMPLETE)
+          ? { reference: detail.letter.reference, letterDate: detail.letter.letterDate, title: detail.letter.title }
+          : null,
       },
       bookName: ctx.config.books.find((b) => b.code === detail.letter.book)?.name ?? detail.letter.book,
     };

@@ -1,6 +1,8 @@
 import { maySee, type AssignmentSeen, type Officer, type UnitNode } from '../../letter/access';
+import { TO_COMPLETE } from '../../letter/letter';
 import type { Action } from '../../letter/transitions';
 import { findLetterFor } from '../../registry/queue';
+import { registerTotals } from '../../registry/stats';
 import { performAction, type WorkDeps } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 import { replyRules } from '../support/services';
@@ -274,6 +276,107 @@ describe("an officer's action on a letter", () => {
     }
     expect({ work: await work(id), assignments: await assignments(id) }).toEqual(before);
     expect(await act(o.fin1, id, { kind: 'close', note: null })).toMatchObject({ kind: 'done', state: 'done' });
+  });
+
+  describe('completing an entry the reading left to a clerk (ลงรายละเอียด)', () => {
+    const toComplete = {
+      reference: null,
+      referenceNormalised: null,
+      letterDate: null,
+      title: 'หัวข้ออีเมล',
+      titleGuessed: true,
+      flags: ['pdf-no-text-layer', TO_COMPLETE],
+    };
+    const entry = async (letterId: number) =>
+      (
+        await env.db.pool.query(
+          `SELECT reference, reference_normalised, circular, to_char(letter_date, 'YYYY-MM-DD') AS letter_date, title, title_guessed, flags
+             FROM letter WHERE id = $1`,
+          [letterId],
+        )
+      ).rows[0];
+    const complete = (fields: { reference?: string; letterDate?: string; title?: string }): Action => ({
+      kind: 'complete',
+      reference: fields.reference ?? null,
+      letterDate: fields.letterDate ?? null,
+      title: fields.title ?? null,
+    });
+
+    it("writes the clerk's ที่, ลงวันที่ and เรื่อง into the register and takes the flag off once both are there, each with its audit event", async () => {
+      const id = await letterFor('FIN', toComplete);
+      await act(o.fin1, id, { kind: 'take' });
+      const counted = async () => (await registerTotals(env.db.pool)).toComplete;
+      const before = await counted();
+
+      expect(await act(o.fin1, id, complete({ reference: 'ที่ ศธ ๐๔๐๐๒/ว ๑๒๓' }))).toMatchObject({ kind: 'done', state: 'in_progress' });
+      expect(await entry(id)).toEqual({
+        reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓',
+        reference_normalised: 'ศธ 04002/ว 123',
+        circular: true,
+        letter_date: null,
+        title: 'หัวข้ออีเมล',
+        title_guessed: true,
+        flags: ['pdf-no-text-layer', TO_COMPLETE],
+      });
+      expect(await counted()).toBe(before);
+
+      // The supervisor of the unit above writes the rest.
+      expect(await act(o.divHead, id, complete({ letterDate: '2026-11-18', title: 'ขอเชิญประชุม' }))).toMatchObject({
+        kind: 'done',
+        state: 'in_progress',
+      });
+      expect(await entry(id)).toMatchObject({
+        reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓',
+        letter_date: '2026-11-18',
+        title: 'ขอเชิญประชุม',
+        title_guessed: false,
+        flags: ['pdf-no-text-layer'],
+      });
+      expect(await counted()).toBe(before - 1);
+
+      const trail = (await events(id)).filter((e) => e.action === 'letter.complete');
+      expect(trail.map((e) => e.actor)).toEqual(['officer:fin1', 'officer:divhead']);
+      expect(trail[1].detail).toMatchObject({
+        from: 'in_progress',
+        to: 'in_progress',
+        request: { kind: 'complete', reference: null, letterDate: '2026-11-18', title: 'ขอเชิญประชุม' },
+        before: { reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓', letterDate: null, title: 'หัวข้ออีเมล' },
+        complete: true,
+      });
+      // Complete now: the entry as it stands is not rewritten at the desk.
+      expect(await act(o.fin1, id, complete({ reference: 'ศธ 9999/1' }))).toMatchObject({ kind: 'conflict', move: 'complete' });
+    });
+
+    it('refuses a letter whose ที่ and ลงวันที่ were read, a reader, a date to come, and changes nothing then', async () => {
+      const read = await letterFor('FIN', { reference: 'ศธ 0206/1', referenceNormalised: 'ศธ 0206/1', letterDate: '2026-11-01' });
+      expect(await act(o.fin1, read, complete({ title: 'อื่น' }))).toMatchObject({
+        kind: 'conflict',
+        move: 'complete',
+        message: expect.stringContaining('nothing to complete'),
+      });
+      const id = await letterFor('FIN', toComplete);
+      await act(o.fin1, id, { kind: 'forward', to: { officerId: o.plan1.id }, purpose: 'know', note: null });
+      const unchanged = { entry: await entry(id), events: await events(id) };
+      expect(await act(o.plan1, id, complete({ reference: 'ศธ 0206/2' }))).toMatchObject({ kind: 'forbidden', move: 'complete' });
+      expect(await act(o.fin1, id, complete({ letterDate: '2026-11-21' }))).toEqual({
+        kind: 'invalid',
+        problems: ["the letter's date (2026-11-21) cannot be after today (2026-11-20)"],
+      });
+      expect(await act(o.fin1, id, complete({}))).toMatchObject({ kind: 'invalid' });
+      expect({ entry: await entry(id), events: await events(id) }).toEqual(unchanged);
+    });
+
+    it('leaves the entry as it was when its audit event cannot be written', async () => {
+      const id = await letterFor('FIN', toComplete);
+      const before = await entry(id);
+      await env.db.pool.query("ALTER TABLE audit_event ADD CONSTRAINT no_complete CHECK (action <> 'letter.complete') NOT VALID");
+      try {
+        await expect(act(o.fin1, id, complete({ reference: 'ศธ 0206/3', letterDate: '2026-11-02' }))).rejects.toThrow(/no_complete/);
+      } finally {
+        await env.db.pool.query('ALTER TABLE audit_event DROP CONSTRAINT no_complete');
+      }
+      expect(await entry(id)).toEqual(before);
+    });
   });
 
   it('finds in SQL exactly the letters the rule of letter/access.ts lets each officer see', async () => {

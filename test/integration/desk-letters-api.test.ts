@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { newApiToken, secretHash } from '../../desk/auth/secret';
 import type { Officer } from '../../letter/access';
+import { TO_COMPLETE } from '../../letter/letter';
 import { createToken } from '../../registry/officers';
 import { routeNewLetter } from '../../registry/work';
 import { MAIL_QUEUE, replyJobId } from '../../worker/queues';
@@ -175,6 +176,20 @@ describe("the desk's letter API", () => {
     expect(unknownKind.statusCode).toBe(400);
   });
 
+  it('completes a to-complete letter for its holder (200), and answers 400 to a date not written as one, 409 once it is complete', async () => {
+    const id = await letter('หนังสือสแกน', { reference: null, referenceNormalised: null, letterDate: null, flags: [TO_COMPLETE] });
+    const badDate = await act('clerk', id, { kind: 'complete', letterDate: '5 ม.ค. 2570' });
+    expect(badDate.statusCode).toBe(400);
+    const done = await act('clerk', id, { kind: 'complete', reference: 'ศธ 04002/123', letterDate: '2026-01-05' });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toEqual({ state: 'assigned', stateName: 'มอบหมาย', event: expect.any(Number) });
+    const detail = (await get('clerk', `/api/letters/${id}`)).json();
+    expect(detail.letter).toMatchObject({ reference: 'ศธ 04002/123', letterDate: '2026-01-05', flags: [] });
+    expect(detail.history.at(-1)).toMatchObject({ actor: 'officer:clerk', action: 'letter.complete' });
+    expect((await act('clerk', id, { kind: 'complete', title: 'อื่น' })).statusCode).toBe(409);
+    expect((await act('planner', id, { kind: 'complete', title: 'อื่น' })).statusCode).toBe(404);
+  });
+
   it('queues the notice to the sender of a returned letter', async () => {
     const id = await letter('หนังสือที่จะส่งคืน');
     const returned = await act('clerk', id, { kind: 'return', reason: 'ไม่ใช่หนังสือของหน่วยงานนี้' });
@@ -220,6 +235,7 @@ describe("the desk's letter API", () => {
       'close',
       'reopen',
       'acknowledge',
+      'complete',
     ]);
     expect(doc.paths['/api/letters'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['state', 'urgency', 'from', 'to', 'agency', 'book', 'q', 'limit', 'offset']),

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { toThaiDigits } from '../../letter/calendar';
+import { TO_COMPLETE } from '../../letter/letter';
 import { routeNewLetter } from '../../registry/work';
 import { MAIL_QUEUE, replyJobId } from '../../worker/queues';
 import { BROWSER, makeOfficer, signInAsBrowser, startTestDesk, type TestDesk } from '../support/desk';
@@ -196,6 +197,30 @@ describe("a letter's page", () => {
     page = await done(clerk, id, { kind: 'reopen', reason: 'ต้องแก้ไขหนังสือตอบ' });
     expect((await stateOf(id)).state).toBe('in_progress');
     expect(page.body).toContain('สถานะ เสร็จ → ดำเนินการ');
+  });
+
+  it('completes a letter whose ที่ and ลงวันที่ could not be read through its form, and offers no such form on one read whole', async () => {
+    const id = await letter('หนังสือสแกน', { reference: null, referenceNormalised: null, letterDate: null, flags: [TO_COMPLETE] });
+    let page = await open(clerk, `/letters/${id}`);
+    expect(page.body).toContain('อ่านเลขที่หรือวันที่ของหนังสือไม่ได้: รอเจ้าหน้าที่ลงรายละเอียด');
+    expect(page.body).toContain('<input type="hidden" name="kind" value="complete">');
+    expect(page.body).toContain('<input id="complete-title" name="title" maxlength="1000" value="หนังสือสแกน">');
+
+    page = await done(clerk, id, { kind: 'complete', reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓', letterDate: '2026-01-05', title: '' });
+    expect(page.body).toContain('<p class="banner done" role="status">ลงรายละเอียดแล้ว</p>');
+    expect(page.body).toContain('ที่ ศธ ๐๔๐๐๒/ว ๑๒๓ · ลงวันที่ ');
+    expect(page.body).not.toContain('value="complete"');
+    expect(page.body).not.toContain('รอเจ้าหน้าที่ลงรายละเอียด');
+    const { rows } = await env.db.pool.query(
+      `SELECT reference, to_char(letter_date, 'YYYY-MM-DD') AS letter_date, title, flags FROM letter WHERE id = $1`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓', letter_date: '2026-01-05', title: 'หนังสือสแกน', flags: [] });
+    const again = await submit(clerk, id, { kind: 'complete', reference: 'ศธ 1/1', letterDate: '', title: '' });
+    expect(again.statusCode).toBe(409);
+
+    const whole = await letter('หนังสืออ่านได้ครบ');
+    expect((await open(clerk, `/letters/${whole}`)).body).not.toContain('value="complete"');
   });
 
   it('answers a form that breaks a rule with the letter page again, its banner saying why, and nothing changed', async () => {

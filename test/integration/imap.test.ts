@@ -1,6 +1,8 @@
-import { startRoles, type Running } from '../../bin/roles';
+import { imapCommand } from '../../bin/imap';
+import { startRoles, type RoleOptions, type Running } from '../../bin/roles';
 import type { Config } from '../../config/load';
 import { PASSWORD, startDovecot, USER, type Dovecot } from '../support/dovecot';
+import { startImapFaultProxy } from '../support/imap-fault';
 import {
   createTestDatabase,
   flushPrefix,
@@ -66,8 +68,8 @@ describe('IMAP intake', () => {
     return { db, config };
   }
 
-  async function start(roles: Array<'gateway' | 'worker' | 'desk'>, config: Config): Promise<Running> {
-    const running = await startRoles(roles, config, silent);
+  async function start(roles: Array<'gateway' | 'worker' | 'desk'>, config: Config, options: RoleOptions = {}): Promise<Running> {
+    const running = await startRoles(roles, config, silent, options);
     cleanups.push(() => running.stop());
     return running;
   }
@@ -226,5 +228,120 @@ describe('IMAP intake', () => {
     expect(await count(db, 'SELECT count(DISTINCT message_id)::int AS n FROM letter')).toBe(100);
     await waitFor(async () => (await folderContents('Killed')).length === 0, 'the folder emptied');
     expect((await folderContents('Registered')).filter((m) => m.messageId?.includes('Killed'))).toHaveLength(100);
+  });
+
+  it("believes the trusted server's DMARC only for the From the register shows", async () => {
+    const { db, config } = await mailboxSetup('FromCheck', { trustedAuthservId: 'mx.moe.go.th' });
+    const withResults = (n: number, from: string, results: string) =>
+      `Authentication-Results: ${results}\r\n${letter(n, 'FromCheck').replace(/^From: .*$/m, `From: ${from}`)}`;
+    await dovecot.append('FromCheck', [
+      withResults(
+        1,
+        'Clerk <clerk@moe.go.th>',
+        'mx.moe.go.th; spf=pass smtp.mailfrom=clerk@moe.go.th; dkim=pass header.d=moe.go.th; dmarc=pass header.from=moe.go.th',
+      ),
+      // The server judged the second address; the register shows the first.
+      withResults(
+        2,
+        'Clerk <clerk@moe.go.th>, <someone@evil.example>',
+        'mx.moe.go.th; spf=pass smtp.mailfrom=someone@evil.example; dkim=pass header.d=evil.example; dmarc=pass header.from=evil.example',
+      ),
+    ]);
+    await start(['gateway', 'worker'], config);
+    await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 2, 'two letters');
+    const { rows } = await db.pool.query(
+      `SELECT from_address, authenticity->>'verdict' AS verdict, authenticity->>'reason' AS reason FROM letter ORDER BY message_id`,
+    );
+    expect(rows).toEqual([
+      { from_address: 'clerk@moe.go.th', verdict: 'authentic', reason: 'dmarc=pass' },
+      {
+        from_address: 'clerk@moe.go.th',
+        verdict: 'unverified',
+        reason: 'dmarc=pass judged header.from=evil.example, not the From shown (moe.go.th)',
+      },
+    ]);
+  });
+
+  describe('a message the server will not hand over', () => {
+    /** Three letters in a folder of their own (UIDs 1, 2, 3), fetched through a proxy that refuses UID 2's FETCH. */
+    async function failingSetup(folder: string, fetches: 'body' | 'any', maxAttemptsPerMessage: number) {
+      await dovecot.append(folder, [letter(1, folder), letter(2, folder), letter(3, folder)]);
+      const proxy = await startImapFaultProxy(dovecot.port, { uid: 2, fetches });
+      cleanups.push(() => proxy.close());
+      const { db, config } = await mailboxSetup(folder, { port: proxy.port, maxAttemptsPerMessage });
+      const key = `${USER}@127.0.0.1:${proxy.port}/${folder}`;
+      const failure = async () =>
+        (await db.pool.query('SELECT attempts, given_up_at, flagged, message_id, subject, last_error FROM imap_message_failure')).rows;
+      return { proxy, db, config, key, failure };
+    }
+
+    it('is tried imap[].maxAttemptsPerMessage times, counted across a restart, then flagged $SarabanFailed and passed over', async () => {
+      const { proxy, db, config, key, failure } = await failingSetup('Failing', 'body', 4);
+      // Slow tries first, so that the gateway can be stopped between the second and the third.
+      const first = await start(['gateway', 'worker'], config, { imapReconnectBaseMs: 1_000 });
+      await waitFor(async () => (await failure())[0]?.attempts === 2, 'two failed tries at UID 2');
+      await first.stop();
+      // Stopped at UID 2: the letter before it is in, the one after it waits.
+      await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 1, 'the first letter');
+      expect(await count(db, 'SELECT count(*)::int AS n FROM inbound')).toBe(1);
+
+      const app = await start(['gateway', 'worker', 'desk'], config, { imapReconnectBaseMs: 50 });
+      await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 2, 'the letter after the failing one');
+      const { rows } = await db.pool.query('SELECT message_id FROM letter ORDER BY number');
+      expect(rows.map((r) => r.message_id)).toEqual(['<imap-Failing-1@moe.go.th>', '<imap-Failing-3@moe.go.th>']);
+      // Four tries in all, two before the restart and two after: the count was not started again.
+      const [row] = await failure();
+      expect(row).toEqual({
+        attempts: 4,
+        given_up_at: expect.any(Date),
+        flagged: true,
+        message_id: '<imap-Failing-2@moe.go.th>',
+        subject: expect.stringContaining('ศธ 0206/2'),
+        last_error: expect.stringContaining('injected fault: UID 2 cannot be fetched'),
+      });
+      expect(proxy.refused()).toBeGreaterThanOrEqual(4);
+      // Left where it was, unread and flagged for a clerk; nothing deleted.
+      expect(await folderContents('Failing')).toEqual([{ messageId: '<imap-Failing-2@moe.go.th>', flags: ['$SarabanFailed'] }]);
+
+      const health = await waitFor(async () => {
+        const body = (await (await fetch(`http://127.0.0.1:${app.deskPort}/healthz`)).json()) as { imap: Array<Record<string, unknown>> };
+        return body.imap[0]?.lastUid === 3 ? body : null;
+      }, 'the status to show the last UID');
+      expect(health!.imap).toEqual([expect.objectContaining({ mailbox: key, failed: 1, backlog: 0 })]);
+      const metrics = await (await fetch(`http://127.0.0.1:${app.deskPort}/metrics`)).text();
+      expect(metrics).toContain(`saraban_imap_mailbox{mailbox="${key}",field="failed"} 1`);
+      expect(metrics).toContain('saraban_messages_refused_total{edge="imap",reason="failed"} 1');
+
+      const printed: string[] = [];
+      const io = { out: (l: string) => printed.push(l), err: (l: string) => printed.push(l) };
+      expect(await imapCommand(config, ['failed'], io)).toBe(0);
+      expect(printed).toHaveLength(2);
+      expect(printed[1].split('\t')).toEqual([
+        key,
+        expect.stringMatching(/^\d+$/),
+        '2',
+        '4',
+        '$SarabanFailed',
+        expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        'saraban@moe.go.th',
+        expect.stringContaining('ศธ 0206/2'),
+        '<imap-Failing-2@moe.go.th>',
+        expect.stringContaining('injected fault'),
+      ]);
+      printed.length = 0;
+      expect(await imapCommand(config, ['failed', '--mailbox', 'someone@else:993/INBOX'], io)).toBe(0);
+      expect(printed).toEqual(['No IMAP message has been passed over.']);
+    });
+
+    it('is passed over when the server refuses every FETCH that names it, those of the whole batch too', async () => {
+      const { db, config, failure } = await failingSetup('FailingBatch', 'any', 2);
+      await start(['gateway', 'worker'], config, { imapReconnectBaseMs: 50 });
+      await waitFor(async () => (await count(db, 'SELECT count(*)::int AS n FROM letter')) === 2, 'the two letters around the failing one');
+      const { rows } = await db.pool.query('SELECT message_id FROM letter ORDER BY number');
+      expect(rows.map((r) => r.message_id)).toEqual(['<imap-FailingBatch-1@moe.go.th>', '<imap-FailingBatch-3@moe.go.th>']);
+      expect(await failure()).toEqual([expect.objectContaining({ attempts: 2, given_up_at: expect.any(Date), flagged: true })]);
+      await waitFor(async () => (await folderContents('FailingBatch')).length === 1, 'the failing one alone in the folder');
+      expect(await folderContents('FailingBatch')).toEqual([{ messageId: '<imap-FailingBatch-2@moe.go.th>', flags: ['$SarabanFailed'] }]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { deskFormat } from '../../../desk/pages/format';
 import { escapeHtml, html, trusted } from '../../../desk/pages/html';
+import { reasonInThai } from '../../../desk/pages/letter';
 import { safeNext } from '../../../desk/pages/login';
 
 describe('html`...`', () => {
@@ -48,5 +49,18 @@ describe('safeNext', () => {
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined, 5, '/ x']) {
       expect(safeNext(bad)).toBe('/');
     }
+  });
+});
+
+describe("a sender check's reason, in Thai", () => {
+  it('names the domain the mailbox server judged and the one shown, when they differ', () => {
+    expect(reasonInThai('dmarc=pass')).toBe('DMARC ผ่าน');
+    expect(reasonInThai('dmarc=pass judged header.from=evil.example, not the From shown (moe.go.th)')).toBe(
+      'ผล DMARC ของเซิร์ฟเวอร์อีเมล (ผ่าน) เป็นของโดเมน evil.example ไม่ใช่โดเมนของผู้ส่งที่แสดง (moe.go.th)',
+    );
+    expect(reasonInThai('dmarc=fail for no header.from, not the From shown (none)')).toBe(
+      'ผล DMARC ของเซิร์ฟเวอร์อีเมล (ไม่ผ่าน) ไม่ระบุว่าตรวจโดเมนใด จึงยืนยันผู้ส่งที่แสดงไม่ได้',
+    );
+    expect(reasonInThai('something new')).toBe('something new');
   });
 });

@@ -173,7 +173,7 @@ describe('authenticity of mail read through IMAP', () => {
 
   it('aligns DKIM signatures with the From domain and records ARC', () => {
     const header =
-      'mx.moe.go.th; dkim=pass header.d=mailer.example.com; dkim=pass header.i=@obec.moe.go.th; spf=softfail smtp.mailfrom=bounce@mailer.example.com; dmarc=none; arc=pass';
+      'mx.moe.go.th; dkim=pass header.d=mailer.example.com; dkim=pass header.i=@obec.moe.go.th; spf=softfail smtp.mailfrom=bounce@mailer.example.com; dmarc=none header.from=obec.moe.go.th; arc=pass';
     const result = fromAuthenticationResults([header], 'mx.moe.go.th', 'obec.moe.go.th');
     expect(result).toMatchObject({
       verdict: 'authentic',
@@ -189,12 +189,80 @@ describe('authenticity of mail read through IMAP', () => {
     });
   });
 
-  it('takes the From domain from dmarc header.from when the letter gave none', () => {
+  it('is not authentic when the letter shows no From, whatever domain the server judged', () => {
     const result = fromAuthenticationResults(
-      ['mx.moe.go.th; spf=pass smtp.mailfrom=moe.go.th; dmarc=none header.from=moe.go.th'],
+      ['mx.moe.go.th; spf=pass smtp.mailfrom=moe.go.th; dmarc=pass header.from=moe.go.th'],
       'mx.moe.go.th',
       null,
     );
-    expect(result).toMatchObject({ verdict: 'authentic', reason: 'aligned spf=pass', fromDomain: 'moe.go.th' });
+    expect(result).toMatchObject({
+      verdict: 'unverified',
+      reason: 'dmarc=pass judged header.from=moe.go.th, not the From shown (none)',
+      fromDomain: null,
+    });
+  });
+});
+
+describe("the trusted server's DMARC counts only for the From the register shows", () => {
+  // The register shows clerk@moe.go.th; the server read the From otherwise (a second address, a
+  // comment left open, an encoded word) and judged DMARC for another domain.
+  const judging = (dmarc: string, more = '') => [`mx.moe.go.th; ${more}${dmarc}`];
+
+  it('is unverified when the server passed DMARC for another domain than the From shown', () => {
+    const result = fromAuthenticationResults(judging('dmarc=pass header.from=evil.example'), 'mx.moe.go.th', from);
+    expect(result).toMatchObject({
+      verdict: 'unverified',
+      reason: 'dmarc=pass judged header.from=evil.example, not the From shown (moe.go.th)',
+      dmarc: 'pass',
+      fromDomain: 'moe.go.th',
+    });
+  });
+
+  it('is not made authentic by a DKIM or SPF pass aligned with the From shown when DMARC judged another', () => {
+    const result = fromAuthenticationResults(
+      judging('dmarc=pass header.from=evil.example', 'spf=pass smtp.mailfrom=clerk@moe.go.th; dkim=pass header.d=moe.go.th; '),
+      'mx.moe.go.th',
+      from,
+    );
+    expect(result).toMatchObject({ verdict: 'unverified', dkim: [{ domain: 'moe.go.th', result: 'pass', aligned: true }] });
+  });
+
+  it('is unverified when the DMARC result names no header.from', () => {
+    const result = fromAuthenticationResults(judging('dmarc=pass', 'dkim=pass header.d=moe.go.th; '), 'mx.moe.go.th', from);
+    expect(result).toMatchObject({ verdict: 'unverified', reason: 'dmarc=pass judged no header.from, not the From shown (moe.go.th)' });
+    expect(fromAuthenticationResults(judging('dmarc=none', 'dkim=pass header.d=moe.go.th; '), 'mx.moe.go.th', from)).toMatchObject({
+      verdict: 'unverified',
+    });
+  });
+
+  it('is forged when DMARC failed, for another domain or for none named', () => {
+    expect(fromAuthenticationResults(judging('dmarc=fail header.from=evil.example'), 'mx.moe.go.th', from)).toMatchObject({
+      verdict: 'forged',
+      reason: 'dmarc=fail for header.from=evil.example, not the From shown (moe.go.th)',
+    });
+    expect(fromAuthenticationResults(judging('dmarc=fail'), 'mx.moe.go.th', from)).toMatchObject({ verdict: 'forged' });
+  });
+
+  it('takes the same domain in any case, with a final dot, or in punycode for a Thai name', () => {
+    expect(fromAuthenticationResults(judging('dmarc=pass header.from=MOE.go.th.'), 'mx.moe.go.th', from)).toMatchObject({
+      verdict: 'authentic',
+      reason: 'dmarc=pass',
+    });
+    const thai = fromAuthenticationResults(
+      judging('dmarc=pass header.from=xn--12c1fe0br.go.th', 'dkim=pass header.d=xn--12c1fe0br.go.th; '),
+      'mx.moe.go.th',
+      'ศึกษา.go.th',
+    );
+    expect(thai).toMatchObject({ verdict: 'authentic', dkim: [{ domain: 'xn--12c1fe0br.go.th', result: 'pass', aligned: true }] });
+  });
+
+  it('leaves a header without a DMARC result to SPF and DKIM, aligned with the From shown', () => {
+    expect(fromAuthenticationResults(['mx.moe.go.th; spf=pass smtp.mailfrom=clerk@moe.go.th'], 'mx.moe.go.th', from)).toMatchObject({
+      verdict: 'authentic',
+      reason: 'aligned spf=pass',
+    });
+    expect(fromAuthenticationResults(['mx.moe.go.th; spf=pass smtp.mailfrom=x@evil.example'], 'mx.moe.go.th', from)).toMatchObject({
+      verdict: 'unverified',
+    });
   });
 });

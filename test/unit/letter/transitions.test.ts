@@ -1,5 +1,6 @@
 import {
   assignmentChanges,
+  completedEntry,
   judge,
   LETTER_STATES,
   MOVES,
@@ -22,6 +23,7 @@ const copyToUnit: Action = { kind: 'forward', to: { unitId: 8 }, purpose: 'know'
 const annul: Action = { kind: 'annul', reason: 'ลงรับผิดเล่ม' };
 const close: Action = { kind: 'close', note: null };
 const acknowledge: Action = { kind: 'acknowledge' };
+const complete: Action = { kind: 'complete', reference: 'ศธ 04002/ว 123', letterDate: '2027-01-05', title: null };
 
 /** Applies actions in turn, as the registry would, and returns each state reached. */
 function walk(start: LetterState, steps: Array<[Action, Set<Standing>]>): LetterState[] {
@@ -117,12 +119,57 @@ describe('the moves a letter makes at the desk', () => {
   });
 });
 
+describe('completing an entry the reading left to a clerk (ลงรายละเอียด)', () => {
+  it('is for whoever acts on the letter and supervisors, while it lives, and leaves its state as it is', () => {
+    for (const state of ['registered', 'assigned', 'in_progress', 'waiting', 'done'] as const) {
+      expect(judge(state, complete, assignee)).toEqual({ kind: 'allowed', next: state });
+      expect(judge(state, complete, supervisor)).toEqual({ kind: 'allowed', next: state });
+    }
+    expect(judge('returned', complete, assignee)).toEqual({ kind: 'conflict', move: 'complete' });
+    expect(judge('annulled', complete, supervisor)).toEqual({ kind: 'conflict', move: 'complete' });
+    expect(judge('assigned', complete, reader)).toEqual({ kind: 'forbidden', move: 'complete' });
+  });
+
+  it('wants at least one field, and a real date no later than today', () => {
+    const today = '2027-01-10';
+    const blank: Action = { kind: 'complete', reference: ' ', letterDate: null, title: '' };
+    expect(problemsWith(blank, today)).toEqual(['write the reference (ที่), the date (ลงวันที่) or the title (เรื่อง) of the letter']);
+    expect(problemsWith(complete, today)).toEqual([]);
+    expect(problemsWith({ kind: 'complete', reference: null, letterDate: '2027-01-11', title: null }, today)).toEqual([
+      "the letter's date (2027-01-11) cannot be after today (2027-01-10)",
+    ]);
+    expect(problemsWith({ kind: 'complete', reference: null, letterDate: '2027-02-30', title: null }, today)).toEqual([
+      'give the letter\'s date as YYYY-MM-DD, not "2027-02-30"',
+    ]);
+  });
+
+  it('writes what the clerk gave over the register, keeps the rest, and is complete with both ที่ and ลงวันที่', () => {
+    const current = { reference: null, referenceNormalised: null, circular: false, letterDate: null, title: 'หัวข้ออีเมล' };
+    expect(completedEntry(current, { kind: 'complete', reference: ' ที่ ศธ ๐๔๐๐๒/ว ๑๒๓ ', letterDate: null, title: null })).toEqual({
+      entry: {
+        reference: 'ศธ ๐๔๐๐๒/ว ๑๒๓',
+        referenceNormalised: 'ศธ 04002/ว 123',
+        circular: true,
+        letterDate: null,
+        title: 'หัวข้ออีเมล',
+      },
+      complete: false,
+    });
+    const withDate = { ...current, reference: 'ศธ 04002/123', referenceNormalised: 'ศธ 04002/123' };
+    expect(completedEntry(withDate, { kind: 'complete', reference: null, letterDate: '2027-01-05', title: 'ขอเชิญประชุม' })).toEqual({
+      entry: { ...withDate, letterDate: '2027-01-05', title: 'ขอเชิญประชุม' },
+      complete: true,
+    });
+  });
+});
+
 describe("the moves a letter's page offers", () => {
   it('offers an assignee of a letter in progress its work, and a supervisor the order and annulment besides', () => {
-    expect([...movesOpen('in_progress', assignee)].sort()).toEqual(['close', 'forward', 'inform', 'record', 'return', 'wait']);
+    expect([...movesOpen('in_progress', assignee)].sort()).toEqual(['close', 'complete', 'forward', 'inform', 'record', 'return', 'wait']);
     expect([...movesOpen('in_progress', as('assignee', 'supervisor'))].sort()).toEqual([
       'annul',
       'close',
+      'complete',
       'forward',
       'inform',
       'order',
@@ -151,6 +198,7 @@ describe("the moves a letter's page offers", () => {
       close,
       reopen: { kind: 'reopen', reason: 'แก้ไข' },
       acknowledge,
+      complete,
     };
     for (const state of LETTER_STATES) {
       for (const standings of [assignee, reader, supervisor, as('assignee', 'reader')]) {
