@@ -108,13 +108,16 @@ export function placeInQueue(queue: readonly Work[], format: DocumentFormat): nu
 
 /**
  * Whether the next work may start, given the work running and the threads idle out of `size`:
- * work to run alone waits for every thread to finish, and nothing starts beside it; stamps
- * never hold every thread (but on a machine of one): one is kept for letters being read.
+ * work to run alone waits for every thread to finish, and nothing starts beside it. A stamp
+ * starts only while no letter is being read (a burst of letters is read, and acknowledged,
+ * before its stamps take any CPU), and stamps never hold every thread (but on a machine of
+ * one): one is kept for the next letter to be read.
  */
 export function mayStart(next: Work, running: readonly Work[], idle: number, size: number): boolean {
   if (next.alone) return running.length === 0;
   if (running.some((w) => w.alone) || (idle === 0 && running.length >= size)) return false;
-  return next.format !== 'stamp' || running.filter((w) => w.format === 'stamp').length < Math.max(1, size - 1);
+  if (next.format !== 'stamp') return true;
+  return running.every((w) => w.format === 'stamp') && running.length < Math.max(1, size - 1);
 }
 
 interface PdfJob {

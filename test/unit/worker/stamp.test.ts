@@ -54,6 +54,12 @@ describe("the reader threads' queue, with stamps in it", () => {
     expect(placeInQueue([{ alone: true, format: 'stamp' }, stamp], 'pdf')).toBe(1);
   });
 
+  it('starts a stamp only while no letter is being read', () => {
+    expect(mayStart(stamp, [pdf], 1, 4)).toBe(false);
+    expect(mayStart(stamp, [docx, stamp], 2, 4)).toBe(false);
+    expect(mayStart(stamp, [stamp], 3, 4)).toBe(true);
+  });
+
   it('never gives stamps every thread, but on a machine of one', () => {
     expect(mayStart(stamp, [], 2, 2)).toBe(true);
     expect(mayStart(stamp, [stamp], 1, 2)).toBe(false);
