@@ -315,8 +315,14 @@ export const configSchema = z
         mailBackoffMs: z.number().int().positive().default(30_000),
         // The Unix nice value a worker running in a process of its own gives its threads (never raised).
         niceness: z.number().int().min(0).max(19).default(10),
-        // How large (RSS, MiB) a worker process may grow while it reads PDFs' first pages.
+        // How large (RSS, MiB) a worker process may grow while it reads PDFs' first pages (or stamps them).
         pdfMemoryMb: z.number().int().min(256).default(DEFAULT_PDF_MEMORY_MB),
+        // Receipt stamps drawn at once, each in a reader thread (shared with reading, which goes first).
+        stampConcurrency: z.number().int().positive().default(1),
+        // How long drawing one stamp may take; past it (or past pdfMemoryMb) it is tried again, then given up.
+        stampTimeoutMs: z.number().int().positive().default(30_000),
+        // The wait before a stamp is tried again; doubles each time.
+        stampBackoffMs: z.number().int().positive().default(10_000),
         // On shutdown, how long the jobs in hand may take to finish and be recorded in Redis.
         closeTimeoutMs: z.number().int().positive().default(10_000),
       })

@@ -334,6 +334,14 @@ export interface PdfFlags {
   unreadable: boolean;
 }
 
+/**
+ * A file that is the letter's PDF: its type says so, or its name does (senders' mail programs
+ * often label a PDF application/octet-stream). The first such file is the one read and stamped.
+ */
+export function isPdfFile(file: { contentType: string; filename?: string | null }): boolean {
+  return file.contentType.toLowerCase() === 'application/pdf' || /\.pdf$/i.test(file.filename ?? '');
+}
+
 /** Who forwarded the letter to us when it arrived inside another message. */
 export interface ForwardedBy {
   address: string | null;

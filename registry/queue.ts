@@ -4,6 +4,7 @@ import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../le
 import type { Pool } from './db';
 import { TO_COMPLETE, type Letter } from '../letter/letter';
 import { letterFromJson } from './letters';
+import { STAMP_JSON, stampFromJson, type StampRecord } from './stamps';
 import { SqlParams, visibleTo } from './visibility';
 
 // What the desk reads: an officer's queue, one letter in full, and the supervisor's list of
@@ -306,6 +307,8 @@ export interface LetterDetail {
   /** The acknowledgement and notices sent for it: did the sender hear from us? */
   receipts: Receipt[];
   history: HistoryEvent[];
+  /** Its receipt stamp (ตรารับ): the stamped copy made, or why not; null while its job has not run. */
+  stamp: StampRecord | null;
 }
 
 /** One letter in full, if this officer may see it: the register, the desk's work on it, replies and history. */
@@ -313,7 +316,7 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
   const params = new SqlParams();
   const id = params.add(letterId);
   const { rows } = await pool.query(
-    `SELECT row_to_json(l) AS letter, w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
+    `SELECT row_to_json(l) AS letter, w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline, ${STAMP_JSON('s')} AS stamp,
             (SELECT coalesce(json_agg(json_build_object(
                 'id', a.id, 'purpose', a.purpose, 'source', a.source, 'rule', a.rule, 'note', a.note,
                 'createdAt', a.created_at, 'endedAt', a.ended_at, 'endedHow', a.ended_how,
@@ -330,7 +333,7 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
             (SELECT coalesce(json_agg(json_build_object('id', h.seq, 'at', h.at, 'actor', h.actor, 'action', h.action, 'detail', h.detail)
                                       ORDER BY h.seq), '[]')
                FROM audit_event h WHERE h.letter_id = l.id) AS history
-       FROM letter l JOIN letter_work w ON w.letter_id = l.id
+       FROM letter l JOIN letter_work w ON w.letter_id = l.id LEFT JOIN letter_stamp s ON s.letter_id = l.id
       WHERE l.id = ${id} AND ${visibleTo(scopeOf(officer), 'l', params)}`,
     params.values,
   );
@@ -350,6 +353,7 @@ export async function findLetterDetail(pool: Pool, officer: Officer, letterId: n
       (x) => ({ ...x, sentAt: at(x.sentAt), createdAt: at(x.createdAt)! }) as Receipt,
     ),
     history: (r.history as Array<Record<string, unknown>>).map((h) => ({ ...h, at: at(h.at)! }) as HistoryEvent),
+    stamp: stampFromJson(r.stamp),
   };
 }
 

@@ -695,6 +695,27 @@ CREATE SEQUENCE public.letter_id_seq
 ALTER SEQUENCE public.letter_id_seq OWNED BY public.letter.id;
 
 --
+-- Name: letter_stamp; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.letter_stamp (
+    letter_id bigint NOT NULL,
+    state text NOT NULL,
+    reason text,
+    detail text,
+    attachment integer,
+    source_sha256 text,
+    pdf bytea,
+    sha256 text,
+    stamped_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT letter_stamp_attachment_check CHECK ((attachment > 0)),
+    CONSTRAINT letter_stamp_copy CHECK (((state = 'stamped'::text) = ((pdf IS NOT NULL) AND (sha256 IS NOT NULL) AND (attachment IS NOT NULL)))),
+    CONSTRAINT letter_stamp_reason CHECK (((state = 'stamped'::text) = (reason IS NULL))),
+    CONSTRAINT letter_stamp_state_check CHECK ((state = ANY (ARRAY['stamped'::text, 'failed'::text, 'skipped'::text])))
+);
+ALTER TABLE ONLY public.letter_stamp ALTER COLUMN pdf SET STORAGE EXTERNAL;
+
+--
 -- Name: letter_work; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1028,6 +1049,13 @@ ALTER TABLE ONLY public.letter
 
 ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_pkey PRIMARY KEY (id);
+
+--
+-- Name: letter_stamp letter_stamp_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_stamp
+    ADD CONSTRAINT letter_stamp_pkey PRIMARY KEY (letter_id);
 
 --
 -- Name: letter_work letter_work_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1398,6 +1426,13 @@ ALTER TABLE ONLY public.inbound
 
 ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
+
+--
+-- Name: letter_stamp letter_stamp_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_stamp
+    ADD CONSTRAINT letter_stamp_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
 
 --
 -- Name: letter_work letter_work_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

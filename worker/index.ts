@@ -18,12 +18,16 @@ import {
   MAIL_QUEUE,
   queueReminder,
   queueReply,
+  queueStamp,
+  STAMPS_QUEUE,
   workerConnection,
   type LetterJob,
   type MailJob,
+  type StampJob,
 } from './queues';
 import { startReconciler } from './reconciler';
 import { sendReminder, startReminderScheduler } from './reminders';
+import { stampLetter } from './stamps';
 
 // Once the jobs have ended, Redis answering QUIT is only politeness.
 const REDIS_QUIT_MS = 2_000;
@@ -54,7 +58,7 @@ export interface WorkerRole {
   close(): Promise<void>;
 }
 
-/** The pipeline's processes: letters (read, register), mail (acknowledge), and the reconciler. */
+/** The pipeline's processes: letters (read, register), mail (acknowledge), stamps (ตรารับ), and the reconciler. */
 export interface WorkerOptions {
   clock?: Clock;
   /** DNS for sender authentication; real DNS when not given (tests pass a table). */
@@ -81,7 +85,16 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     async (job) =>
       jobResult(
         await processInbound(
-          { config, pool, clock, logger, agencies, resolver: options.resolver, queueReply: (id) => queueReply(queues, id) },
+          {
+            config,
+            pool,
+            clock,
+            logger,
+            agencies,
+            resolver: options.resolver,
+            queueReply: (id) => queueReply(queues, id),
+            queueStamp: (id) => queueStamp(queues, id),
+          },
           job.data.inboundId,
         ),
       ),
@@ -113,7 +126,14 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
     { ...common, concurrency: config.workers.mailConcurrency },
   );
 
-  for (const w of [letters, mail]) {
+  // The receipt stamp of each letter registered; a bound hit is tried again until the last attempt.
+  const stamps = new Worker<StampJob>(
+    STAMPS_QUEUE,
+    async (job) => stampLetter({ config, pool, logger }, job.data.letterId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    { ...common, concurrency: config.workers.stampConcurrency },
+  );
+
+  for (const w of [letters, mail, stamps]) {
     w.on('error', (err) => logger.warn({ err: err.message, queue: w.name }, 'worker error'));
     w.on('failed', (job, err) =>
       logger.warn({ jobId: job?.id, queue: w.name, err: err.message }, 'job failed; it will be retried if attempts remain'),
@@ -147,7 +167,7 @@ export function startWorkers(config: Config, pool: Pool, logger: Logger, options
       // Redis is away; PostgreSQL holds the work, and the reconciler queues again whatever
       // was in hand, so past workers.closeTimeoutMs the workers leave without Redis.
       const closed = await withDeadline(
-        Promise.all([letters.close(), mail.close(), reminders?.close()]).then(() => queues.close()),
+        Promise.all([letters.close(), mail.close(), stamps.close(), reminders?.close()]).then(() => queues.close()),
         config.workers.closeTimeoutMs,
       ).then(
         () => true,

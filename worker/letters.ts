@@ -27,6 +27,8 @@ export interface LetterDeps {
   /** DNS for SPF/DKIM/DMARC; real DNS when not given. */
   resolver?: DnsResolver;
   queueReply: (replyId: number) => Promise<void>;
+  /** Queues the receipt stamp of a letter registered (worker/stamps.ts). */
+  queueStamp: (letterId: number) => Promise<void>;
 }
 
 export type LetterOutcome =
@@ -287,6 +289,10 @@ async function recordLetter(
         log.warn({ letterId: letter.id, routing: routed }, 'letter not routed as the routing settings say'),
       (err: Error) => log.error({ letterId: letter.id, err: err.message }, 'letter not routed; the reconciler will try again'),
     );
+    // Then its receipt stamp, a job of its own: a slow PDF holds up neither this letter's receipt nor the next letter.
+    await deps
+      .queueStamp(letter.id)
+      .catch((err: Error) => log.warn({ letterId: letter.id, err: err.message }, 'receipt stamp not queued; the reconciler will queue it'));
   }
   log.info(
     {

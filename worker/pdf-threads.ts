@@ -1,26 +1,30 @@
 // The PDF readers' supervisor: a thread of its own that owns the reader threads, hands them
-// PDFs and Word letters, and stops a reader that takes too long or takes the process past its
-// memory limit. It runs here, not on the main thread, because the letter work there (mailparser,
+// PDFs and Word letters to read and PDFs to stamp (the receipt stamp, registry/receipt-stamp.ts),
+// and stops a reader that takes too long or takes the process past its memory limit. It runs here, not on the main thread, because the letter work there (mailparser,
 // a DKIM check, a large message) can block that thread for seconds, and a watch that runs on it
 // stops nothing meanwhile: a reader once grew to 1.35 GB that way. This thread does nothing else,
 // so its timers run on time. worker/pdf.ts starts it and talks to it by messages.
 
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
+import type { ReceiptStamp, StampOutcome } from '../registry/receipt-stamp';
 
-export type DocumentFormat = 'pdf' | 'docx';
+/** What a reader does with a document: read a PDF's first page or a Word letter's text, or stamp a PDF. */
+export type DocumentFormat = 'pdf' | 'docx' | 'stamp';
 
-/** What worker/pdf.ts asks: read this document within these bounds. */
+/** What worker/pdf.ts asks: read (or stamp) this document within these bounds. */
 export interface ReadRequest {
   id: number;
   data: Uint8Array;
   format: DocumentFormat;
+  /** For a stamp: what it says. */
+  receipt?: ReceiptStamp;
   timeoutMs: number;
   memoryBytes: number;
   /** The process's size when the document was handed over, before any reader touched it. */
   rssBefore: number;
-  /** The require() paths of pdf-parse and mammoth, resolved where the gateway runs. */
-  modules: { pdf: string; docx: string };
+  /** The require() paths of pdf-parse, mammoth and the stamp, resolved where the gateway runs. */
+  modules: { pdf: string; docx: string; stamp: string };
 }
 
 /** What this thread answers: a document's outcome, or a reader that failed while idle. */
@@ -56,18 +60,70 @@ async function readWord(data) {
     return { kind: 'unreadable', reason: String(error && error.message) };
   }
 }
-parentPort.on('message', async ({ data, format }) => {
-  parentPort.postMessage(format === 'docx' ? await readWord(data) : await readPdf(data));
+let stampPdf = null;
+async function stamp(data, receipt) {
+  try {
+    // pdf-lib writes what it finds wrong in a damaged file to the console, where the worker's
+    // structured log would have plain lines among it: the outcome says the file is damaged.
+    console.warn = console.log = () => undefined;
+    stampPdf = stampPdf || require(workerData.stamp).stampPdf;
+    return await stampPdf(data, receipt);
+  } catch (error) {
+    return { kind: 'unreadable', reason: 'the stamp could not be drawn: ' + String(error && error.message), bound: 'failure' };
+  }
+}
+parentPort.on('message', async ({ data, format, receipt }) => {
+  const outcome = format === 'docx' ? await readWord(data) : format === 'stamp' ? await stamp(data, receipt) : await readPdf(data);
+  parentPort.postMessage(outcome, outcome.kind === 'stamped' ? [outcome.pdf.buffer] : []);
 });
 `;
-export type PdfOutcome = ({ kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason: string }) & {
+/** What stopped a reader: the time allowed, the memory allowed, or the reader failing. */
+export type Bound = 'time' | 'memory' | 'failure';
+
+export type PdfOutcome = (
+  { kind: 'text'; text: string } | { kind: 'encrypted' | 'unreadable' | 'postponed'; reason: string; bound?: Bound } | StampOutcome
+) & {
   /** Why pdf.js could not release the document after reading it. */
   cleanup?: string;
 };
 
+/** The stamped copy's bytes are handed over, not copied, on their way back. */
+export const transferOf = (outcome: PdfOutcome): ArrayBuffer[] => (outcome.kind === 'stamped' ? [outcome.pdf.buffer as ArrayBuffer] : []);
+
+/** A piece of work as the queue weighs it. */
+export interface Work {
+  /** Stopped once beside others for memory: to run with nothing beside it. */
+  alone: boolean;
+  format: DocumentFormat;
+}
+
+/**
+ * Where new work joins the queue: a letter to be read goes before every stamp waiting (its
+ * registration and receipt come first; a stamp can wait), a stamp at the end.
+ */
+export function placeInQueue(queue: readonly Work[], format: DocumentFormat): number {
+  const firstStamp = queue.findIndex((w) => !w.alone && w.format === 'stamp');
+  return format === 'stamp' || firstStamp < 0 ? queue.length : firstStamp;
+}
+
+/**
+ * Whether the next work may start, given the work running and the threads idle out of `size`:
+ * work to run alone waits for every thread to finish, and nothing starts beside it. A stamp
+ * starts only while no letter is being read (a burst of letters is read, and acknowledged,
+ * before its stamps take any CPU), and stamps never hold every thread (but on a machine of
+ * one): one is kept for the next letter to be read.
+ */
+export function mayStart(next: Work, running: readonly Work[], idle: number, size: number): boolean {
+  if (next.alone) return running.length === 0;
+  if (running.some((w) => w.alone) || (idle === 0 && running.length >= size)) return false;
+  if (next.format !== 'stamp') return true;
+  return running.every((w) => w.format === 'stamp') && running.length < Math.max(1, size - 1);
+}
+
 interface PdfJob {
   data: Uint8Array;
   format: DocumentFormat;
+  receipt?: ReceiptStamp;
   timeoutMs: number;
   memoryBytes: number;
   /** Stopped once when the process outgrew memoryBytes beside others: read again with none beside it. */
@@ -102,7 +158,6 @@ class PdfThreads {
   private memoryWatch: NodeJS.Timeout | null = null;
   /** Stopped readers whose memory has not been given back yet: nothing starts meanwhile. */
   private stopping = 0;
-  private busy = 0;
   private modules: ReadRequest['modules'] | null = null;
 
   constructor(
@@ -112,18 +167,18 @@ class PdfThreads {
 
   read(request: ReadRequest): Promise<PdfOutcome> {
     this.modules ??= request.modules;
-    const { data, format, timeoutMs, memoryBytes, rssBefore } = request;
+    const { data, format, receipt, timeoutMs, memoryBytes, rssBefore } = request;
     return new Promise((resolve) => {
-      this.queue.push({ data, format, timeoutMs, memoryBytes, alone: false, rssBefore, resolve });
+      const job = { data, format, receipt, timeoutMs, memoryBytes, alone: false, rssBefore, resolve };
+      this.queue.splice(placeInQueue(this.queue, format), 0, job);
       this.dispatch();
     });
   }
 
   private dispatch(): void {
     while (this.queue.length > 0 && this.stopping === 0) {
-      const next = this.queue[0];
-      const readingAlone = [...this.reading.values()].some((r) => r.job.alone);
-      if (next.alone ? this.busy > 0 : readingAlone || (this.idle.length === 0 && this.busy >= this.size)) return;
+      const running = [...this.reading.values()].map((r) => r.job);
+      if (!mayStart(this.queue[0], running, this.idle.length, this.size)) return;
       const job = this.queue.shift()!;
       let thread = this.idle.pop();
       if (thread) {
@@ -133,7 +188,7 @@ class PdfThreads {
         try {
           thread = this.spawn();
         } catch (error) {
-          job.resolve({ kind: 'unreadable', reason: String(error) });
+          job.resolve({ kind: 'unreadable', reason: String(error), bound: 'failure' });
           continue;
         }
       }
@@ -144,7 +199,7 @@ class PdfThreads {
   private spawn(): Worker {
     const thread = new Worker(PDF_THREAD, {
       eval: true,
-      workerData: { module: this.modules!.pdf, mammoth: this.modules!.docx },
+      workerData: { module: this.modules!.pdf, mammoth: this.modules!.docx, stamp: this.modules!.stamp },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     // A thread that dies while idle is not reused and is reported; one that dies at work fails its job, saying why.
@@ -164,7 +219,6 @@ class PdfThreads {
   }
 
   private run(thread: Worker, job: PdfJob): void {
-    this.busy++;
     thread.ref();
     let done = false;
     // A copy with its own memory, handed over to the reader rather than copied again; the job
@@ -177,7 +231,6 @@ class PdfThreads {
       thread.off('message', onMessage);
       thread.off('exit', onExit);
       this.reading.delete(thread);
-      this.busy--;
       if (reuse) this.rest(thread);
       else this.stop(thread);
       if (outcome === 'again') this.queue.unshift({ ...job, alone: true });
@@ -187,23 +240,28 @@ class PdfThreads {
     const onMessage = (outcome: PdfOutcome) => finish(outcome, outcome.cleanup === undefined);
     const onExit = (code: number) => {
       const failure = this.failures.get(thread);
+      // Past its heap limit (resourceLimits), a reader is ended with this code.
+      const bound = (failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'failure';
       finish(
-        { kind: 'unreadable', reason: failure ? `PDF reader failed: ${failure.message}` : `PDF reader stopped (exit code ${code})` },
+        { kind: 'unreadable', reason: failure ? `PDF reader failed: ${failure.message}` : `PDF reader stopped (exit code ${code})`, bound },
         false,
       );
     };
-    const timer = setTimeout(() => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms` }, false), job.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ kind: 'unreadable', reason: `no answer within ${job.timeoutMs} ms`, bound: 'time' }, false),
+      job.timeoutMs,
+    );
     const startRss = process.memoryUsage.rss();
     // Read alone and stopped: the PDF's doing, unless the process was past the limit when it was handed over
     // (measured then, not now: a reader stopped a moment ago may not have given its memory back yet).
     const tooLarge: PdfOutcome =
       job.rssBefore > job.memoryBytes
         ? { kind: 'postponed', reason: `the worker held ${job.rssBefore} bytes, more than ${job.memoryBytes}, before reading the PDF` }
-        : { kind: 'unreadable', reason: `reading it took the process past ${job.memoryBytes} bytes of memory` };
+        : { kind: 'unreadable', reason: `reading it took the process past ${job.memoryBytes} bytes of memory`, bound: 'memory' };
     this.reading.set(thread, { job, startRss, stop: () => finish(job.alone ? tooLarge : 'again', false) });
     thread.on('message', onMessage);
     thread.once('exit', onExit);
-    thread.postMessage({ data, format: job.format }, [data.buffer as ArrayBuffer]);
+    thread.postMessage({ data, format: job.format, receipt: job.receipt }, [data.buffer as ArrayBuffer]);
     this.watchMemory();
   }
 
@@ -258,5 +316,5 @@ const pdfThreads = new PdfThreads(Math.max(1, Math.min(4, availableParallelism()
 
 parentPort?.on('message', async (request: ReadRequest) => {
   const outcome = await pdfThreads.read(request);
-  parentPort!.postMessage({ id: request.id, outcome } satisfies SupervisorMessage);
+  parentPort!.postMessage({ id: request.id, outcome } satisfies SupervisorMessage, transferOf(outcome));
 });

@@ -1,12 +1,14 @@
-// The first page of a letter's PDF, read by pdf.js (pdf-parse), and the text of a Word
-// (.docx) letter, read by mammoth, in a few reusable reader threads that a supervisor thread
+// The first page of a letter's PDF, read by pdf.js (pdf-parse), the text of a Word (.docx)
+// letter, read by mammoth, and the receipt stamp drawn on a copy of the PDF (pdf-lib,
+// registry/receipt-stamp.ts), in a few reusable reader threads that a supervisor thread
 // (worker/pdf-threads.ts) stops when they take too long or the process grows past its limit.
 
 import { extname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { DEFAULT_PDF_MEMORY_MB } from '../config/schema';
 import type { PdfFlags, ReadProblem } from '../letter/mime';
-import type { DocumentFormat, PdfOutcome, ReadRequest, SupervisorMessage } from './pdf-threads';
+import type { ReceiptStamp, StampOutcome } from '../registry/receipt-stamp';
+import type { Bound, DocumentFormat, PdfOutcome, ReadRequest, SupervisorMessage } from './pdf-threads';
 
 export interface PdfReadOptions {
   /** How long reading the PDF's first page may take. */
@@ -33,6 +35,13 @@ export class PdfReadingPostponed extends Error {
   override name = 'PdfReadingPostponed';
 }
 
+/** What a reading gave: a reading postponed is thrown (PdfReadingPostponed); a stamp is no answer to one. */
+function reading(outcome: PdfOutcome): Exclude<PdfOutcome, { kind: 'postponed' | 'stamped' | 'refused' }> {
+  if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
+  if (outcome.kind === 'stamped' || outcome.kind === 'refused') throw new Error(`a reader answered a reading with ${outcome.kind}`);
+  return outcome;
+}
+
 /**
  * Reads the first page of a PDF. Never throws, but for PdfReadingPostponed (the worker too full to
  * judge the PDF: try again later); a PDF that cannot be read is flagged, and the problem says why.
@@ -41,10 +50,11 @@ export async function readFirstPage(pdf: Buffer, options: PdfReadOptions = {}): 
   const timeoutMs = options.timeoutMs ?? PDF_TIMEOUT_MS;
   const memoryBytes = options.memoryBytes ?? PDF_MEMORY_BYTES;
   // Readers look for the header in the first 1024 bytes; without it there is nothing to read.
-  const outcome: PdfOutcome = pdf.subarray(0, 1024).includes('%PDF-')
-    ? await pdfThreads.read(pdf, 'pdf', timeoutMs, memoryBytes)
-    : { kind: 'unreadable', reason: 'no PDF header in its first 1024 bytes' };
-  if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
+  const outcome = reading(
+    pdf.subarray(0, 1024).includes('%PDF-')
+      ? await pdfThreads.read(pdf, 'pdf', timeoutMs, memoryBytes)
+      : { kind: 'unreadable', reason: 'no PDF header in its first 1024 bytes' },
+  );
   const flags: PdfFlags = {
     present: true,
     textLayer: false,
@@ -75,14 +85,51 @@ export interface WordText {
  */
 export async function readWordDocument(docx: Buffer, options: PdfReadOptions = {}): Promise<WordText> {
   // A .docx is a zip, which starts "PK"; an old binary .doc or an encrypted one does not.
-  const outcome: PdfOutcome =
+  const outcome = reading(
     docx.subarray(0, 2).toString('latin1') === 'PK'
       ? await pdfThreads.read(docx, 'docx', options.timeoutMs ?? PDF_TIMEOUT_MS, options.memoryBytes ?? PDF_MEMORY_BYTES)
-      : { kind: 'unreadable', reason: 'not a zip file, as a .docx is (an older .doc, or an encrypted document)' };
-  if (outcome.kind === 'postponed') throw new PdfReadingPostponed(outcome.reason);
+      : { kind: 'unreadable', reason: 'not a zip file, as a .docx is (an older .doc, or an encrypted document)' },
+  );
   if (outcome.kind !== 'text') return { text: null, problems: [{ kind: 'word-unreadable', detail: outcome.reason }] };
-  const text = outcome.text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim().slice(0, WORD_TEXT_CHARS);
+  const text = outcome.text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .slice(0, WORD_TEXT_CHARS);
   return { text: text || null, problems: [] };
+}
+
+/** How long drawing the stamp may take when not told: a few seconds for a large scan, on a busy worker. */
+const STAMP_TIMEOUT_MS = 30_000;
+
+/** The stamp drawn on a copy of the PDF, or why not; or the reader stopped at one of its bounds. */
+export type StampRun = StampOutcome | { kind: 'stopped'; bound: Bound; detail: string };
+
+/**
+ * Draws the receipt stamp on a copy of the PDF (registry/receipt-stamp.ts stampPdf) in a reader
+ * thread, with the bounds of reading one: pdf-lib holds the whole document in memory, and a
+ * hostile file can ask for a lot of it, or of time. Never throws, but for PdfReadingPostponed
+ * (the worker too full to judge the PDF: try again later).
+ */
+export async function stampInThread(pdf: Buffer, receipt: ReceiptStamp, options: PdfReadOptions = {}): Promise<StampRun> {
+  const outcome = await pdfThreads.read(
+    pdf,
+    'stamp',
+    options.timeoutMs ?? STAMP_TIMEOUT_MS,
+    options.memoryBytes ?? PDF_MEMORY_BYTES,
+    receipt,
+  );
+  switch (outcome.kind) {
+    case 'stamped':
+    case 'refused':
+      return outcome;
+    case 'postponed':
+      throw new PdfReadingPostponed(outcome.reason);
+    case 'text':
+      return { kind: 'stopped', bound: 'failure', detail: 'the stamper answered with text' };
+    default:
+      return { kind: 'stopped', bound: outcome.bound ?? 'failure', detail: outcome.reason };
+  }
 }
 
 const failureListeners = new Set<(error: Error) => void>();
@@ -106,8 +153,14 @@ function reportIdleFailure(error: Error): void {
 // is the .js beside this file; under ts-jest it is the .ts, which tsx compiles as it loads.
 const SUPERVISOR_FILE = join(__dirname, `pdf-threads${extname(__filename)}`);
 const SUPERVISOR_OPTIONS: WorkerOptions = extname(__filename) === '.ts' ? { execArgv: ['--require', 'tsx/cjs'] } : {};
-// The readers load these: resolved here, where the gateway's own node_modules are known.
-const READER_MODULES = { pdf: require.resolve('pdf-parse'), docx: require.resolve('mammoth') };
+// The readers load these: resolved here, where the gateway's own node_modules are known. The
+// stamp is ours: built, the .js; under ts-jest the .ts, which the readers load through the
+// supervisor's tsx, as they inherit its options.
+const READER_MODULES = {
+  pdf: require.resolve('pdf-parse'),
+  docx: require.resolve('mammoth'),
+  stamp: require.resolve('../registry/receipt-stamp'),
+};
 
 /**
  * The supervisor thread, as this thread sees it: documents sent, outcomes awaited. It is started
@@ -122,7 +175,7 @@ class PdfSupervisor {
 
   constructor(private readonly idleMs: number) {}
 
-  read(document: Buffer, format: DocumentFormat, timeoutMs: number, memoryBytes: number): Promise<PdfOutcome> {
+  read(document: Buffer, format: DocumentFormat, timeoutMs: number, memoryBytes: number, receipt?: ReceiptStamp): Promise<PdfOutcome> {
     const rssBefore = process.memoryUsage.rss();
     return new Promise((resolve) => {
       let thread: Worker;
@@ -139,7 +192,7 @@ class PdfSupervisor {
       thread.ref();
       // A copy with its own memory, handed over rather than copied again.
       const data = new Uint8Array(document);
-      const request: ReadRequest = { id, data, format, timeoutMs, memoryBytes, rssBefore, modules: READER_MODULES };
+      const request: ReadRequest = { id, data, format, receipt, timeoutMs, memoryBytes, rssBefore, modules: READER_MODULES };
       thread.postMessage(request, [data.buffer as ArrayBuffer]);
     });
   }

@@ -7,6 +7,7 @@ import {
   deliveryReport,
   forwardedMessage,
   htmlToText,
+  isPdfFile,
   mimeTree,
   NO_PDF,
   NO_REPORT,
@@ -106,6 +107,17 @@ export async function readMessage(raw: Buffer, mailFrom: string | null, options:
   };
 }
 
+/**
+ * The bytes of the letter's file with this SHA-256, found as readMessage found the files the
+ * register lists (a forwarded letter's included); null when the message has none such. Throws
+ * when the message cannot be read at all.
+ */
+export async function letterFile(raw: Buffer, sha256: string): Promise<Buffer | null> {
+  const letter = await readLetter(raw, null, 0);
+  const at = letter.details.attachments.findIndex((a) => a.sha256 === sha256);
+  return at < 0 ? null : letter.files[at];
+}
+
 interface LetterRead {
   details: LetterDetails;
   headers: Record<string, string>;
@@ -115,6 +127,8 @@ interface LetterRead {
   pdf: Buffer | null;
   /** Content of the first Word (.docx) attachment. */
   word: Buffer | null;
+  /** Content of each attachment, in the order details.attachments lists them. */
+  files: Buffer[];
   forwardedBy: ForwardedBy | null;
   report: DeliveryReport;
   authenticationResults: string[];
@@ -167,7 +181,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
   }
 
   const attachments = parsed.attachments.map((a) => ({ ...a, content: setAside.contentOf(a.content) }));
-  const pdf = attachments.find((a) => a.contentType === 'application/pdf' || /\.pdf$/i.test(a.filename ?? ''));
+  const pdf = attachments.find(isPdfFile);
   const word = attachments.find((a) => a.contentType === DOCX || /\.docx$/i.test(a.filename ?? ''));
   return {
     details: {
@@ -187,6 +201,7 @@ async function readLetter(raw: Buffer, mailFrom: string | null, depth: number): 
     body: bodyText(parsed),
     pdf: pdf?.content ?? null,
     word: word?.content ?? null,
+    files: attachments.map((a) => a.content),
     forwardedBy: null,
     report: deliveryReport(input, tree),
     authenticationResults: headerValues(parsed, 'authentication-results'),

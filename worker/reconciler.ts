@@ -5,19 +5,34 @@ import { listUnprocessedInbound, sweepUnfinishedMessages } from '../registry/inb
 import { listPendingReminders } from '../registry/reminders';
 import type { ReconcilerSettings, RoutingSettings } from '../config/load';
 import type { Pool } from '../registry/db';
+import { listUnstampedLetters } from '../registry/stamps';
 import { routeUnroutedLetters } from '../registry/work';
 import { queueDueDigests, type DigestSettings } from './digests';
-import { letterJobId, queueLetter, queueReminder, queueReply, reminderJobId, replyJobId, type Queues } from './queues';
+import {
+  letterJobId,
+  queueLetter,
+  queueReminder,
+  queueReply,
+  queueStamp,
+  reminderJobId,
+  replyJobId,
+  stampJobId,
+  type Queues,
+} from './queues';
 
 const PAGE = 1_000;
 
 /**
- * Redis moves work, PostgreSQL remembers it. Every kept message not yet decided on, and
- * every reply (acknowledgement or notice) and reminder not yet sent, must have a live job; this gives one to
- * those that lost theirs (Redis flushed or down at intake, a job that ran out of attempts).
- * Returns how many jobs it (re)queued.
+ * Redis moves work, PostgreSQL remembers it. Every kept message not yet decided on, every
+ * reply (acknowledgement or notice) and reminder not yet sent, and every registered letter whose
+ * receipt stamp is not recorded, must have a live job; this gives one to those that lost theirs
+ * (Redis flushed or down at intake, a job that ran out of attempts). Returns how many jobs it
+ * (re)queued.
  */
-export async function reconcile(pool: Pool, queues: Queues): Promise<{ letters: number; replies: number; reminders: number }> {
+export async function reconcile(
+  pool: Pool,
+  queues: Queues,
+): Promise<{ letters: number; replies: number; reminders: number; stamps: number }> {
   let letters = 0;
   for (const id of await listUnprocessedInbound(pool, PAGE)) {
     if (await ensureJob(queues.letters, letterJobId(id), () => queueLetter(queues, id))) letters++;
@@ -30,7 +45,11 @@ export async function reconcile(pool: Pool, queues: Queues): Promise<{ letters: 
   for (const id of await listPendingReminders(pool, PAGE)) {
     if (await ensureJob(queues.mail, reminderJobId(id), () => queueReminder(queues, id))) reminders++;
   }
-  return { letters, replies, reminders };
+  let stamps = 0;
+  for (const id of await listUnstampedLetters(pool, PAGE)) {
+    if (await ensureJob(queues.stamps, stampJobId(id), () => queueStamp(queues, id))) stamps++;
+  }
+  return { letters, replies, reminders, stamps };
 }
 
 async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>): Promise<boolean> {
@@ -73,7 +92,7 @@ export function startReconciler(
       if (stopped) return;
       try {
         const queued = await reconcile(pool, queues);
-        if (queued.letters || queued.replies || queued.reminders) logger.warn(queued, 'reconciler queued work that had no live job');
+        if (queued.letters || queued.replies || queued.reminders || queued.stamps) logger.warn(queued, 'reconciler queued work that had no live job');
         const now = digests.clock();
         const digestIds = await queueDueDigests(pool, queues, now, digests);
         if (digestIds.length) logger.info({ digestIds }, 'digest receipts queued for replies held back by a window');

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Officer } from '../../letter/access';
+import { STAMP_STATES, stampedFileName, stampReasonText } from '../../letter/stamp';
 import { LETTER_STATES, MOVE_NAMES, STATE_NAMES, type Action, type LetterState } from '../../letter/transitions';
 import { findInboundWithRaw } from '../../registry/inbound';
 import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
+import { findStampFor, stampedPdfOf, type StampRecord } from '../../registry/stamps';
 import { performAction, type ActionResult, type WorkDeps } from '../../registry/work';
 import { contentDisposition, fileInMessage } from '../attachments';
 import type { DeskContext } from '../context';
 import { DeskError } from '../errors';
 import { route, type DeskRoute, type RouteContext } from './route';
-import { errorResponses } from './schemas';
+import { ErrorBody, errorResponses } from './schemas';
 
 // The letter side of the desk's API: the queue, one letter, its files and original message,
 // the actions officers take, and the supervisor's list of held and suspect messages. Every
@@ -117,6 +119,39 @@ const Attachment = z.object({
   sha256: z.string(),
 });
 
+const StampState = z
+  .enum(['pending', ...STAMP_STATES])
+  .describe('pending: not made yet; stamped: GET the url; failed: could not be (reason says why); skipped: nothing to stamp (no PDF)');
+const StampReasonCode = z
+  .string()
+  .nullable()
+  .describe('why there is no stamped copy: pdf-encrypted, pdf-damaged, stamp-timeout, stamp-memory, stamp-failed, pdf-missing, no-pdf, ...');
+
+const Stamp = z
+  .object({
+    state: StampState,
+    reason: StampReasonCode,
+    message: z.string().nullable().describe('the reason in Thai, as the letter page shows it'),
+    url: z.string().nullable().describe('the stamped copy (GET, application/pdf); null when there is none'),
+    attachment: z.number().int().nullable().describe('the file stamped (or that could not be): its n among the attachments'),
+    stampedAt: z.date().nullable(),
+  })
+  .describe('the receipt stamp (ตรารับ): a copy of the first PDF with the stamp on page 1, the original unchanged')
+  .meta({ id: 'Stamp' });
+
+/** A letter's stamp as the API answers it. */
+export function stampView(letterId: number, stamp: StampRecord | null): z.output<typeof Stamp> {
+  if (!stamp) return { state: 'pending', reason: null, message: null, url: null, attachment: null, stampedAt: null };
+  return {
+    state: stamp.state,
+    reason: stamp.reason,
+    message: stamp.reason && stampReasonText(stamp.reason),
+    url: stamp.state === 'stamped' ? `/api/letters/${letterId}/stamped` : null,
+    attachment: stamp.attachment,
+    stampedAt: stamp.stampedAt,
+  };
+}
+
 const LetterDetail = z
   .object({
     letter: z.object({
@@ -187,6 +222,7 @@ const LetterDetail = z
     history: z.array(
       z.object({ id: z.number().int(), at: z.date(), actor: z.string(), action: z.string(), detail: z.record(z.string(), z.unknown()) }),
     ),
+    stamp: Stamp,
   })
   .meta({ id: 'LetterDetail' });
 
@@ -327,6 +363,7 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
           letter: { ...letter, flags: [...letter.flags], forwardedBy: (letter.forwardedBy as Record<string, unknown> | null) ?? null },
           authenticity: (letter.authenticity as Record<string, unknown> | null) ?? null,
           attachments: letter.attachments.map((a, i) => ({ n: i + 1, ...a })),
+          stamp: stampView(letter.id, detail.stamp),
         };
       },
     }),
@@ -377,6 +414,47 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
           .header('content-disposition', contentDisposition(listed.filename, listed.contentType))
           .header('x-content-type-options', 'nosniff')
           .send(file);
+      },
+    }),
+
+    route({
+      method: 'GET',
+      url: '/api/letters/:id/stamped',
+      auth: 'officer',
+      schema: {
+        summary: "The letter's first PDF with the receipt stamp (ตรารับ) on page 1, shown inline; the original stays as it came",
+        description:
+          '404 with code not-stamped (and the stamp\'s state and reason) when the letter has no stamped copy: not yet, ' +
+          'none to make (no PDF), or it could not be made (an encrypted or damaged PDF); 404 not-found when the caller may not see the letter.',
+        tags: ['letters'],
+        params: LetterId,
+        response: {
+          200: z.any().describe('application/pdf: the stamped copy'),
+          404: ErrorBody.extend({ state: StampState.optional(), reason: StampReasonCode.optional() }),
+          ...errorResponses(400, 401),
+        },
+      },
+      async handler(request, reply) {
+        const found = await findStampFor(pool, request.officer, request.params.id);
+        if (!found) throw notFound();
+        const { letter } = found;
+        const pdf = found.stamp?.state === 'stamped' ? await stampedPdfOf(pool, letter.id) : null;
+        if (!pdf) {
+          const stamp = stampView(letter.id, found.stamp);
+          const why = stamp.message ?? 'ยังไม่ได้ประทับตรารับ';
+          return reply.code(404).send({
+            code: 'not-stamped',
+            message: `ไม่มีฉบับประทับตรารับของหนังสือนี้: ${why} (no stamped copy: ${stamp.state})`,
+            state: stamp.state,
+            reason: stamp.reason,
+          });
+        }
+        const original = letter.attachments[(found.stamp?.attachment ?? 1) - 1];
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', contentDisposition(stampedFileName(original?.filename ?? ''), 'application/pdf'))
+          .header('x-content-type-options', 'nosniff')
+          .send(pdf);
       },
     }),
 

@@ -3,6 +3,7 @@ import { standingsOf, type Officer } from '../../letter/access';
 import type { AuthResult } from '../../letter/authenticity';
 import { bangkokDate } from '../../letter/calendar';
 import { TO_COMPLETE, type AttachmentReceived } from '../../letter/letter';
+import { stampReasonText } from '../../letter/stamp';
 import { movesOpen, type ActionKind } from '../../letter/transitions';
 import { listDirectory } from '../../registry/officers';
 import { findLetterDetail, type AssignmentRecord, type LetterDetail, type Receipt } from '../../registry/queue';
@@ -296,16 +297,30 @@ function files(ctx: PageContext, detail: LetterDetail): Html {
 <p><a href="/api/letters/${id}/original">ดาวน์โหลดอีเมลต้นฉบับ (.eml)</a></p>`;
 }
 
+/** A PDF framed at the frame's width without the viewer's page thumbnails, which would take half of it. */
+const framed = (url: string, title: string) => html`<iframe class="pdf" src="${url}#navpanes=0&amp;view=FitH" title="${title}"></iframe>`;
+
 /**
- * The first PDF, shown inline (the API serves PDFs inline, and the CSP lets the desk frame itself),
- * at the frame's width without the viewer's page thumbnails, which would take half of it.
+ * The letter as the office reads it: the stamped copy (ตรารับ on page 1) when there is one, with
+ * the original beside it to open; else the first PDF as it came, and why it has no stamp when it
+ * could not be stamped. Shown inline: the API serves PDFs inline, and the CSP lets the desk frame itself.
  */
 function pdfView(detail: LetterDetail): Html {
-  const n = detail.letter.attachments.findIndex(isPdf);
-  if (n < 0) return html`<p>ไม่มีไฟล์ PDF ให้แสดง</p>`;
-  const file = detail.letter.attachments[n];
-  const url = `/api/letters/${detail.letter.id}/attachments/${n + 1}`;
-  return html`<iframe class="pdf" src="${url}#navpanes=0&amp;view=FitH" title="ตัวหนังสือ: ${file.filename}"></iframe>
+  const { id, attachments } = detail.letter;
+  const { stamp } = detail;
+  const original = stamp?.attachment ? attachments[stamp.attachment - 1] : undefined;
+  if (stamp?.state === 'stamped' && original) {
+    const url = `/api/letters/${id}/stamped`;
+    return html`${framed(url, `ตัวหนังสือพร้อมตรารับ: ${original.filename}`)}
+<p><a href="${url}" target="_blank" rel="noopener">เปิดฉบับประทับตรารับในหน้าต่างใหม่</a>
+ · <a href="/api/letters/${id}/attachments/${stamp.attachment}" target="_blank" rel="noopener">ต้นฉบับ ${original.filename}</a></p>`;
+  }
+  const unstamped = stamp?.state === 'failed' && stamp.reason ? html`<ul class="problems stamp"><li>${stampReasonText(stamp.reason)}</li></ul>` : '';
+  const n = attachments.findIndex(isPdf);
+  if (n < 0) return html`${unstamped}<p>ไม่มีไฟล์ PDF ให้แสดง</p>`;
+  const file = attachments[n];
+  const url = `/api/letters/${id}/attachments/${n + 1}`;
+  return html`${unstamped}${framed(url, `ตัวหนังสือ: ${file.filename}`)}
 <p><a href="${url}" target="_blank" rel="noopener">เปิด ${file.filename} ในหน้าต่างใหม่</a></p>`;
 }
 

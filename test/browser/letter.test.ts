@@ -93,14 +93,17 @@ describe("a letter's life at the desk, in a browser", () => {
     expect(refused.splice(0)).toEqual([]);
   });
 
-  it('opens a letter e-mailed to the gateway from the queue, with its fields and its PDF shown beside them', async () => {
+  it('opens a letter e-mailed to the gateway from the queue, with its fields and its PDF, stamped, shown beside them', async () => {
     const page = pages.clerk;
     await page.goto('/');
     await sendLetter(env.desk.smtpPort, { subject: subject(MEETING), messageId: '<meeting-1@opm.go.th>', from: 'saraban@opm.go.th' });
     const link = page.locator('table.letters td.title > a', { hasText: MEETING.title });
     await link.waitFor({ timeout: 20_000 });
+    // The receipt stamp is a job of its own, after registration: the page shows the stamped copy once it is made.
+    const stamped = `SELECT s.state FROM letter_stamp s JOIN letter l ON l.id = s.letter_id WHERE l.message_id = '<meeting-1@opm.go.th>'`;
+    await waitFor(async () => (await env.desk.db.pool.query(stamped)).rows[0]?.state === 'stamped', 'the receipt stamp made');
 
-    const pdf = page.waitForResponse((r) => /\/api\/letters\/\d+\/attachments\/1$/.test(r.url()));
+    const pdf = page.waitForResponse((r) => /\/api\/letters\/\d+\/stamped$/.test(r.url()));
     await Promise.all([page.waitForURL(/\/letters\/\d+$/), link.click()]);
     meetingUrl = new URL(page.url()).pathname;
     expect(await headingOf(page)).toMatch(/^หนังสือรับเลขที่ [๐-๙]+\/๒๕[๐-๙]{2}$/);
@@ -118,14 +121,17 @@ describe("a letter's life at the desk, in a browser", () => {
     expect(await stateOnPage(page)).toBe('มอบหมาย');
     expect(await page.locator('#work ~ dl.fields > dd').nth(1).textContent()).toBe(`${clerk.name} (งานสารบรรณกลาง)`);
 
-    // The PDF in its frame: the desk serves it, as a PDF, to be shown inline.
+    // The PDF with its stamp in its frame: the desk serves it, as a PDF, to be shown inline; the original beside it.
     const response = await pdf;
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
     expect(response.headers()['content-disposition']).toMatch(/^inline/);
     const frame = page.locator('iframe.pdf');
     expect(await frame.getAttribute('src')).toBe(`${new URL(response.url()).pathname}#navpanes=0&view=FitH`);
-    expect(await frame.getAttribute('title')).toBe('ตัวหนังสือ: หนังสือเชิญประชุม.pdf');
+    expect(await frame.getAttribute('title')).toBe('ตัวหนังสือพร้อมตรารับ: หนังสือเชิญประชุม.pdf');
+    expect(await page.locator('#document ~ p a', { hasText: 'ต้นฉบับ หนังสือเชิญประชุม.pdf' }).getAttribute('href')).toMatch(
+      /^\/api\/letters\/\d+\/attachments\/1$/,
+    );
     expect(page.frames().map((f) => f.url().split('#')[0])).toContain(response.url());
     expect(await frame.isVisible()).toBe(true);
   });

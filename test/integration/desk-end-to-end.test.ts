@@ -1,69 +1,30 @@
-import { newApiToken, secretHash } from '../../desk/auth/secret';
-import { startRoles, type Running } from '../../bin/roles';
-import { createToken } from '../../registry/officers';
-import { BY_THE_TEST } from '../support/desk';
-import { addOfficer, addUnit } from '../support/letters';
-import {
-  createTestDatabase,
-  flushPrefix,
-  sendLetter,
-  silent,
-  startRelay,
-  testConfig,
-  waitFor,
-  type Relay,
-  type TestDatabase,
-} from '../support/services';
+import { useGatewayAndDesk } from '../support/desk';
+import { sendLetter, waitFor } from '../support/services';
 
 // The whole path to the desk on real services: a letter e-mailed to saraban@ is kept,
 // registered, routed by the settings' rules to a unit and in turn to one of its officers, who
 // finds it in their queue over HTTP; returned, its sender is mailed the reason.
 describe('a letter e-mailed to saraban@, at the desk', () => {
-  let db: TestDatabase;
-  let relay: Relay;
-  let app: Running;
-  let prefix: string;
-  const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    relay = await startRelay();
-    await addUnit(db.pool, 'SARABAN', 'งานสารบรรณกลาง');
-    await addUnit(db.pool, 'FIN', 'กองคลัง');
-    for (const [username, unit] of [
+  const env = useGatewayAndDesk(
+    [
       ['clerk', 'SARABAN'],
       ['fin1', 'FIN'],
       ['fin2', 'FIN'],
-    ]) {
-      await addOfficer(db.pool, { username, unit });
-      tokens[username] = newApiToken();
-      await createToken(db.pool, username, secretHash(tokens[username]), 'test', BY_THE_TEST);
-    }
-    const config = testConfig(db.url, {
-      relay: { url: relay.url },
-      routing: { centralUnit: 'SARABAN', rules: [{ name: 'งบประมาณ', when: { titleWords: 'งบประมาณ' }, to: { unit: 'FIN' } }] },
-    });
-    prefix = config.redis.prefix;
-    app = await startRoles(['gateway', 'worker', 'desk'], config, silent);
-  });
-  afterAll(async () => {
-    await app.stop();
-    await relay.close();
-    await db.drop();
-    await flushPrefix(prefix);
-  });
+    ],
+    { centralUnit: 'SARABAN', rules: [{ name: 'งบประมาณ', when: { titleWords: 'งบประมาณ' }, to: { unit: 'FIN' } }] },
+  );
 
   const api = async (who: string, path: string, init: RequestInit = {}) => {
-    const response = await fetch(`http://127.0.0.1:${app.deskPort}${path}`, {
+    const response = await fetch(`http://127.0.0.1:${env.app.deskPort}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${env.tokens[who]}`, 'content-type': 'application/json' },
     });
     return { status: response.status, body: (await response.json()) as { items: Array<Record<string, unknown>>; assignments: unknown } };
   };
   const queueOf = async (who: string) => (await api(who, '/api/letters')).body.items;
 
   it("ends up in the queue of the officer whose turn it is in the unit the rule names, and in no one else's", async () => {
-    await sendLetter(app.smtpPort!, {
+    await sendLetter(env.app.smtpPort!, {
       subject: 'ที่ กค 0402/1234 ลงวันที่ 1 ธันวาคม 2569 เรื่อง ขออนุมัติงบประมาณรายจ่ายประจำปี',
       messageId: '<budget-1@mof.go.th>',
       from: 'saraban@mof.go.th',
@@ -85,8 +46,8 @@ describe('a letter e-mailed to saraban@, at the desk', () => {
     expect(detail.body.assignments).toMatchObject([{ purpose: 'act', source: 'routing', rule: 'งบประมาณ' }]);
 
     // The next letter for the unit goes to the next officer; one no rule takes, to the central unit.
-    await sendLetter(app.smtpPort!, { subject: 'เรื่อง เบิกจ่ายงบประมาณ ไตรมาส 1', messageId: '<budget-2@mof.go.th>' });
-    await sendLetter(app.smtpPort!, { subject: 'เรื่อง ขอเชิญประชุม', messageId: '<meeting@moe.go.th>' });
+    await sendLetter(env.app.smtpPort!, { subject: 'เรื่อง เบิกจ่ายงบประมาณ ไตรมาส 1', messageId: '<budget-2@mof.go.th>' });
+    await sendLetter(env.app.smtpPort!, { subject: 'เรื่อง ขอเชิญประชุม', messageId: '<meeting@moe.go.th>' });
     await waitFor(async () => (await queueOf('fin2')).length === 1 && (await queueOf('clerk')).length === 1, 'the next two letters routed');
   });
 
@@ -97,7 +58,7 @@ describe('a letter e-mailed to saraban@, at the desk', () => {
       body: JSON.stringify({ kind: 'return', reason: 'โปรดส่งถึงกรมบัญชีกลางโดยตรง' }),
     });
     expect(returned).toEqual({ status: 200, body: { state: 'returned', stateName: 'ส่งคืน', event: expect.any(Number) } });
-    const notice = (await waitFor(() => relay.messages.find((m) => m.parsed.subject?.startsWith('ส่งคืนหนังสือ')), 'the returned notice'))!;
+    const notice = (await waitFor(() => env.relay.messages.find((m) => m.parsed.subject?.startsWith('ส่งคืนหนังสือ')), 'the returned notice'))!;
     expect(notice.envelope.rcptTo).toEqual(['saraban@mof.go.th']);
     expect(notice.parsed.subject).toMatch(/^ส่งคืนหนังสือ เลขรับ \d+\/\d{4} \/ Letter returned/);
     expect(notice.parsed.text).toContain('โปรดส่งถึงกรมบัญชีกลางโดยตรง');

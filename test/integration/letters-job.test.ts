@@ -25,7 +25,7 @@ describe('the letters job', () => {
       }),
     );
     const { directory } = parseAgencyDirectory(readAgencyDirectory(config));
-    return { config, pool: env.db.pool, clock, logger, agencies: directory, queueReply: async () => undefined };
+    return { config, pool: env.db.pool, clock, logger, agencies: directory, queueReply: async () => undefined, queueStamp: async () => undefined };
   }
 
   const keep = (raw: string) => keepMessage(env.db.pool, raw);

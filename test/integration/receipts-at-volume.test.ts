@@ -87,6 +87,7 @@ describe('receipts at a ministry’s volume', () => {
       agencies: directory,
       resolver: tableResolver(records),
       queueReply: async (id) => void toSend.push(id),
+      queueStamp: async () => undefined,
     });
     for (let i = 0; i < letters.length; i += 4) {
       const outcomes = await Promise.all(

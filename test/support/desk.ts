@@ -1,5 +1,6 @@
 // The desk as bin/roles.ts builds it, on a test's own database and Redis prefix, for inject().
 import type { FastifyInstance } from 'fastify';
+import { startRoles, type Running } from '../../bin/roles';
 import type { Config } from '../../config/load';
 import { createMetrics } from '../../desk/metrics';
 import { createDesk } from '../../desk/server';
@@ -9,7 +10,8 @@ import type { Role } from '../../letter/access';
 import { addOfficer, createToken } from '../../registry/officers';
 import type { Clock } from '../../registry/letters';
 import { createQueues, jobCounts, producerConnection, queueReply } from '../../worker/queues';
-import { flushPrefix, silent, testConfig, type TestDatabase } from './services';
+import { addUnit, officersWithTokens } from './letters';
+import { createTestDatabase, flushPrefix, silent, startRelay, testConfig, type Relay, type TestDatabase } from './services';
 
 export interface TestDesk {
   app: FastifyInstance;
@@ -105,4 +107,39 @@ export async function signInAsBrowser(desk: TestDesk, who: { username: string; p
   expect(res.statusCode).toBe(303);
   const cookie = res.cookies.find((c) => c.name.endsWith('saraban-session'));
   return `${cookie!.name}=${cookie!.value}`;
+}
+
+/** The whole gateway (SMTP, workers, desk) on its own database, with its relay, its officers and their API tokens. */
+export interface GatewayAndDesk {
+  db: TestDatabase;
+  relay: Relay;
+  config: Config;
+  app: Running;
+  /** Each officer's API token, by username. */
+  tokens: Record<string, string>;
+}
+
+/**
+ * For a describe block: the units SARABAN (งานสารบรรณกลาง) and FIN (กองคลัง), these officers in
+ * them with tokens, and the gateway with these routing settings, started before its tests and
+ * stopped after (a test may put another `app` in its place).
+ */
+export function useGatewayAndDesk(officers: ReadonlyArray<readonly [username: string, unit: string]>, routing: object): GatewayAndDesk {
+  const env = {} as GatewayAndDesk;
+  beforeAll(async () => {
+    env.db = await createTestDatabase();
+    env.relay = await startRelay();
+    await addUnit(env.db.pool, 'SARABAN', 'งานสารบรรณกลาง');
+    await addUnit(env.db.pool, 'FIN', 'กองคลัง');
+    env.tokens = await officersWithTokens(env.db.pool, officers);
+    env.config = testConfig(env.db.url, { relay: { url: env.relay.url }, routing });
+    env.app = await startRoles(['gateway', 'worker', 'desk'], env.config, silent);
+  });
+  afterAll(async () => {
+    await env.app?.stop();
+    await env.relay?.close();
+    await env.db?.drop();
+    if (env.config) await flushPrefix(env.config.redis.prefix);
+  });
+  return env;
 }

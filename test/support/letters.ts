@@ -7,7 +7,8 @@ import type { Pool } from '../../registry/db';
 import type { ReplyTier } from '../../letter/trust';
 import { registerLetter } from '../../registry/letters';
 import type { ReplyLimits } from '../../registry/replies';
-import { addOfficer as addPerson, addUnit as addUnitRecord, setOnDuty } from '../../registry/officers';
+import { newApiToken, secretHash } from '../../desk/auth/secret';
+import { addOfficer as addPerson, addUnit as addUnitRecord, createToken, setOnDuty } from '../../registry/officers';
 import { keepMessage, replyRules, useTestDatabase, type TestDatabase } from './services';
 
 const change = () => ({ actor: 'operator:test', at: new Date() });
@@ -44,6 +45,17 @@ export async function addOfficer(pool: Pool, o: OfficerToAdd): Promise<Officer> 
   );
   if (o.onDuty === false) await setOnDuty(pool, o.username, false, change());
   return officer;
+}
+
+/** Officers of these units, each given an API token, as `saraban token create` does: the tokens by username. */
+export async function officersWithTokens(pool: Pool, officers: ReadonlyArray<readonly [username: string, unit: string]>) {
+  const tokens: Record<string, string> = {};
+  for (const [username, unit] of officers) {
+    await addOfficer(pool, { username, unit });
+    tokens[username] = newApiToken();
+    await createToken(pool, username, secretHash(tokens[username]), 'test', change());
+  }
+  return tokens;
 }
 
 let letterSeq = 0;

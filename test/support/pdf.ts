@@ -45,26 +45,53 @@ export function onePagePdf(text: string, options: { encrypted?: boolean; times?:
   return pdfFile(objects, options.encrypted ? ` /Encrypt 6 0 R /ID [${id} ${id}]` : '');
 }
 
+/** `megabytes` MB of spaces between `before` and `after`, deflated: a few hundred KB that inflate to all of it. */
+async function deflatedSpaces(megabytes: number, before = '', after = ''): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => compressed.push(chunk));
+  const finished = new Promise((resolve) => deflate.on('end', resolve));
+  deflate.write(before);
+  const spaces = Buffer.alloc(2 ** 20, ' ');
+  for (let i = 0; i < megabytes; i++) deflate.write(spaces);
+  deflate.write(after);
+  deflate.end();
+  await finished;
+  return Buffer.concat(compressed);
+}
+
+/** A stream object of these compressed bytes, its dictionary led by `entries`. */
+const flateStream = (stream: Buffer, entries = '') =>
+  Buffer.concat([
+    Buffer.from(`<< ${entries}/Length ${stream.length} /Filter /FlateDecode >>\nstream\n`),
+    stream,
+    Buffer.from('\nendstream'),
+  ]);
+
 /**
  * A one-page PDF whose page is a few hundred KB of compressed content that pdf.js decodes into
  * `megabytes` MB of spaces before reading its text: a PDF that asks for memory, not time.
  */
 export async function memoryHungryPdf(megabytes: number): Promise<Buffer> {
-  const deflate = createDeflate({ level: 9 });
-  const compressed: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => compressed.push(chunk));
-  const finished = new Promise((resolve) => deflate.on('end', resolve));
-  const spaces = Buffer.alloc(2 ** 20, ' ');
-  for (let i = 0; i < megabytes; i++) deflate.write(spaces);
-  deflate.end();
-  await finished;
-  const stream = Buffer.concat(compressed);
   return pdfFile([
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    Buffer.concat([Buffer.from(`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`), stream, Buffer.from('\nendstream')]),
+    flateStream(await deflatedSpaces(megabytes)),
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]);
+}
+
+/**
+ * A one-page PDF with an object stream of a few hundred KB that pdf-lib inflates whole into
+ * `megabytes` MB as it loads the file (before it can stamp it): memory, outside any heap limit.
+ */
+export async function memoryHungryObjectStream(megabytes: number): Promise<Buffer> {
+  return pdfFile([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+    flateStream(await deflatedSpaces(megabytes, '6 0 ', '<< >>'), '/Type /ObjStm /N 1 /First 4 '),
   ]);
 }
 

@@ -4,11 +4,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { degrees, PageSizes, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import type { ReceiptStamp } from '../../registry/receipt-stamp';
 
 // Real-shaped letters' PDFs for the receipt stamp's tests, made with pdf-lib, and pages rendered
 // by poppler's pdftoppm (Debian's poppler-utils) to compare pixels.
 
 const run = promisify(execFile);
+
+/** The stamp the tests draw: an agency with marks above and below its letters, 09:05 in Bangkok on 7 December 2569. */
+export const SAMPLE_STAMP: ReceiptStamp = {
+  agency: 'สำนักงานผู้ว่าราชการจังหวัดน่าน',
+  number: 12,
+  year: 2569,
+  registeredAt: new Date('2026-12-07T02:05:00Z'),
+  digits: 'thai',
+};
 
 /** Draws a letter's body: a heading at the top left, a dozen lines of text, a signature block. */
 async function letterPage(doc: PDFDocument, size: [number, number], options: { topRight?: boolean } = {}) {

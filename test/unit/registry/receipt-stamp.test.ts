@@ -1,20 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { STAMP_PLACE, stampLines, stampPdf, type ReceiptStamp } from '../../../registry/receipt-stamp';
+import { STAMP_PLACE, stampLines, stampPdf } from '../../../registry/receipt-stamp';
 import { onePagePdf, pdfText } from '../../support/pdf';
-import { renderGrey, renderPng, shapedPdf, type PdfShape, type Raster } from '../../support/stamp-pdfs';
+import { renderGrey, renderPng, SAMPLE_STAMP as STAMP, shapedPdf, type PdfShape, type Raster } from '../../support/stamp-pdfs';
 
 const DPI = 110;
 const PX = DPI / 72;
-const STAMP: ReceiptStamp = {
-  agency: 'สำนักงานผู้ว่าราชการจังหวัดน่าน',
-  number: 12,
-  year: 2569,
-  // 09:05 in Bangkok, 7 December 2569.
-  registeredAt: new Date('2026-12-07T02:05:00Z'),
-  digits: 'thai',
-};
 // Set SARABAN_STAMP_PNG=dir to keep the rendered pages and look at them.
 const KEEP = process.env.SARABAN_STAMP_PNG;
 
