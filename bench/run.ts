@@ -28,6 +28,7 @@ import {
 } from '../devkit/processes';
 import { startAcknowledgementRelay } from './relay';
 import { createScratchDatabase, deleteRedisPrefix, runName } from '../devkit/scratch';
+import { percentiles, round } from '../devkit/figures';
 
 const SARABAN = path.join(__dirname, '..', 'bin', 'saraban.js');
 const SINK = path.join(__dirname, 'sink.js');
@@ -108,13 +109,9 @@ interface Latency {
 
 /** Nearest-rank percentiles, in milliseconds. */
 function latency(samples: number[]): Latency | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { p50: round(at(50), 1), p99: round(at(99), 1), max: round(sorted[sorted.length - 1], 1) };
+  const at = percentiles(samples, [50, 99, 100]);
+  return at && { p50: at.p50, p99: at.p99, max: at.p100 };
 }
-
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 interface IntakeFigures {
   accepted: number;

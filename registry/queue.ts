@@ -91,8 +91,20 @@ const ORDERS = {
   number: 'l.book, l.year, l.number',
 } as const;
 
-/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */
-export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
+/** A statement and its parameters, as pool.query takes them. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * The two statements of an officer's queue page: its items, and the counts per state. Apart
+ * from listQueue so that the bench can EXPLAIN the very statements the desk runs.
+ */
+export function queueStatements(
+  officer: Officer,
+  query: QueueQuery,
+): { items: Statement; counts: Statement; states: readonly LetterState[] } {
   const params = new SqlParams();
   const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(query, params)];
   if (query.mine) {
@@ -104,8 +116,8 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
   const countsParams = params.values.slice();
   const states = query.states?.length ? query.states : OPEN_STATES;
   const inStates = `w.state = ANY(${params.add(states)})`;
-  const { rows } = await pool.query(
-    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
+  const items = {
+    text: `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
             to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.letter_date_written, l.agency, l.addressee, l.urgency, l.secrecy,
             l.restricted, l.suspect, l.circular, l.flags ? ${params.add(TO_COMPLETE)} AS to_complete,
             jsonb_array_length(l.attachments) AS attachment_count,
@@ -118,17 +130,25 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
       WHERE ${where} AND ${inStates}
       ORDER BY ${ORDERS[query.order ?? 'urgency']}
       LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
-    params.values,
-  );
-  const counted = await pool.query(
-    `SELECT w.state, count(*)::integer AS n FROM letter_work w JOIN letter l ON l.id = w.letter_id WHERE ${where} GROUP BY w.state`,
-    countsParams,
-  );
+    values: params.values,
+  };
+  const counts = {
+    text: `SELECT w.state, count(*)::integer AS n FROM letter_work w JOIN letter l ON l.id = w.letter_id WHERE ${where} GROUP BY w.state`,
+    values: countsParams,
+  };
+  return { items, counts, states };
+}
+
+/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */
+export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
+  const statements = queueStatements(officer, query);
+  const { rows } = await pool.query(statements.items);
+  const counted = await pool.query(statements.counts);
   const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, 0])) as Record<LetterState, number>;
   for (const r of counted.rows) counts[r.state as LetterState] = r.n;
   return {
     items: rows.map(toQueueItem),
-    total: states.reduce((sum, s) => sum + counts[s], 0),
+    total: statements.states.reduce((sum, s) => sum + counts[s], 0),
     counts,
   };
 }
