@@ -43,34 +43,38 @@ export interface People {
 
 const change = () => ({ actor: 'operator:bench', at: new Date() });
 
-/** The units, 100 officers (an admin, a head for each unit, the staff) and a token for each. */
+/** The units and 100 officers: an admin, a head (supervisor) for each unit, and its staff. */
 export async function addPeople(pool: Pool): Promise<People> {
-  const people: People = { all: [], byUsername: new Map(), staff: new Map(), head: new Map(), unitIds: new Map() };
-  for (const u of UNITS) {
-    const unit = await addUnit(pool, { code: u.code, name: u.name, parentCode: u.parent }, change());
-    people.unitIds.set(u.code, unit.id);
-  }
+  for (const u of UNITS) await addUnit(pool, { code: u.code, name: u.name, parentCode: u.parent }, change());
   let n = 0;
-  const add = async (username: string, role: Person['role'], unitCode: string | null, secretClearance = false) => {
-    const officer = await addOfficer(
-      pool,
-      { username, name: officerName(n++), role, ...(unitCode ? { unitCode } : {}), secretClearance },
-      change(),
-    );
-    const token = newApiToken();
-    await createToken(pool, username, secretHash(token), 'bench', change());
-    const person: Person = { id: officer.id, username, unitCode, role, token };
-    people.all.push(person);
-    people.byUsername.set(username, person);
-    return person;
-  };
+  const add = (username: string, role: Person['role'], unitCode: string | null, secretClearance = false) =>
+    addOfficer(pool, { username, name: officerName(n++), role, ...(unitCode ? { unitCode } : {}), secretClearance }, change());
   await add('admin', 'admin', null);
   for (const u of UNITS) {
     const code = u.code.toLowerCase();
-    people.head.set(u.code, await add(`head.${code}`, 'supervisor', u.code, u.code === 'OFFICE' || u.code === CENTRAL_UNIT));
-    const staff: Person[] = [];
-    for (let i = 1; i <= u.staff; i++) staff.push(await add(`${code}.${i}`, 'officer', u.code, u.code === CENTRAL_UNIT && i <= 2));
-    people.staff.set(u.code, staff);
+    await add(`head.${code}`, 'supervisor', u.code, u.code === 'OFFICE' || u.code === CENTRAL_UNIT);
+    for (let i = 1; i <= u.staff; i++) await add(`${code}.${i}`, 'officer', u.code, u.code === CENTRAL_UNIT && i <= 2);
+  }
+  return peopleOf(pool);
+}
+
+/** The office's people as the register has them (filled now or by an earlier run), each given a new API token. */
+export async function peopleOf(pool: Pool): Promise<People> {
+  const people: People = { all: [], byUsername: new Map(), staff: new Map(), head: new Map(), unitIds: new Map() };
+  for (const u of (await pool.query('SELECT id, code FROM unit')).rows) people.unitIds.set(u.code, u.id);
+  const { rows } = await pool.query(
+    `SELECT o.id, o.username, o.role, u.code AS unit_code FROM officer o LEFT JOIN unit u ON u.id = o.unit_id
+      WHERE o.disabled_at IS NULL ORDER BY o.id`,
+  );
+  for (const r of rows) {
+    const token = newApiToken();
+    await createToken(pool, r.username, secretHash(token), 'bench', change());
+    const person: Person = { id: r.id, username: r.username, unitCode: r.unit_code, role: r.role, token };
+    people.all.push(person);
+    people.byUsername.set(person.username, person);
+    if (person.role === 'supervisor' && person.unitCode) people.head.set(person.unitCode, person);
+    if (person.role === 'officer' && person.unitCode)
+      people.staff.set(person.unitCode, [...(people.staff.get(person.unitCode) ?? []), person]);
   }
   return people;
 }

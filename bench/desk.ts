@@ -24,7 +24,7 @@ import { LETTER_STATES } from '../letter/transitions';
 import { createPool, type Pool } from '../registry/db';
 import { findOfficer } from '../registry/officers';
 import { queueStatements, type QueueQuery } from '../registry/queue';
-import { addPeople, BOOKS, fillLetters, type People, type Person } from './desk-fill';
+import { addPeople, BOOKS, fillLetters, peopleOf, type People, type Person } from './desk-fill';
 import { AGENCIES, CENTRAL_UNIT, DIVISIONS, SEARCH_WORDS, UNITS } from './desk-office';
 
 const SARABAN = path.join(__dirname, '..', 'bin', 'saraban.js');
@@ -41,6 +41,8 @@ const USAGE = `npm run bench:desk -- [options]   (or: node dist/bench/desk.js [o
   --only WORDS       only the kinds whose name holds one of these words, comma-separated (e.g. search,admin)
   --explain          print EXPLAIN (ANALYZE, BUFFERS) of the queue's statements for each kind
   --keep             keep the scratch database (its URL is printed) and do not drop it at the end
+  --reuse URL        measure a register an earlier run kept (--keep) instead of filling one: the
+                     same letters before and after a change (a new migration is applied to it)
   --postgres URL     PostgreSQL to create the scratch database in (default postgres://postgres@127.0.0.1:5432/postgres)
   --redis URL        Redis for the desk's sign-in counter (default redis://127.0.0.1:6379)`;
 
@@ -51,6 +53,7 @@ interface Options {
   only: string[];
   explain: boolean;
   keep: boolean;
+  reuse?: string;
   postgres: string;
   redis: string;
 }
@@ -65,6 +68,7 @@ function parseOptions(argv: string[]): Options | null {
       only: { type: 'string', default: '' },
       explain: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      reuse: { type: 'string' },
       postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
       help: { type: 'boolean', default: false },
@@ -83,6 +87,7 @@ function parseOptions(argv: string[]): Options | null {
     only: values.only.split(',').filter((w) => w !== ''),
     explain: values.explain,
     keep: values.keep,
+    reuse: values.reuse,
     postgres: values.postgres,
     redis: values.redis,
   };
@@ -366,27 +371,45 @@ function printRow(f: Figures) {
 
 type Cleanup = Array<() => Promise<unknown>>;
 
-async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const database = await createScratchDatabase(options.postgres, runName('bench_desk'));
-  if (options.keep) console.error(`bench: the scratch database is kept: ${database.url}`);
-  else cleanup.push(() => database.drop());
-  const pool = createPool(database.url, 4);
+/** A register of letters to measure: filled now, or kept by an earlier run (--reuse). */
+async function register(options: Options, cleanup: Cleanup, now: Date) {
+  let url = options.reuse;
+  if (!url) {
+    const database = await createScratchDatabase(options.postgres, runName('bench_desk'));
+    if (options.keep) console.error(`bench: the scratch database is kept: ${database.url}`);
+    else cleanup.push(() => database.drop());
+    url = database.url;
+  }
+  const pool = createPool(url, 4);
   cleanup.push(() => pool.end());
-  const now = new Date();
-
-  console.error(`bench: ${uptime()}`);
+  if (options.reuse) {
+    const people = await peopleOf(pool);
+    const { rows } = await pool.query('SELECT state, count(*)::integer AS n FROM letter_work GROUP BY state');
+    const states = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    const letters = rows.reduce((sum, r) => sum + r.n, 0);
+    console.error(`bench: reusing ${url}: ${letters} letters`);
+    return { url, pool, people, filled: { letters, states } };
+  }
   console.error(`bench: filling the register with ${options.letters} letters over 5 years...`);
   const people = await addPeople(pool);
   const filled = await fillLetters(pool, people, { count: options.letters, years: 5, now }, (done) => {
     if (done % 50_000 === 0 || done === options.letters) console.error(`bench:   ${done} letters`);
   });
+  const { copy, work, vacuum } = filled.seconds;
   console.error(
-    `bench: filled in ${round(filled.seconds.copy + filled.seconds.work + filled.seconds.vacuum, 1)} s ` +
-      `(COPY ${round(filled.seconds.copy, 1)} s, states ${round(filled.seconds.work, 1)} s, VACUUM ANALYZE ${round(filled.seconds.vacuum, 1)} s): ` +
-      `${filled.assignments} assignments; ${Object.entries(filled.states)
+    `bench: filled in ${round(copy + work + vacuum, 1)} s (COPY and indexes ${round(copy, 1)} s, states ${round(work, 1)} s, ` +
+      `VACUUM ANALYZE ${round(vacuum, 1)} s): ${filled.assignments} assignments; ` +
+      Object.entries(filled.states)
         .map(([s, n]) => `${s} ${n}`)
-        .join(', ')}`,
+        .join(', '),
   );
+  return { url, pool, people, filled };
+}
+
+async function run(options: Options, cleanup: Cleanup): Promise<void> {
+  const now = new Date();
+  console.error(`bench: ${uptime()}`);
+  const { url, pool, people, filled } = await register(options, cleanup, now);
 
   const prefix = runName('bench_desk');
   cleanup.push(() => deleteRedisPrefix(options.redis, prefix));
@@ -401,7 +424,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
       books: BOOKS.map((b, i) => ({ ...b, addresses: [i === 0 ? CENTRAL_ADDRESS : `circular@example.go.th`] })),
       // Plain HTTP on one machine; the API is called with tokens.
       desk: { host: '127.0.0.1', port, secureCookies: false },
-      database: { url: database.url },
+      database: { url },
       redis: { url: options.redis, prefix },
       routing: { centralUnit: CENTRAL_UNIT },
       log: { level: 'warn' },
