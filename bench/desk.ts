@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { stringify as toYaml } from 'yaml';
 import { ListQuery, queueQuery } from '../desk/api/letters';
 import { percentiles, round } from '../devkit/figures';
-import { freePort, startChild, stopChild, waitForPort } from '../devkit/processes';
+import { cpuSeconds, followCpu, freePort, machineCpu, startChild, stopChild, waitForPort, type Child } from '../devkit/processes';
 import { createScratchDatabase, deleteRedisPrefix, runName } from '../devkit/scratch';
 import { buddhistYear, bangkokDate } from '../letter/calendar';
 import { toArabicDigits } from '../letter/thai';
@@ -190,12 +190,45 @@ interface Figures {
   seconds: number;
   requestsPerSecond: number;
   ms: { p50: number; p95: number; p99: number; p100: number } | null;
-  /** The 1-minute load average (as `uptime` prints it) when the kind started and when it ended. */
+  /**
+   * The 1-minute load average (as `uptime` prints it) when the kind started and when it ended:
+   * it counts this bench's own requests in flight too (up to --connections PostgreSQL backends).
+   */
   load: [number, number];
+  /**
+   * The machine's CPU over the kind: busy, in per cent of all cores, and what went to processes
+   * other than the desk, this bench and the PostgreSQL backends of its database (other people's
+   * work, the kernel), in per cent of one core.
+   */
+  cpu: { machineBusyPercent: number; elsewherePercentOfOneCore: number };
   target: boolean;
 }
 
 const load1 = () => round(os.loadavg()[0], 2);
+
+/** CPU seconds used so far by the desk, this process and the PostgreSQL backends serving the register. */
+function ourCpu(desk: Child, databaseName: string) {
+  const postgres = followCpu('postgres', ` ${databaseName} `);
+  return {
+    seconds() {
+      const own = process.cpuUsage();
+      return (own.user + own.system) / 1e6 + (cpuSeconds(desk.process.pid!) ?? 0) + postgres.seconds();
+    },
+    stop: () => postgres.stop(),
+  };
+}
+
+type CpuMeter = ReturnType<typeof ourCpu>;
+
+function cpuSince(meter: CpuMeter, from: { machine: { busy: number; total: number }; ours: number }, seconds: number) {
+  const machine = machineCpu();
+  const busy = machine.busy - from.machine.busy;
+  const total = machine.total - from.machine.total;
+  return {
+    machineBusyPercent: total > 0 ? round((100 * busy) / total, 0) : 0,
+    elsewherePercentOfOneCore: round((100 * (busy - (meter.seconds() - from.ours))) / seconds, 0),
+  };
+}
 
 const httpRequest = (call: Call) => ({
   method: call.method,
@@ -218,11 +251,12 @@ async function answerTo(base: string, call: Call): Promise<string> {
 async function measure(
   base: string,
   name: string,
-  options: { amount: number; connections: number; target: boolean },
+  options: { amount: number; connections: number; target: boolean; cpu: CpuMeter },
   sequence: Array<(context: Record<string, unknown>) => Call>,
 ): Promise<Figures> {
   const times: number[] = [];
   const loadBefore = load1();
+  const cpuBefore = { machine: machineCpu(), ours: options.cpu.seconds() };
   const started = performance.now();
   let last = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -255,6 +289,7 @@ async function measure(
     requestsPerSecond: round(times.length / seconds, 1),
     ms: at,
     load: [loadBefore, load1()],
+    cpu: cpuSince(options.cpu, cpuBefore, (performance.now() - started) / 1000),
     target: options.target,
   };
 }
@@ -362,7 +397,7 @@ function printRow(f: Figures) {
   const verdict = !f.target || !f.ms ? '' : f.ms.p95 < TARGET_P95_MS ? '  met' : '  NOT MET';
   console.log(
     `  ${f.name.padEnd(50)}${String(f.requests).padStart(6)}${String(f.failed).padStart(5)} ${ms}${String(f.requestsPerSecond).padStart(8)}` +
-      `   ${f.load[0].toFixed(2)} -> ${f.load[1].toFixed(2)}${verdict}`,
+      `   ${f.load[0].toFixed(2)} -> ${f.load[1].toFixed(2)}${String(f.cpu.machineBusyPercent).padStart(6)}${String(f.cpu.elsewherePercentOfOneCore).padStart(6)}${verdict}`,
   );
   if (f.failure) console.log(`    asked again: ${f.failure}`);
 }
@@ -441,7 +476,9 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   const admin = people.byUsername.get('admin')!;
   console.error(`bench: ${await checkThaiDigitSearch(base, admin)}`);
   const chosen = kinds(people, now).filter((k) => !options.only.length || options.only.some((w) => k.name.includes(w)));
-  const measureOptions = (target: boolean, amount = options.requests) => ({ amount, connections: options.connections, target });
+  const cpu = ourCpu(desk, new URL(url).pathname.slice(1));
+  cleanup.push(async () => cpu.stop());
+  const measureOptions = (target: boolean, amount = options.requests) => ({ amount, connections: options.connections, target, cpu });
 
   const about = await machine(pool);
   console.log('');
@@ -450,10 +487,13 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   console.log(
     `  ${options.requests} requests of each kind from ${options.connections} concurrent clients (autocannon), after 50 unmeasured`,
   );
-  console.log(`  the 1-minute load average (uptime) at the start and end of each kind: other people's work on the machine shows there`);
+  console.log("  load: the 1-minute load average (uptime) at the start and end of each kind, this bench's requests in flight included;");
+  console.log(
+    "  busy%: the machine's CPU busy over the kind; else%: CPU (% of one core) used by others than the desk, the bench and its PostgreSQL backends",
+  );
   console.log('');
   console.log(
-    `  ${'kind'.padEnd(50)}${'reqs'.padStart(6)}${'fail'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}${'req/s'.padStart(8)}   load`,
+    `  ${'kind'.padEnd(50)}${'reqs'.padStart(6)}${'fail'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}${'req/s'.padStart(8)}   ${'load'.padEnd(12)}${'busy%'.padStart(6)}${'else%'.padStart(6)}`,
   );
   const results: Figures[] = [];
   for (const kind of chosen) {
@@ -476,7 +516,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     const figures = await measure(
       base,
       `action round trip: take, then record (${letters} letters)`,
-      { amount: 2 * letters, connections, target: false },
+      { amount: 2 * letters, connections, target: false, cpu },
       actions.sequence,
     );
     printRow(figures);
