@@ -252,14 +252,16 @@ export async function fillLetters(
   const states: Record<string, number> = {};
   let assignments = 0;
   const started = Date.now();
-  // The letter's GIN indexes (the Thai search's trigrams, the attachments' hashes) are built once
-  // after the COPY rather than grown row by row: the same indexes, from their own definitions.
-  const { rows: ginIndexes } = await pool.query(
+  // The indexes of the letters and their assignments (but those of their keys and unique
+  // constraints) are built once after the COPY rather than grown row by row: the same indexes,
+  // from their own definitions.
+  const { rows: indexes } = await pool.query(
     `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
-       FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid JOIN pg_am ON pg_am.oid = relam
-      WHERE indrelid = 'letter'::regclass AND amname = 'gin'`,
+       FROM pg_index
+      WHERE indrelid IN ('letter'::regclass, 'assignment'::regclass)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid)`,
   );
-  for (const index of ginIndexes) await pool.query(`DROP INDEX ${index.name}`);
+  for (const index of indexes) await pool.query(`DROP INDEX ${index.name}`);
   await pool.query(
     'CREATE UNLOGGED TABLE bench_work (letter_id bigint, state text, wait_until date, deadline timestamptz, updated_at timestamptz)',
   );
@@ -434,7 +436,7 @@ export async function fillLetters(
     progress(Math.min(first + BATCH, times.length));
   }
   await pool.query(`SET maintenance_work_mem = '256MB'`);
-  for (const index of ginIndexes) await pool.query(index.definition);
+  for (const index of indexes) await pool.query(index.definition);
   await pool.query('RESET maintenance_work_mem');
   const copied = Date.now();
 

@@ -25,6 +25,7 @@ import { createPool, type Pool } from '../registry/db';
 import { findOfficer } from '../registry/officers';
 import { queueStatements, type QueueQuery } from '../registry/queue';
 import { addPeople, BOOKS, fillLetters, peopleOf, type People, type Person } from './desk-fill';
+import { positive, runBench, settingsEnv, type Cleanup } from './harness';
 import { AGENCIES, CENTRAL_UNIT, DIVISIONS, SEARCH_WORDS, UNITS } from './desk-office';
 
 const SARABAN = path.join(__dirname, '..', 'bin', 'saraban.js');
@@ -75,11 +76,6 @@ function parseOptions(argv: string[]): Options | null {
     },
   });
   if (values.help) return null;
-  const positive = (name: string, value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, not "${value}"`);
-    return n;
-  };
   return {
     letters: positive('letters', values.letters),
     requests: positive('requests', values.requests),
@@ -353,7 +349,7 @@ async function explain(pool: Pool, kind: Kind): Promise<string> {
   const call = kind.calls[0];
   const officer = (await findOfficer(pool, call.who.username))!;
   const statements = queueStatements(officer, kind.query!(call));
-  const out: string[] = [`-- ${kind.name} (${call.who.username}: ${call.path})`];
+  const out: string[] = [`-- ${kind.name} (${call.who.username}: ${decodeURIComponent(call.path)})`];
   for (const [what, statement] of Object.entries({ items: statements.items, counts: statements.counts })) {
     const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
     out.push(`-- ${what}`, ...rows.map((r) => r['QUERY PLAN'] as string));
@@ -403,8 +399,6 @@ function printRow(f: Figures) {
 }
 
 // ---- the run ----
-
-type Cleanup = Array<() => Promise<unknown>>;
 
 /** A register of letters to measure: filled now, or kept by an earlier run (--reuse). */
 async function register(options: Options, cleanup: Cleanup, now: Date) {
@@ -466,8 +460,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     }),
   );
   writeFileSync(path.join(dir, 'agencies.csv'), 'match,name\nmoi.go.th,กระทรวงมหาดไทย\n');
-  const env: NodeJS.ProcessEnv = { ...process.env, SARABAN_CONFIG: settingsFile };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SARABAN_SMTP_PORT', 'SARABAN_DESK_PORT', 'SARABAN_RELAY_URL']) delete env[name];
+  const env = settingsEnv(settingsFile);
   const desk = startChild('desk', SARABAN, ['desk'], env);
   cleanup.push(() => stopChild(desk));
   await waitForPort(desk, port, 60_000);
@@ -542,36 +535,12 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   );
 }
 
-async function main(argv: string[]): Promise<number> {
-  const options = parseOptions(argv);
+runBench(async (cleanup) => {
+  const options = parseOptions(process.argv.slice(2));
   if (!options) {
     console.log(USAGE);
     return 0;
   }
-  const cleanup: Cleanup = [];
-  const undoAll = async () => {
-    for (const undo of cleanup.splice(0).reverse()) {
-      await undo().catch((err: Error) => console.error(`bench: cleaning up: ${err.message}`));
-    }
-  };
-  const interrupted = () => {
-    console.error('bench: interrupted; cleaning up');
-    void undoAll().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    await run(options, cleanup);
-    return 0;
-  } finally {
-    await undoAll();
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`bench: ${err.stack ?? err.message}`);
-    process.exit(1);
-  },
-);
+  await run(options, cleanup);
+  return 0;
+});

@@ -123,6 +123,15 @@ export function queueStatements(
   const countsParams = params.values.slice();
   const states = query.states?.length ? query.states : OPEN_STATES;
   const inStates = `w.state = ANY(${params.add(states)})`;
+  const order = ORDERS[query.order ?? 'urgency'];
+  const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
+  // The page's letters are found first, on the work rows (and the register's only when a filter
+  // or the order asks what the letter says), and only those are read in full: the register's
+  // rows are wide, and a narrow view walks many open letters before it has a page of its own.
+  const page = `SELECT w.letter_id FROM letter_work w${withLetter(onLetter.letter.length > 0 || query.order === 'number')}
+                 WHERE ${where} AND ${inStates}
+                 ORDER BY ${order}
+                 LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
   const items = {
     text: `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
             to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.letter_date_written, l.agency, l.addressee, l.urgency, l.secrecy,
@@ -130,18 +139,16 @@ export function queueStatements(
             jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
-       FROM letter_work w JOIN letter l ON l.id = w.letter_id
+       FROM (${page}) p JOIN letter_work w ON w.letter_id = p.letter_id JOIN letter l ON l.id = w.letter_id
        LEFT JOIN assignment a ON a.letter_id = w.letter_id AND a.purpose = 'act' AND a.ended_at IS NULL
        LEFT JOIN unit u ON u.id = a.unit_id
        LEFT JOIN officer o ON o.id = a.officer_id
-      WHERE ${where} AND ${inStates}
-      ORDER BY ${ORDERS[query.order ?? 'urgency']}
-      LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
+      ORDER BY ${order}`,
     values: params.values,
   };
   const counts = {
     text: `SELECT w.state, count(*)::integer AS n
-             FROM letter_work w${onLetter.letter.length ? ' JOIN letter l ON l.id = w.letter_id' : ''}
+             FROM letter_work w${withLetter(onLetter.letter.length > 0)}
             WHERE ${where} GROUP BY w.state`,
     values: countsParams,
   };

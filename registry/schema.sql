@@ -1093,6 +1093,12 @@ ALTER TABLE ONLY public.unit_turn
 CREATE INDEX api_token_officer ON public.api_token USING btree (officer_id);
 
 --
+-- Name: assignment_holders; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_holders ON public.assignment USING btree (letter_id) INCLUDE (officer_id, unit_id);
+
+--
 -- Name: assignment_letter; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1213,10 +1219,22 @@ CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE s
 CREATE INDEX letter_urgency ON public.letter USING btree (urgency, id) WHERE (urgency IS NOT NULL);
 
 --
+-- Name: letter_work_letter_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_letter_state ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted);
+
+--
 -- Name: letter_work_queue; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX letter_work_queue ON public.letter_work USING btree (urgency_rank DESC, deadline, received_at, letter_id) WHERE (state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text]));
+
+--
+-- Name: letter_work_received; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_received ON public.letter_work USING btree (received_at) INCLUDE (state, restricted);
 
 --
 -- Name: letter_work_state; Type: INDEX; Schema: public; Owner: -

@@ -28,10 +28,17 @@ CREATE TRIGGER letter_work_restricted AFTER UPDATE OF restricted ON letter
 -- Counts per state of everything an admin sees, read from the index alone.
 DROP INDEX letter_work_state;
 CREATE INDEX letter_work_state ON letter_work (state, restricted);
+-- The states of the letters of a list made first (an officer's), read from the index alone.
+CREATE INDEX letter_work_letter_state ON letter_work (letter_id) INCLUDE (state, restricted);
+-- The dates received, filtered on the work row's copy of the registration time.
+CREATE INDEX letter_work_received ON letter_work (received_at) INCLUDE (state, restricted);
 
 -- An officer's letters given to their unit as a whole (visibleTo: officer_id IS NULL AND
 -- unit_id = theirs): the few of them, not every letter the unit has had.
 CREATE INDEX assignment_unit_whole ON assignment (unit_id, letter_id) WHERE officer_id IS NULL;
+-- Whether a letter is in a supervisor's view, asked of one letter after another as their queue
+-- is walked in its order: answered from the index alone.
+CREATE INDEX assignment_holders ON assignment (letter_id) INCLUDE (officer_id, unit_id);
 
 -- The filters on what a letter says, with its id: counting the letters of an agency, a book or
 -- a year, or of an urgency, reads these indexes alone (the register's rows are wide: a page holds
