@@ -28,6 +28,8 @@ import {
 } from '../devkit/processes';
 import { startAcknowledgementRelay } from './relay';
 import { createScratchDatabase, deleteRedisPrefix, runName } from '../devkit/scratch';
+import { percentiles, round } from '../devkit/figures';
+import { positive, runBench, settingsEnv, type Cleanup } from './harness';
 
 const SARABAN = path.join(__dirname, '..', 'bin', 'saraban.js');
 const SINK = path.join(__dirname, 'sink.js');
@@ -80,11 +82,6 @@ function parseOptions(argv: string[]): Options | null {
     },
   });
   if (values.help) return null;
-  const positive = (name: string, value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, not "${value}"`);
-    return n;
-  };
   return {
     letters: positive('letters', values.letters),
     connections: positive('connections', values.connections),
@@ -108,13 +105,9 @@ interface Latency {
 
 /** Nearest-rank percentiles, in milliseconds. */
 function latency(samples: number[]): Latency | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { p50: round(at(50), 1), p99: round(at(99), 1), max: round(sorted[sorted.length - 1], 1) };
+  const at = percentiles(samples, [50, 99, 100]);
+  return at && { p50: at.p50, p99: at.p99, max: at.p100 };
 }
-
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 interface IntakeFigures {
   accepted: number;
@@ -205,9 +198,6 @@ function processFigures(stopped: Stopped) {
 }
 
 // ---- the two phases ---------------------------------------------------------------------
-
-/** Undo steps, run last-first however the run ends. */
-type Cleanup = Array<() => Promise<unknown>>;
 
 /**
  * What ends a phase early: --timeout elapsed, or a process under test died (a settings error,
@@ -301,9 +291,7 @@ async function benchGateway(options: Options, press: LetterPress, cleanup: Clean
   );
   // The directory naming sending agencies, found next to the settings file.
   writeFileSync(path.join(dir, 'agencies.csv'), 'match,name\nmoe.go.th,กระทรวงศึกษาธิการ\n');
-  // The settings file alone decides: overrides in our own environment must not leak in.
-  const env: NodeJS.ProcessEnv = { ...process.env, SARABAN_CONFIG: settingsFile };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SARABAN_SMTP_PORT', 'SARABAN_DESK_PORT', 'SARABAN_RELAY_URL']) delete env[name];
+  const env = settingsEnv(settingsFile);
 
   // Node writes a profile when the process exits normally, which SIGTERM gives it here.
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
@@ -476,8 +464,8 @@ function report(options: Options, sink: SinkResult, gateway: GatewayResult, benc
   );
 }
 
-async function main(argv: string[]): Promise<number> {
-  const options = parseOptions(argv);
+runBench(async (cleanup) => {
+  const options = parseOptions(process.argv.slice(2));
   if (!options) {
     console.log(USAGE);
     return 0;
@@ -486,36 +474,11 @@ async function main(argv: string[]): Promise<number> {
   // The report names the size actually sent.
   options.size = pdf.length;
   const press = await letterPress(pdf, runName('letter'));
-  const cleanup: Cleanup = [];
-  const undoAll = async () => {
-    for (const undo of cleanup.splice(0).reverse()) {
-      await undo().catch((err: Error) => console.error(`bench: cleaning up: ${err.message}`));
-    }
-  };
-  // Interrupted: still stop the children and drop the scratch database and queues.
-  const interrupted = () => {
-    console.error('bench: interrupted; cleaning up');
-    void undoAll().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    console.error(`bench: bare sink, ${options.letters} letters over ${options.connections} connections...`);
-    const sink = await benchBareSink(options, press, cleanup);
-    console.error(`bench: gateway and worker, the same load...`);
-    const gateway = await benchGateway(options, press, cleanup);
-    const benchPeakRssMiB = round(process.resourceUsage().maxRSS / 1024, 1);
-    report(options, sink, gateway, benchPeakRssMiB);
-    return 0;
-  } finally {
-    await undoAll();
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`bench: ${err.message}`);
-    process.exit(1);
-  },
-);
+  console.error(`bench: bare sink, ${options.letters} letters over ${options.connections} connections...`);
+  const sink = await benchBareSink(options, press, cleanup);
+  console.error(`bench: gateway and worker, the same load...`);
+  const gateway = await benchGateway(options, press, cleanup);
+  const benchPeakRssMiB = round(process.resourceUsage().maxRSS / 1024, 1);
+  report(options, sink, gateway, benchPeakRssMiB);
+  return 0;
+});

@@ -92,65 +92,111 @@ const ORDERS = {
   number: 'l.book, l.year, l.number',
 } as const;
 
-/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */
-export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
+/** A statement and its parameters, as pool.query takes them. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * The two statements of an officer's queue page: its items, and the counts per state. Apart
+ * from listQueue so that the bench can EXPLAIN the very statements the desk runs.
+ */
+export function queueStatements(
+  officer: Officer,
+  query: QueueQuery,
+): { items: Statement; counts: Statement; states: readonly LetterState[] } {
   const params = new SqlParams();
-  const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(query, params)];
+  // The view and what can be read on the work row are asked of letter_work, so that counting
+  // needs the register's wide rows only for a filter on what the letter says.
+  const onLetter = filters(query, params, 'w');
+  const conditions = [
+    visibleTo(scopeOf(officer), { id: 'w.letter_id', restricted: 'w.restricted' }, params),
+    ...onLetter.work,
+    ...onLetter.letter,
+  ];
   if (query.mine) {
     conditions.push(
-      `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = l.id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
+      `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
     );
   }
   const where = conditions.join(' AND ');
   const countsParams = params.values.slice();
   const states = query.states?.length ? query.states : OPEN_STATES;
   const inStates = `w.state = ANY(${params.add(states)})`;
-  const { rows } = await pool.query(
-    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
+  const order = ORDERS[query.order ?? 'urgency'];
+  const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
+  // The page's letters are found first, on the work rows (and the register's only when a filter
+  // or the order asks what the letter says), and only those are read in full: the register's
+  // rows are wide, and a narrow view walks many open letters before it has a page of its own.
+  const page = `SELECT w.letter_id FROM letter_work w${withLetter(onLetter.letter.length > 0 || query.order === 'number')}
+                 WHERE ${where} AND ${inStates}
+                 ORDER BY ${order}
+                 LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
+  const items = {
+    text: `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
             to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.letter_date_written, l.agency, l.addressee, l.urgency, l.secrecy,
             l.restricted, l.suspect, l.circular, l.flags ? ${params.add(TO_COMPLETE)} AS to_complete,
             jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
-       FROM letter_work w JOIN letter l ON l.id = w.letter_id
-       LEFT JOIN assignment a ON a.letter_id = l.id AND a.purpose = 'act' AND a.ended_at IS NULL
+       FROM (${page}) p JOIN letter_work w ON w.letter_id = p.letter_id JOIN letter l ON l.id = w.letter_id
+       LEFT JOIN assignment a ON a.letter_id = w.letter_id AND a.purpose = 'act' AND a.ended_at IS NULL
        LEFT JOIN unit u ON u.id = a.unit_id
        LEFT JOIN officer o ON o.id = a.officer_id
-      WHERE ${where} AND ${inStates}
-      ORDER BY ${ORDERS[query.order ?? 'urgency']}
-      LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`,
-    params.values,
-  );
-  const counted = await pool.query(
-    `SELECT w.state, count(*)::integer AS n FROM letter_work w JOIN letter l ON l.id = w.letter_id WHERE ${where} GROUP BY w.state`,
-    countsParams,
-  );
+      ORDER BY ${order}`,
+    values: params.values,
+  };
+  const counts = {
+    text: `SELECT w.state, count(*)::integer AS n
+             FROM letter_work w${withLetter(onLetter.letter.length > 0)}
+            WHERE ${where} GROUP BY w.state`,
+    values: countsParams,
+  };
+  return { items, counts, states };
+}
+
+/** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */
+export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
+  const statements = queueStatements(officer, query);
+  const { rows } = await pool.query(statements.items);
+  const counted = await pool.query(statements.counts);
   const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, 0])) as Record<LetterState, number>;
   for (const r of counted.rows) counts[r.state as LetterState] = r.n;
   return {
     items: rows.map(toQueueItem),
-    total: states.reduce((sum, s) => sum + counts[s], 0),
+    total: statements.states.reduce((sum, s) => sum + counts[s], 0),
     counts,
   };
 }
 
-function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams): string[] {
-  const where: string[] = [];
-  if (query.urgencies?.length) where.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
-  if (query.receivedFrom) where.push(`l.registered_at >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
-  if (query.receivedTo)
-    where.push(`l.registered_at < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
-  if (query.agency) where.push(`l.agency = ${params.add(query.agency)}`);
-  if (query.book) where.push(`l.book = ${params.add(query.book)}`);
-  if (query.year) where.push(`l.year = ${params.add(query.year)}`);
+/**
+ * The query's filters as conditions: on the work row (alias `work`, when the statement has one)
+ * and on the letter (`l`). The registration time is on both (letter_work.received_at is a copy
+ * of letter.registered_at), and read from the work row when there is one.
+ */
+function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams, work?: 'w'): { work: string[]; letter: string[] } {
+  const onWork: string[] = [];
+  const onLetter: string[] = [];
+  const received = work ? { column: 'w.received_at', where: onWork } : { column: 'l.registered_at', where: onLetter };
+  if (query.urgencies?.length) onLetter.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
+  if (query.receivedFrom) {
+    received.where.push(`${received.column} >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+  }
+  if (query.receivedTo) {
+    received.where.push(`${received.column} < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+  }
+  if (query.agency) onLetter.push(`l.agency = ${params.add(query.agency)}`);
+  if (query.book) onLetter.push(`l.book = ${params.add(query.book)}`);
+  if (query.year) onLetter.push(`l.year = ${params.add(query.year)}`);
   for (const word of searchWords(query.search)) {
     // The same text the trigram index holds (migration 9), so the index finds it.
-    where.push(
+    onLetter.push(
       `letter_search_text(l.reference_normalised, l.title, l.subject, l.agency) LIKE ` +
         `'%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`,
     );
   }
-  return where;
+  return { work: onWork, letter: onLetter };
 }
 
 /** The words of a search, LIKE's own characters taken literally. */
@@ -236,7 +282,7 @@ export async function registerNotes(pool: Pool, letterIds: readonly number[]): P
 /** The agencies (จาก) of the letters this officer may see in a book and year, for a filter's choices. */
 export async function agenciesInView(pool: Pool, officer: Officer, where: { book?: string; year?: number }): Promise<string[]> {
   const params = new SqlParams();
-  const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(where, params), 'l.agency IS NOT NULL'];
+  const conditions = [visibleTo(scopeOf(officer), 'l', params), ...filters(where, params).letter, 'l.agency IS NOT NULL'];
   const { rows } = await pool.query(
     `SELECT DISTINCT l.agency FROM letter l WHERE ${conditions.join(' AND ')} ORDER BY l.agency LIMIT 500`,
     params.values,

@@ -117,6 +117,18 @@ CREATE FUNCTION public.letter_search_text(reference text, title text, subject te
     AS $$ SELECT translate(lower(concat_ws(' ', reference, coalesce(title, subject), agency)), '๐๑๒๓๔๕๖๗๘๙', '0123456789') $$;
 
 --
+-- Name: letter_work_restricted(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_work_restricted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE letter_work SET restricted = NEW.restricted WHERE letter_id = NEW.id;
+  RETURN NULL;
+END $$;
+
+--
 -- Name: letter_work_start(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -124,10 +136,10 @@ CREATE FUNCTION public.letter_work_start() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  INSERT INTO letter_work (letter_id, urgency_rank, received_at, updated_at)
+  INSERT INTO letter_work (letter_id, urgency_rank, received_at, updated_at, restricted)
   VALUES (NEW.id,
           CASE NEW.urgency WHEN 'ด่วนที่สุด' THEN 4 WHEN 'ด่วนมาก' THEN 3 WHEN 'ด่วนภายใน' THEN 2 WHEN 'ด่วน' THEN 1 ELSE 0 END,
-          NEW.registered_at, NEW.registered_at)
+          NEW.registered_at, NEW.registered_at, NEW.restricted)
   ON CONFLICT (letter_id) DO NOTHING;
   RETURN NULL;
 END $$;
@@ -727,6 +739,7 @@ CREATE TABLE public.letter_work (
     urgency_rank smallint NOT NULL,
     received_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    restricted boolean DEFAULT false NOT NULL,
     CONSTRAINT letter_work_check CHECK (((state = 'waiting'::text) = (wait_until IS NOT NULL))),
     CONSTRAINT letter_work_state_check CHECK ((state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text, 'done'::text, 'returned'::text, 'annulled'::text])))
 );
@@ -1134,6 +1147,12 @@ ALTER TABLE ONLY public.unit_turn
 CREATE INDEX api_token_officer ON public.api_token USING btree (officer_id);
 
 --
+-- Name: assignment_holders; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_holders ON public.assignment USING btree (letter_id) INCLUDE (officer_id, unit_id);
+
+--
 -- Name: assignment_letter; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1156,6 +1175,12 @@ CREATE UNIQUE INDEX assignment_open_act ON public.assignment USING btree (letter
 --
 
 CREATE INDEX assignment_unit ON public.assignment USING btree (unit_id, letter_id);
+
+--
+-- Name: assignment_unit_whole; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assignment_unit_whole ON public.assignment USING btree (unit_id, letter_id) WHERE (officer_id IS NULL);
 
 --
 -- Name: audit_event_letter; Type: INDEX; Schema: public; Owner: -
@@ -1200,10 +1225,22 @@ CREATE INDEX inbound_held ON public.inbound USING btree (received_at) WHERE (out
 CREATE INDEX inbound_unprocessed ON public.inbound USING btree (received_at) WHERE (processed_at IS NULL);
 
 --
+-- Name: letter_agency; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_agency ON public.letter USING btree (agency, id);
+
+--
 -- Name: letter_attachments; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX letter_attachments ON public.letter USING gin (attachments jsonb_path_ops);
+
+--
+-- Name: letter_book_year; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_book_year ON public.letter USING btree (book, year, id);
 
 --
 -- Name: letter_message_id; Type: INDEX; Schema: public; Owner: -
@@ -1236,16 +1273,34 @@ CREATE INDEX letter_search ON public.letter USING gin (public.letter_search_text
 CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE suspect;
 
 --
+-- Name: letter_urgency; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_urgency ON public.letter USING btree (urgency, id) WHERE (urgency IS NOT NULL);
+
+--
+-- Name: letter_work_letter_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_letter_state ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted);
+
+--
 -- Name: letter_work_queue; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX letter_work_queue ON public.letter_work USING btree (urgency_rank DESC, deadline, received_at, letter_id) WHERE (state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text]));
 
 --
+-- Name: letter_work_received; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_received ON public.letter_work USING btree (received_at) INCLUDE (state, restricted);
+
+--
 -- Name: letter_work_state; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX letter_work_state ON public.letter_work USING btree (state);
+CREATE INDEX letter_work_state ON public.letter_work USING btree (state, restricted);
 
 --
 -- Name: officer_unit; Type: INDEX; Schema: public; Owner: -
@@ -1336,6 +1391,12 @@ CREATE INDEX unit_parent ON public.unit USING btree (parent_id);
 --
 
 CREATE TRIGGER audit_event_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.audit_event FOR EACH STATEMENT EXECUTE FUNCTION public.audit_event_append_only();
+
+--
+-- Name: letter letter_work_restricted; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_work_restricted AFTER UPDATE OF restricted ON public.letter FOR EACH ROW WHEN ((old.restricted IS DISTINCT FROM new.restricted)) EXECUTE FUNCTION public.letter_work_restricted();
 
 --
 -- Name: letter letter_work_start; Type: TRIGGER; Schema: public; Owner: -

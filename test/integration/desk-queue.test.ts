@@ -118,6 +118,22 @@ describe("an officer's queue", () => {
     expect(numbers(admin.items)).not.toContain(letters.secret.number);
   });
 
+  it('hides a letter from those not named for secret mail as soon as the register marks it ลับ', async () => {
+    // The queue reads the mark on the letter's work row (migration 17): it must follow the register's.
+    const mark = (restricted: boolean) =>
+      env.db.pool.query('UPDATE letter SET restricted = $2 WHERE id = $1', [letters.urgent.id, restricted]);
+    await mark(true);
+    try {
+      expect(numbers((await page(o.q1)).items)).not.toContain(letters.urgent.number);
+      expect((await page(o.q1)).counts.assigned).toBe(6);
+      expect((await page(o.admin)).total).toBe(7);
+      expect(numbers((await page(o.head)).items)).toContain(letters.urgent.number);
+    } finally {
+      await mark(false);
+    }
+    expect(numbers((await page(o.q1)).items)).toContain(letters.urgent.number);
+  });
+
   it('filters by urgency, book, agency and the dates received in Bangkok', async () => {
     expect(numbers((await page(o.q1, { urgencies: ['ด่วนภายใน'] })).items)).toEqual(numbers([letters.dueSooner, letters.dueLater]));
     expect(numbers((await page(o.q1, { book: 'HR' })).items)).toEqual([letters.older.number]);
