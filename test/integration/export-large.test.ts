@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { stringify as stringifyYaml } from 'yaml';
 import { peakRssKiB } from '../../devkit/processes';
 import { buddhistYear } from '../../letter/calendar';
@@ -119,11 +118,9 @@ describe('saraban export of a large register', () => {
   );
 
   it('exports 100,000 letters as XLSX in the register\'s form, every one, growing by less than 64 MiB over a register of two', async () => {
-    const rowsIn = async (xlsx: Buffer) => {
-      let rows = 0;
-      for await (const sheet of new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([xlsx]), {})) for await (const row of sheet) if (row) rows++;
-      return rows;
-    };
+    // The sheet's rows as written (exceljs would read them one by one, far slower than it wrote them).
+    const rowsIn = async (xlsx: Buffer) =>
+      ((await (await JSZip.loadAsync(xlsx)).file('xl/worksheets/sheet1.xml')!.async('string')).match(/<row /g) ?? []).length;
     const small = await exportOf('xlsx', year - 1);
     const large = await exportOf('xlsx', year);
     // The title (3 rows), the headings, a row per letter, the closing line.
@@ -131,7 +128,7 @@ describe('saraban export of a large register', () => {
     expect(await rowsIn(large.output)).toBe(4 + LETTERS + 1);
     process.stderr.write(`export xlsx: ${large.output.length} bytes; peak RSS ${large.peakKiB} KiB for ${LETTERS} letters, ${small.peakKiB} KiB for 2\n`);
     expect(large.peakKiB - small.peakKiB).toBeLessThan(GROWTH_ALLOWED_KIB);
-  }, 300_000);
+  }, 600_000);
 
   it('fails with a non-zero status, saying why, when its database connection is lost in the middle of the register', async () => {
     const child = exportCommand('csv', year);
