@@ -9,7 +9,7 @@ import { rgb, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf
 // pdf-lib shapes a string as the one script of its first strong character and drops GPOS
 // offsets: Sarabun's own substitutions place Thai marks right in a Thai-only string, but in
 // "No. 123 ที่" the tone mark of ที่ is lost. So every line is drawn as runs of one script each
-// (docs: ../shared/docs/TESTING.md, "Thai in PDFs we draw"; pdf-lib #675).
+// (pdf-lib issue #675; test/unit/lib/thai-pdf.test.ts and the stamp tests check the marks).
 
 export type Weight = 'regular' | 'bold';
 

@@ -12,7 +12,7 @@ import { createTestDatabase, flushPrefix, silent, startRelay, testConfig, type R
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** What ../shared/docs/TESTING.md found to work here: headless, no sandbox (root), nothing fetched from outside. */
+/** What works on the CI machine: headless, no sandbox (tests run as root), nothing fetched from outside. */
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
