@@ -16,7 +16,7 @@ export class SqlParams {
  */
 export type LetterColumns = string | { id: string; restricted: string };
 
-/** One of a view's keys in letter_key (migration 18): o an officer named, u a unit as a whole, t a unit's tree. */
+/** One of a view's keys in letter_key (migration 19): o an officer named, u a unit as a whole, t a unit's tree. */
 export interface ViewKey {
   kind: 'o' | 'u' | 't';
   keyId: number;

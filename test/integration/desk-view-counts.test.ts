@@ -4,7 +4,7 @@ import { listQueue } from '../../registry/queue';
 import { routeNewLetter } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
 
-// The queue's counts per state are kept by triggers (letter_key and view_count, migration 18), not
+// The queue's counts per state are kept by triggers (letter_key and view_count, migration 19), not
 // counted from the assignments on each request. Whatever happens to the letters, the counts, the
 // filtered counts (still counted) and the lists must say what letter/access.ts maySee says of
 // every letter, for every kind of officer: a scripted office, moved at random, checked after each step.
