@@ -252,13 +252,13 @@ export async function fillLetters(
   const states: Record<string, number> = {};
   let assignments = 0;
   const started = Date.now();
-  // The indexes of the letters and their assignments (but those of their keys and unique
-  // constraints) are built once after the COPY rather than grown row by row: the same indexes,
-  // from their own definitions.
+  // The indexes of the letters, their search rows (made by a trigger) and their assignments
+  // (but those of their keys and unique constraints) are built once after the COPY rather than
+  // grown row by row: the same indexes, from their own definitions.
   const { rows: indexes } = await pool.query(
     `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
        FROM pg_index
-      WHERE indrelid IN ('letter'::regclass, 'assignment'::regclass)
+      WHERE indrelid IN ('letter'::regclass, 'letter_words'::regclass, 'assignment'::regclass)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid)`,
   );
   for (const index of indexes) await pool.query(`DROP INDEX ${index.name}`);
@@ -456,7 +456,7 @@ export async function fillLetters(
   // As autovacuum would have left a register of years: statistics, and the visibility map that index-only scans read.
   // The counts per state the triggers appended as the letters moved (migration 19), folded as the reconciler folds them.
   await pool.query('SELECT compact_view_counts()');
-  await pool.query('VACUUM (ANALYZE) inbound, letter, letter_work, assignment, letter_key, view_count');
+  await pool.query('VACUUM (ANALYZE) inbound, letter, letter_words, letter_work, assignment, letter_key, view_count');
   return {
     letters: times.length,
     states,

@@ -209,7 +209,8 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
 /**
  * The query's filters as conditions: on the work row (alias `work`, when the statement has one)
  * and on the letter (`l`). The registration time is on both (letter_work.received_at is a copy
- * of letter.registered_at), and read from the work row when there is one.
+ * of letter.registered_at), and read from the work row when there is one; so are the search's
+ * words, found by the letter's id.
  */
 function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams, work?: 'w'): { work: string[]; letter: string[] } {
   const onWork: string[] = [];
@@ -225,12 +226,15 @@ function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams,
   if (query.agency) onLetter.push(`l.agency = ${params.add(query.agency)}`);
   if (query.book) onLetter.push(`l.book = ${params.add(query.book)}`);
   if (query.year) onLetter.push(`l.year = ${params.add(query.year)}`);
-  for (const word of searchWords(query.search)) {
-    // The same text the trigram index holds (migration 9), so the index finds it.
-    onLetter.push(
-      `letter_search_text(l.reference_normalised, l.title, l.subject, l.agency) LIKE ` +
-        `'%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`,
-    );
+  const words = searchWords(query.search);
+  if (words.length) {
+    // Asked of the letters' search text (letter_words, migration 18) by their id, every word in
+    // one look-up: the trigram index's candidates are compared again on that narrow row, not on
+    // the register's wide one, and a count of what is found needs no letter row at all. Each
+    // word is written as that text is: lower case, Thai digits as Arabic.
+    const found = words.map((word) => `s.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
+    const id = work ? { column: 'w.letter_id', where: onWork } : { column: 'l.id', where: onLetter };
+    id.where.push(`${id.column} IN (SELECT s.letter_id FROM letter_words s WHERE ${found.join(' AND ')})`);
   }
   return { work: onWork, letter: onLetter };
 }

@@ -215,6 +215,20 @@ CREATE FUNCTION public.letter_search_text(reference text, title text, subject te
     AS $$ SELECT translate(lower(concat_ws(' ', reference, coalesce(title, subject), agency)), '๐๑๒๓๔๕๖๗๘๙', '0123456789') $$;
 
 --
+-- Name: letter_words_keep(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_words_keep() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO letter_words (letter_id, text)
+  VALUES (NEW.id, letter_search_text(NEW.reference_normalised, NEW.title, NEW.subject, NEW.agency))
+  ON CONFLICT (letter_id) DO UPDATE SET text = EXCLUDED.text;
+  RETURN NULL;
+END $$;
+
+--
 -- Name: letter_work_restricted(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -866,6 +880,15 @@ CREATE TABLE public.letter_stamp (
 ALTER TABLE ONLY public.letter_stamp ALTER COLUMN pdf SET STORAGE EXTERNAL;
 
 --
+-- Name: letter_words; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.letter_words (
+    letter_id bigint NOT NULL,
+    text text NOT NULL
+);
+
+--
 -- Name: letter_work; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1229,6 +1252,13 @@ ALTER TABLE ONLY public.letter_stamp
     ADD CONSTRAINT letter_stamp_pkey PRIMARY KEY (letter_id);
 
 --
+-- Name: letter_words letter_words_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_words
+    ADD CONSTRAINT letter_words_pkey PRIMARY KEY (letter_id);
+
+--
 -- Name: letter_work letter_work_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1431,12 +1461,6 @@ CREATE INDEX letter_reference ON public.letter USING btree (reference_normalised
 CREATE INDEX letter_registered_at ON public.letter USING btree (registered_at);
 
 --
--- Name: letter_search; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX letter_search ON public.letter USING gin (public.letter_search_text(reference_normalised, title, subject, agency) public.gin_trgm_ops);
-
---
 -- Name: letter_suspect; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1447,6 +1471,12 @@ CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE s
 --
 
 CREATE INDEX letter_urgency ON public.letter USING btree (urgency, id) WHERE (urgency IS NOT NULL);
+
+--
+-- Name: letter_words_text; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_words_text ON public.letter_words USING gin (text public.gin_trgm_ops);
 
 --
 -- Name: letter_work_letter_state; Type: INDEX; Schema: public; Owner: -
@@ -1587,6 +1617,18 @@ CREATE TRIGGER letter_key_moved AFTER UPDATE OF state, restricted ON public.lett
 CREATE TRIGGER letter_key_unit_moved AFTER UPDATE OF parent_id ON public.unit FOR EACH ROW WHEN ((old.parent_id IS DISTINCT FROM new.parent_id)) EXECUTE FUNCTION public.letter_key_unit_moved();
 
 --
+-- Name: letter letter_words_changed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_words_changed AFTER UPDATE OF reference_normalised, title, subject, agency ON public.letter FOR EACH ROW WHEN (((((old.reference_normalised IS DISTINCT FROM new.reference_normalised) OR (old.title IS DISTINCT FROM new.title)) OR (old.subject IS DISTINCT FROM new.subject)) OR (old.agency IS DISTINCT FROM new.agency))) EXECUTE FUNCTION public.letter_words_keep();
+
+--
+-- Name: letter letter_words_registered; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_words_registered AFTER INSERT ON public.letter FOR EACH ROW EXECUTE FUNCTION public.letter_words_keep();
+
+--
 -- Name: letter letter_work_restricted; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1701,6 +1743,13 @@ ALTER TABLE ONLY public.letter_key
 
 ALTER TABLE ONLY public.letter_stamp
     ADD CONSTRAINT letter_stamp_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
+
+--
+-- Name: letter_words letter_words_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_words
+    ADD CONSTRAINT letter_words_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
 
 --
 -- Name: letter_work letter_work_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -1,6 +1,6 @@
 import { createPool, migrate, readMigrations, type Pool } from '../../registry/db';
 import { AlreadyDecided, recordNotRegistered, registerLetter, type RegistrationRequest } from '../../registry/letters';
-import { keepMessage, replyRules, useTestDatabase } from '../support/services';
+import { keepMessage, replyRules, schemaAsOf, useTestDatabase } from '../support/services';
 
 // registerLetter against a real PostgreSQL: the numbering rules of the incoming register.
 describe('registering a letter', () => {
@@ -206,14 +206,7 @@ describe('upgrading a register to running reply tallies (migration 5)', () => {
   it('starts the tallies from the replies already planned this Bangkok day and this hour, not the suppressed', async () => {
     const { pool } = env.db;
     // The register as the release before migration 5 left it.
-    await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-    await pool.query(
-      'CREATE TABLE schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    for (const m of readMigrations().filter((m) => m.version < 5)) {
-      await pool.query(m.sql);
-      await pool.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [m.version, m.name]);
-    }
+    await schemaAsOf(pool, 4);
     const planned = async (recipient: string, status: string, age: string) => {
       const { rows } = await pool.query(
         `INSERT INTO inbound (id, received_at, edge, rcpt_to, book, size, sha256)

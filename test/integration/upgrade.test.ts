@@ -5,7 +5,10 @@ import pg from 'pg';
 import { verifyAuditChain } from '../../registry/audit';
 import { createPool, migrate, readMigrations, transaction, type Pool } from '../../registry/db';
 import { registerLetter } from '../../registry/letters';
-import { keepMessage, replyRules, PG_ADMIN_URL } from '../support/services';
+import { LETTER_STATES } from '../../letter/transitions';
+import { listQueue } from '../../registry/queue';
+import { addOfficer, registerTestLetter } from '../support/letters';
+import { keepMessage, replyRules, PG_ADMIN_URL, schemaAsOf, useTestDatabase } from '../support/services';
 
 // A register in service was made by the runner that kept its migrations in TypeScript strings
 // (versions 1 to 6). Its files are those strings byte for byte (test/unit/registry/migrations.test.ts).
@@ -174,6 +177,35 @@ describe('migrating a register made when the migrations were TypeScript strings'
     );
     expect([next.letter.book, next.letter.year, next.letter.number]).toEqual(['RB', 2569, 2]);
     expect(await verifyAuditChain(env.db.pool)).toMatchObject({ ok: true, events: 3 });
+  });
+});
+
+describe('upgrading a register to the search rows of its own (migration 18)', () => {
+  const env = useTestDatabase();
+
+  it('copies the search text of the letters already registered, so that a search finds them', async () => {
+    const { pool } = env.db;
+    // The register as migration 17 left it, with letters and the old search index.
+    await schemaAsOf(pool, 17);
+    const meeting = await registerTestLetter(pool, {
+      title: 'ขอเชิญประชุมคณะกรรมการ',
+      reference: 'ที่ มท ๐๒๐๑.๒/ว ๕๙๕๑',
+      referenceNormalised: 'มท 0201.2/ว 5951',
+      agency: 'กระทรวงมหาดไทย',
+    });
+    // No title read: the search has the subject.
+    const untitled = await registerTestLetter(pool, { title: null, subject: 'แจ้งผลการสอบคัดเลือก' });
+    const admin = await addOfficer(pool, { username: 'admin', role: 'admin' });
+
+    const applied = await migrate(pool);
+    expect(applied[0]).toBe(18);
+    expect(applied).toEqual(readMigrations().flatMap((m) => (m.version >= 18 ? [m.version] : [])));
+    const found = async (search: string) =>
+      (await listQueue(pool, admin, { search, states: LETTER_STATES, limit: 50, offset: 0 })).items.map((l) => l.id);
+    expect(await found('ประชุม ๐๒๐๑')).toEqual([meeting.id]);
+    expect(await found('มหาดไทย')).toEqual([meeting.id]);
+    expect(await found('สอบคัดเลือก')).toEqual([untitled.id]);
+    expect(await found('ไม่มีคำนี้')).toEqual([]);
   });
 });
 

@@ -18,7 +18,7 @@ import { createScratchDatabase, deleteRedisPrefix, runName } from '../../devkit/
 import { samplePdf } from './pdf';
 
 export { samplePdf };
-import { createPool, type Pool } from '../../registry/db';
+import { createPool, readMigrations, type Pool } from '../../registry/db';
 import { storeInbound } from '../../registry/inbound';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -44,6 +44,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await scratch.drop();
     },
   };
+}
+
+/**
+ * The test's database emptied and made again as a release that had migrations 1 to `version`
+ * left it, each recorded as migrate() records it: for a test that upgrades a register.
+ */
+export async function schemaAsOf(pool: Pool, version: number): Promise<void> {
+  await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  await pool.query(
+    'CREATE TABLE schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  for (const m of readMigrations().filter((m) => m.version <= version)) {
+    await pool.query(m.sql);
+    await pool.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [m.version, m.name]);
+  }
 }
 
 /** Keeps a message as the SMTP edge would (lines end in CRLF) and returns its inbound id. */
