@@ -164,22 +164,37 @@ export function queueStatements(
 
 /**
  * The counts per state of an officer's whole view, unfiltered: the queue's tabs on every
- * request. Kept, not counted, for the large views (view_count: the admin's, a supervisor's
- * tree), and counted from the keys' index for the few letters an officer holds otherwise.
+ * request. Kept, not counted (view_count, migration 19): an admin's and a supervisor's tree are
+ * read as they are; an officer's two keys (by name, their unit as a whole) added up, less the
+ * letters they hold both ways; a supervisor's letters named to them outside their tree, if any,
+ * looked up one by one.
  */
 function keptCounts(scope: Scope, params: SqlParams): string {
   const { counted, listed } = viewKeys(scope);
   const secret = (alias: string) => (scope.restricted ? '' : ` AND NOT ${alias}.restricted`);
+  const kept = (key: { kind: string; keyId: number }) =>
+    `SELECT v.state, v.n FROM view_count v WHERE ${keyIs('v', key, params)}${secret('v')}`;
   const parts: string[] = [];
-  if (counted) parts.push(`SELECT v.state, v.n FROM view_count v WHERE ${keyIs('v', counted, params)}${secret('v')}`);
-  if (listed.length > 0) {
-    // UNION: a letter held both by name and by the unit as a whole is counted once.
-    const lists = listed.map((key) => `SELECT k.letter_id, k.state FROM letter_key k WHERE ${keyIs('k', key, params)}${secret('k')}`);
-    const beyond =
-      counted && counted.kind !== 'a'
-        ? ` WHERE NOT EXISTS (SELECT 1 FROM letter_key c WHERE ${keyIs('c', counted, params)} AND c.letter_id = x.letter_id)`
-        : '';
-    parts.push(`SELECT x.state, 1 FROM (${lists.join(' UNION ')}) x${beyond}`);
+  if (counted) {
+    parts.push(kept(counted));
+    if (listed.length > 0) {
+      // Usually none: a letter named to the supervisor is in their unit's tree, unless they were
+      // elsewhere then. Looked up letter by letter (LIMIT 1), never by reading the whole tree.
+      const lists = listed.map((key) => `SELECT k.letter_id, k.state FROM letter_key k WHERE ${keyIs('k', key, params)}${secret('k')}`);
+      parts.push(
+        `SELECT x.state, 1 FROM (${lists.join(' UNION ')}) x
+           LEFT JOIN LATERAL (SELECT true AS inside FROM letter_key c WHERE ${keyIs('c', counted, params)} AND c.letter_id = x.letter_id LIMIT 1) c ON true
+          WHERE c.inside IS NULL`,
+      );
+    }
+  } else {
+    for (const key of listed) parts.push(kept(key));
+    if (listed.length === 2) {
+      parts.push(
+        `SELECT a.state, -1 FROM letter_key a JOIN letter_key b ON b.letter_id = a.letter_id AND ${keyIs('b', listed[1], params)}
+          WHERE ${keyIs('a', listed[0], params)}${secret('a')}`,
+      );
+    }
   }
   return `SELECT c.state, sum(c.n)::integer AS n FROM (${parts.join(' UNION ALL ')}) c (state, n) GROUP BY c.state`;
 }

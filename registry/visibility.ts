@@ -54,12 +54,13 @@ export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams
   const { counted, listed } = viewKeys(scope);
   if (counted?.kind === 'a') return secret;
   const inStates = states ? ` AND k.state = ANY(${states})` : '';
-  const keys = [...(counted ? [counted] : []), ...listed].map((key) => keyIs('k', key as ViewKey, params));
   if (!counted) {
-    // An officer's letters are few beside the register's: their list is made at once from the
-    // keys' index alone, and then only those letters are looked at.
-    return `${secret} AND ${id} IN (SELECT k.letter_id FROM letter_key k WHERE (${keys.join(' OR ')})${inStates})`;
+    // An officer's letters are few beside the register's: their list is made at once, each key's
+    // from the keys' index alone, and then only those letters are looked at.
+    const lists = listed.map((key) => `SELECT k.letter_id FROM letter_key k WHERE ${keyIs('k', key, params)}${inStates}`);
+    return `${secret} AND ${id} IN (${lists.join(' UNION ALL ')})`;
   }
+  const keys = [counted, ...listed].map((key) => keyIs('k', key as ViewKey, params));
   // A supervisor's part of the office holds many letters: each letter's few keys are looked up
   // as the queue is walked (letter_key_letter), or, for open letters only, listed.
   return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE k.letter_id = ${id} AND (${keys.join(' OR ')})${inStates})`;

@@ -146,6 +146,16 @@ describe('the counts per state the desk keeps for each view', () => {
     officers = officers.map((o) => (o.id === moving.id ? { ...o, unitId: unit.U21 } : o));
     await checkEveryOfficer('an officer moved to another unit');
 
+    // A supervisor named on letters while they were in another unit: outside their tree, still theirs.
+    const head = officers.find((o) => o.username === 'u11head')!;
+    for (const letterId of letterIds.slice(0, 3)) {
+      await p.query(
+        `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at) VALUES ($1, $2, $3, 'know', 'officer', $4, now())`,
+        [letterId, unit.U21, head.id, officers[0].id],
+      );
+    }
+    await checkEveryOfficer('a supervisor named outside their tree');
+
     // A unit moves to another division: its letters leave one division head's view for the other's.
     await p.query('UPDATE unit SET parent_id = $2 WHERE id = $1', [unit.U12, unit.DIV2]);
     await checkEveryOfficer('a unit moved under another division');
