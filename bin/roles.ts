@@ -6,7 +6,7 @@ import { intake } from '../gateway/intake';
 import { withDeadline } from '../lib/deadline';
 import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
-import { createPool, ensureDatabase, migrate } from '../registry/db';
+import { createPool, ensureDatabase, migrate, SERVING_OPTIONS } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
 import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
@@ -94,7 +94,7 @@ export interface RoleOptions {
 
 export async function startRoles(roles: Role[], config: Config, logger: Logger, options: RoleOptions = {}): Promise<Running> {
   const { clock } = options;
-  const pool = createPool(config.database.url);
+  const pool = createPool(config.database.url, 20, SERVING_OPTIONS);
   const redis = producerConnection(config);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
   const queues = createQueues(config, redis);

@@ -12,12 +12,23 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 // The statements run for every letter carry a name (query({ name, text, values })): each
 // connection then parses and plans them once, not once per letter. A name stands for one text.
-export function createPool(url: string, max = 20): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+export function createPool(url: string, max = 20, options?: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, options });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * How the running gateway's connections plan their statements (bin/roles.ts), where many short
+ * ones run at once: an officer's queue page, a letter's registration. Parallel workers would
+ * only add processes to a machine whose cores the other requests already use (measured on the
+ * desk's bench: the filters' p50 halved without them, docs/PERFORMANCE.md); and the register's
+ * pages are read from memory or SSD, not a disk whose random reads cost four sequential ones
+ * (PostgreSQL's default random_page_cost of 4 was chosen for that disk; its manual suggests 1.1),
+ * so looking letters up one by one through an index is planned at what it costs.
+ */
+export const SERVING_OPTIONS = '-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1';
 
 /**
  * A value as the text of a jsonb parameter. PostgreSQL refuses JSON holding half of a UTF-16

@@ -1,11 +1,11 @@
-import { scopeOf, type Officer } from '../letter/access';
+import { scopeOf, type Officer, type Scope } from '../letter/access';
 import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
 import type { Pool } from './db';
 import { TO_COMPLETE, type Letter } from '../letter/letter';
 import { letterFromJson } from './letters';
 import { STAMP_JSON, stampFromJson, type StampRecord } from './stamps';
-import { SqlParams, visibleTo } from './visibility';
+import { keyIs, SqlParams, viewKeys, visibleTo } from './visibility';
 
 // What the desk reads: an officer's queue, one letter in full, and the supervisor's list of
 // messages held or suspect. Every query finds only what the officer may see (visibleTo in its
@@ -106,31 +106,31 @@ export function queueStatements(
   officer: Officer,
   query: QueueQuery,
 ): { items: Statement; counts: Statement; states: readonly LetterState[] } {
-  const params = new SqlParams();
+  const scope = scopeOf(officer);
   // The view and what can be read on the work row are asked of letter_work, so that counting
   // needs the register's wide rows only for a filter on what the letter says.
-  const onLetter = filters(query, params, 'w');
-  const conditions = [
-    visibleTo(scopeOf(officer), { id: 'w.letter_id', restricted: 'w.restricted' }, params),
-    ...onLetter.work,
-    ...onLetter.letter,
-  ];
-  if (query.mine) {
-    conditions.push(
-      `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
-    );
-  }
-  const where = conditions.join(' AND ');
-  const countsParams = params.values.slice();
-  const states = query.states?.length ? query.states : OPEN_STATES;
-  const inStates = `w.state = ANY(${params.add(states)})`;
-  const order = ORDERS[query.order ?? 'urgency'];
+  const work = { id: 'w.letter_id', restricted: 'w.restricted' };
+  const narrowing = (params: SqlParams) => {
+    const onLetter = filters(query, params, 'w');
+    const mine = query.mine
+      ? [`EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`]
+      : [];
+    return { conditions: [...onLetter.work, ...onLetter.letter, ...mine], withLetter: onLetter.letter.length > 0 };
+  };
   const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
+
+  const params = new SqlParams();
+  const narrowed = narrowing(params);
+  const states = query.states?.length ? query.states : OPEN_STATES;
+  const inStates = params.add(states);
+  // The view is asked for letters in these states only: an officer's open letters are a short list.
+  const where = [visibleTo(scope, work, params, inStates), ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
+  const order = ORDERS[query.order ?? 'urgency'];
   // The page's letters are found first, on the work rows (and the register's only when a filter
   // or the order asks what the letter says), and only those are read in full: the register's
   // rows are wide, and a narrow view walks many open letters before it has a page of its own.
-  const page = `SELECT w.letter_id FROM letter_work w${withLetter(onLetter.letter.length > 0 || query.order === 'number')}
-                 WHERE ${where} AND ${inStates}
+  const page = `SELECT w.letter_id FROM letter_work w${withLetter(narrowed.withLetter || query.order === 'number')}
+                 WHERE ${where}
                  ORDER BY ${order}
                  LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
   const items = {
@@ -147,13 +147,64 @@ export function queueStatements(
       ORDER BY ${order}`,
     values: params.values,
   };
+
+  const countParams = new SqlParams();
+  const counted = narrowing(countParams);
   const counts = {
-    text: `SELECT w.state, count(*)::integer AS n
-             FROM letter_work w${withLetter(onLetter.letter.length > 0)}
-            WHERE ${where} GROUP BY w.state`,
-    values: countsParams,
+    text:
+      counted.conditions.length === 0
+        ? keptCounts(scope, countParams)
+        : `SELECT w.state, count(*)::integer AS n
+             FROM letter_work w${withLetter(counted.withLetter)}
+            WHERE ${[visibleTo(scope, work, countParams), ...counted.conditions].join(' AND ')} GROUP BY w.state`,
+    values: countParams.values,
   };
   return { items, counts, states };
+}
+
+/**
+ * The counts per state of an officer's whole view, unfiltered: the queue's tabs on every
+ * request. Kept, not counted (view_count, migration 19): an admin's and a supervisor's tree are
+ * read as they are; an officer's two keys (by name, their unit as a whole) added up, less the
+ * letters they hold both ways; a supervisor's letters named to them outside their tree, if any,
+ * looked up one by one.
+ */
+function keptCounts(scope: Scope, params: SqlParams): string {
+  const { counted, listed } = viewKeys(scope);
+  const secret = (alias: string) => (scope.restricted ? '' : ` AND NOT ${alias}.restricted`);
+  const kept = (key: { kind: string; keyId: number }) =>
+    `SELECT v.state, v.n FROM view_count v WHERE ${keyIs('v', key, params)}${secret('v')}`;
+  const parts: string[] = [];
+  if (counted) {
+    parts.push(kept(counted));
+    if (listed.length > 0) {
+      // Usually none: a letter named to the supervisor is in their unit's tree, unless they were
+      // elsewhere then. Looked up letter by letter (LIMIT 1), never by reading the whole tree.
+      const lists = listed.map((key) => `SELECT k.letter_id, k.state FROM letter_key k WHERE ${keyIs('k', key, params)}${secret('k')}`);
+      parts.push(
+        `SELECT x.state, 1 FROM (${lists.join(' UNION ')}) x
+           LEFT JOIN LATERAL (SELECT true AS inside FROM letter_key c WHERE ${keyIs('c', counted, params)} AND c.letter_id = x.letter_id LIMIT 1) c ON true
+          WHERE c.inside IS NULL`,
+      );
+    }
+  } else {
+    for (const key of listed) parts.push(kept(key));
+    if (listed.length === 2) {
+      parts.push(
+        `SELECT a.state, -1 FROM letter_key a JOIN letter_key b ON b.letter_id = a.letter_id AND ${keyIs('b', listed[1], params)}
+          WHERE ${keyIs('a', listed[0], params)}${secret('a')}`,
+      );
+    }
+  }
+  return `SELECT c.state, sum(c.n)::integer AS n FROM (${parts.join(' UNION ALL ')}) c (state, n) GROUP BY c.state`;
+}
+
+/**
+ * Folds the rows the triggers append to view_count, as letters move, into one per count: the
+ * reconciler does it at each pass, so that reading a count adds up a few rows.
+ */
+export async function compactViewCounts(pool: Pool): Promise<void> {
+  await pool.query('SELECT compact_view_counts()');
 }
 
 /** The officer's queue: most urgent first, then the nearest deadline, then the longest waiting (or in the register's order). */

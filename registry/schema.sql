@@ -16,6 +16,18 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
 
 --
+-- Name: assignment_keys(integer, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.assignment_keys(unit_id integer, officer_id integer) RETURNS TABLE(kind text, key_id integer)
+    LANGUAGE sql STABLE
+    AS $$
+  SELECT 'o', officer_id WHERE officer_id IS NOT NULL
+  UNION ALL SELECT 'u', unit_id WHERE officer_id IS NULL AND unit_id IS NOT NULL
+  UNION ALL SELECT 't', above.id FROM unit_and_above(unit_id) above WHERE unit_id IS NOT NULL
+$$;
+
+--
 -- Name: audit_append(timestamp with time zone, text, text, uuid, bigint, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -107,6 +119,92 @@ CREATE FUNCTION public.audit_hash(p_seq bigint, p_at timestamp with time zone, p
     || ',' || to_json(p_prev_hash)::text
     || ']', 'UTF8')), 'hex')
 $$;
+
+--
+-- Name: compact_view_counts(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.compact_view_counts() RETURNS void
+    LANGUAGE sql
+    AS $$
+  WITH gone AS (DELETE FROM view_count RETURNING kind, key_id, state, restricted, n)
+  INSERT INTO view_count (kind, key_id, state, restricted, n)
+  SELECT kind, key_id, state, restricted, sum(n) FROM gone GROUP BY kind, key_id, state, restricted HAVING sum(n) <> 0
+$$;
+
+--
+-- Name: letter_key_assigned(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_key_assigned() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  work record;
+BEGIN
+  -- The state is read under the work row's lock, so no move of the letter's state can pass
+  -- between reading it here and the key being there for that move's trigger to find.
+  SELECT state, restricted INTO work FROM letter_work WHERE letter_id = NEW.letter_id FOR NO KEY UPDATE;
+  WITH added AS (
+    INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
+    SELECT k.kind, k.key_id, NEW.letter_id, work.state, work.restricted FROM assignment_keys(NEW.unit_id, NEW.officer_id) k
+    ON CONFLICT DO NOTHING
+    RETURNING kind, key_id, state, restricted
+  )
+  INSERT INTO view_count (kind, key_id, state, restricted, n) SELECT kind, key_id, state, restricted, 1 FROM added;
+  RETURN NULL;
+END $$;
+
+--
+-- Name: letter_key_moved(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_key_moved() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  WITH moved AS (
+    UPDATE letter_key SET state = NEW.state, restricted = NEW.restricted WHERE letter_id = NEW.letter_id RETURNING kind, key_id
+  )
+  INSERT INTO view_count (kind, key_id, state, restricted, n)
+  SELECT k.kind, k.key_id, c.state, c.restricted, c.n
+    FROM (SELECT kind, key_id FROM moved UNION ALL SELECT 'a', 0) k
+   CROSS JOIN (VALUES (OLD.state, OLD.restricted, -1), (NEW.state, NEW.restricted, 1)) c (state, restricted, n);
+  RETURN NULL;
+END $$;
+
+--
+-- Name: letter_key_rebuild_trees(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_key_rebuild_trees() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  -- No assignment and no move of a letter meanwhile (reading goes on).
+  LOCK TABLE letter_key, view_count IN EXCLUSIVE MODE;
+  DELETE FROM letter_key WHERE kind = 't';
+  DELETE FROM view_count WHERE kind = 't';
+  INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
+  SELECT DISTINCT 't', above.id, a.letter_id, w.state, w.restricted
+    FROM assignment a JOIN letter_work w ON w.letter_id = a.letter_id
+   CROSS JOIN LATERAL unit_and_above(a.unit_id) above
+   WHERE a.unit_id IS NOT NULL;
+  INSERT INTO view_count (kind, key_id, state, restricted, n)
+  SELECT kind, key_id, state, restricted, count(*) FROM letter_key WHERE kind = 't' GROUP BY kind, key_id, state, restricted;
+END $$;
+
+--
+-- Name: letter_key_unit_moved(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_key_unit_moved() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  PERFORM letter_key_rebuild_trees();
+  RETURN NULL;
+END $$;
 
 --
 -- Name: letter_search_text(text, text, text, text); Type: FUNCTION; Schema: public; Owner: -
@@ -381,6 +479,33 @@ BEGIN
     reply_id := plan_reply(p_inbound, registered.id, p_reply, p_limits, v_at);
   END IF;
   RETURN jsonb_build_object('outcome', 'registered', 'created', true, 'letter', to_jsonb(registered), 'replyId', reply_id);
+END $$;
+
+--
+-- Name: unit_and_above(integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.unit_and_above(start integer) RETURNS TABLE(id integer)
+    LANGUAGE sql STABLE
+    AS $$
+  WITH RECURSIVE up (id, parent_id) AS (
+    SELECT u.id, u.parent_id FROM unit u WHERE u.id = start
+    UNION
+    SELECT u.id, u.parent_id FROM unit u JOIN up ON u.id = up.parent_id
+  )
+  SELECT up.id FROM up
+$$;
+
+--
+-- Name: view_count_registered(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.view_count_registered() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO view_count (kind, key_id, state, restricted, n) VALUES ('a', 0, NEW.state, NEW.restricted, 1);
+  RETURN NULL;
 END $$;
 
 --
@@ -721,6 +846,19 @@ CREATE SEQUENCE public.letter_id_seq
 ALTER SEQUENCE public.letter_id_seq OWNED BY public.letter.id;
 
 --
+-- Name: letter_key; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.letter_key (
+    kind text NOT NULL,
+    key_id integer NOT NULL,
+    letter_id bigint NOT NULL,
+    state text NOT NULL,
+    restricted boolean NOT NULL,
+    CONSTRAINT letter_key_kind_check CHECK ((kind = ANY (ARRAY['o'::text, 'u'::text, 't'::text])))
+);
+
+--
 -- Name: letter_stamp; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -913,6 +1051,19 @@ CREATE TABLE public.unit_turn (
 );
 
 --
+-- Name: view_count; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.view_count (
+    kind text NOT NULL,
+    key_id integer NOT NULL,
+    state text NOT NULL,
+    restricted boolean NOT NULL,
+    n integer NOT NULL,
+    CONSTRAINT view_count_kind_check CHECK ((kind = ANY (ARRAY['a'::text, 'o'::text, 'u'::text, 't'::text])))
+);
+
+--
 -- Name: api_token id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -1078,6 +1229,13 @@ ALTER TABLE ONLY public.letter
 
 ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_inbound_id_key UNIQUE (inbound_id);
+
+--
+-- Name: letter_key letter_key_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_key
+    ADD CONSTRAINT letter_key_pkey PRIMARY KEY (kind, key_id, letter_id);
 
 --
 -- Name: letter letter_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1273,6 +1431,18 @@ CREATE INDEX letter_attachments ON public.letter USING gin (attachments jsonb_pa
 CREATE INDEX letter_book_year ON public.letter USING btree (book, year, id);
 
 --
+-- Name: letter_key_letter; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_key_letter ON public.letter_key USING btree (letter_id);
+
+--
+-- Name: letter_key_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_key_state ON public.letter_key USING btree (kind, key_id, state, letter_id) INCLUDE (restricted);
+
+--
 -- Name: letter_message_id; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1417,10 +1587,34 @@ CREATE INDEX reply_to_sender ON public.reply USING btree (lower(recipient), crea
 CREATE INDEX unit_parent ON public.unit USING btree (parent_id);
 
 --
+-- Name: view_count_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX view_count_key ON public.view_count USING btree (kind, key_id);
+
+--
 -- Name: audit_event audit_event_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER audit_event_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.audit_event FOR EACH STATEMENT EXECUTE FUNCTION public.audit_event_append_only();
+
+--
+-- Name: assignment letter_key_assigned; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_key_assigned AFTER INSERT ON public.assignment FOR EACH ROW EXECUTE FUNCTION public.letter_key_assigned();
+
+--
+-- Name: letter_work letter_key_moved; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_key_moved AFTER UPDATE OF state, restricted ON public.letter_work FOR EACH ROW WHEN (((old.state IS DISTINCT FROM new.state) OR (old.restricted IS DISTINCT FROM new.restricted))) EXECUTE FUNCTION public.letter_key_moved();
+
+--
+-- Name: unit letter_key_unit_moved; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_key_unit_moved AFTER UPDATE OF parent_id ON public.unit FOR EACH ROW WHEN ((old.parent_id IS DISTINCT FROM new.parent_id)) EXECUTE FUNCTION public.letter_key_unit_moved();
 
 --
 -- Name: letter letter_words_changed; Type: TRIGGER; Schema: public; Owner: -
@@ -1445,6 +1639,12 @@ CREATE TRIGGER letter_work_restricted AFTER UPDATE OF restricted ON public.lette
 --
 
 CREATE TRIGGER letter_work_start AFTER INSERT ON public.letter FOR EACH ROW EXECUTE FUNCTION public.letter_work_start();
+
+--
+-- Name: letter_work view_count_registered; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER view_count_registered AFTER INSERT ON public.letter_work FOR EACH ROW EXECUTE FUNCTION public.view_count_registered();
 
 --
 -- Name: reply acknowledgement_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1529,6 +1729,13 @@ ALTER TABLE ONLY public.inbound
 
 ALTER TABLE ONLY public.letter
     ADD CONSTRAINT letter_inbound_id_fkey FOREIGN KEY (inbound_id) REFERENCES public.inbound(id);
+
+--
+-- Name: letter_key letter_key_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.letter_key
+    ADD CONSTRAINT letter_key_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter(id);
 
 --
 -- Name: letter_stamp letter_stamp_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -16,33 +16,52 @@ export class SqlParams {
  */
 export type LetterColumns = string | { id: string; restricted: string };
 
+/** One of a view's keys in letter_key (migration 19): o an officer named, u a unit as a whole, t a unit's tree. */
+export interface ViewKey {
+  kind: 'o' | 'u' | 't';
+  keyId: number;
+}
+
+/**
+ * An officer's view as keys of letter_key: `counted`, the one large key whose counts per state
+ * are kept (view_count: every letter for an admin, the unit's tree for a supervisor), and `listed`,
+ * the few letters held otherwise (by name, by their unit as a whole), read as lists. The rule of
+ * letter/access.ts maySee: an officer sees what names them or is given to their unit as a whole,
+ * a supervisor also everything given within their unit and the units below it, an admin all.
+ */
+export function viewKeys(scope: Scope): { counted: { kind: 'a'; keyId: 0 } | ViewKey | null; listed: ViewKey[] } {
+  if (scope.everything) return { counted: { kind: 'a', keyId: 0 }, listed: [] };
+  const listed: ViewKey[] = [{ kind: 'o', keyId: scope.officerId }];
+  // A letter given to the unit as a whole is in the unit's tree too: listed only beside another tree.
+  if (scope.unitId !== null && scope.unitId !== scope.supervisesUnitId) listed.push({ kind: 'u', keyId: scope.unitId });
+  return { counted: scope.supervisesUnitId === null ? null : { kind: 't', keyId: scope.supervisesUnitId }, listed };
+}
+
+/** A key as a condition on letter_key's alias. */
+export const keyIs = (alias: string, key: { kind: string; keyId: number }, params: SqlParams): string =>
+  `(${alias}.kind = '${key.kind}' AND ${alias}.key_id = ${params.add(key.keyId)})`;
+
 /**
  * The rule of letter/access.ts (scopeOf, maySee) as a condition on the letter, for the WHERE of
  * every query that finds letters for an officer: what they may not see is never fetched, so it
- * cannot leak through a count, a page or an id guessed.
+ * cannot leak through a count, a page or an id guessed. Asked of the letter's keys (letter_key),
+ * which the assignments make; `states`, a parameter, when the query wants letters in those
+ * states only: the keys hold each letter's state, so an officer's open letters are a short list.
  */
-export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams): string {
+export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams, states?: string): string {
   const { id, restricted } = typeof letter === 'string' ? { id: `${letter}.id`, restricted: `${letter}.restricted` } : letter;
   const secret = scope.restricted ? 'true' : `NOT ${restricted}`;
-  if (scope.everything) return secret;
-  const officer = params.add(scope.officerId);
-  const unit = scope.unitId === null ? null : params.add(scope.unitId);
-  if (scope.supervisesUnitId === null) {
-    // An officer's letters are few beside the register's: their list is made at once, each way
-    // of holding a letter read from an index of its own alone (assignment_officer,
-    // assignment_unit_whole), and then only those letters are looked at.
-    const held = [`SELECT a.letter_id FROM assignment a WHERE a.officer_id = ${officer}`];
-    if (unit) held.push(`SELECT a.letter_id FROM assignment a WHERE a.officer_id IS NULL AND a.unit_id = ${unit}`);
-    return `${secret} AND ${id} IN (${held.join(' UNION ALL ')})`;
+  const { counted, listed } = viewKeys(scope);
+  if (counted?.kind === 'a') return secret;
+  const inStates = states ? ` AND k.state = ANY(${states})` : '';
+  if (!counted) {
+    // An officer's letters are few beside the register's: their list is made at once, each key's
+    // from the keys' index alone, and then only those letters are looked at.
+    const lists = listed.map((key) => `SELECT k.letter_id FROM letter_key k WHERE ${keyIs('k', key, params)}${inStates}`);
+    return `${secret} AND ${id} IN (${lists.join(' UNION ALL ')})`;
   }
-  // A supervisor's part of the office holds many letters: each letter is looked up in its
-  // assignments (assignment_holders, an index that answers alone) as the queue is walked. Their
-  // part of the tree is an array found once for the whole statement (an InitPlan).
-  const holders = [
-    `a.officer_id = ${officer}`,
-    ...(unit ? [`(a.officer_id IS NULL AND a.unit_id = ${unit})`] : []),
-    `a.unit_id = ANY (ARRAY(WITH RECURSIVE below (id) AS (SELECT ${params.add(scope.supervisesUnitId)}::integer
-                       UNION SELECT u.id FROM unit u JOIN below b ON u.parent_id = b.id) SELECT id FROM below))`,
-  ];
-  return `${secret} AND EXISTS (SELECT 1 FROM assignment a WHERE a.letter_id = ${id} AND (${holders.join(' OR ')}))`;
+  const keys = [counted, ...listed].map((key) => keyIs('k', key as ViewKey, params));
+  // A supervisor's part of the office holds many letters: each letter's few keys are looked up
+  // as the queue is walked (letter_key_letter), or, for open letters only, listed.
+  return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE k.letter_id = ${id} AND (${keys.join(' OR ')})${inStates})`;
 }

@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { forgetOldReplyTallies, listPendingReplies } from '../registry/replies';
 import { listUnprocessedInbound, sweepUnfinishedMessages } from '../registry/inbound';
+import { compactViewCounts } from '../registry/queue';
 import { listPendingReminders } from '../registry/reminders';
 import type { ReconcilerSettings, RoutingSettings } from '../config/load';
 import type { Pool } from '../registry/db';
@@ -74,7 +75,7 @@ async function ensureJob(queue: Queue, jobId: string, add: () => Promise<void>):
 
 /**
  * Runs reconcile now and then every intervalMs, never two at once; also queues the digests due
- * (worker/digests.ts), drops old reply tallies, routes registered letters their job did not
+ * (worker/digests.ts), drops old reply tallies, folds the desk's counts per state, routes registered letters their job did not
  * route, and gives up messages whose senders stopped half-way (their pieces deleted).
  */
 export function startReconciler(
@@ -97,6 +98,7 @@ export function startReconciler(
         const digestIds = await queueDueDigests(pool, queues, now, digests);
         if (digestIds.length) logger.info({ digestIds }, 'digest receipts queued for replies held back by a window');
         await forgetOldReplyTallies(pool, now);
+        await compactViewCounts(pool);
         const givenUp = await sweepUnfinishedMessages(pool, settings.unfinishedMessageMinutes);
         if (givenUp.messages)
           logger.warn(

@@ -1,0 +1,168 @@
+import { maySee, type LetterSeen, type Officer, type UnitNode } from '../../letter/access';
+import { LETTER_STATES, type LetterState } from '../../letter/transitions';
+import { listQueue } from '../../registry/queue';
+import { routeNewLetter } from '../../registry/work';
+import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
+
+// The queue's counts per state are kept by triggers (letter_key and view_count, migration 19), not
+// counted from the assignments on each request. Whatever happens to the letters, the counts, the
+// filtered counts (still counted) and the lists must say what letter/access.ts maySee says of
+// every letter, for every kind of officer: a scripted office, moved at random, checked after each step.
+describe('the counts per state the desk keeps for each view', () => {
+  const env = useDeskDatabase();
+  const pool = () => env.db.pool;
+  const unit: Record<string, number> = {};
+  let officers: Officer[] = [];
+
+  // A deterministic random source (mulberry32), so that a failure can be replayed.
+  let seed = 18;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+
+  /** Every letter as maySee reads it, with its state, and the tree of units. */
+  async function register(): Promise<{ letters: Array<LetterSeen & { id: number; state: LetterState }>; units: UnitNode[] }> {
+    const { rows: letters } = await pool().query('SELECT l.id, l.restricted, w.state FROM letter l JOIN letter_work w ON w.letter_id = l.id ORDER BY l.id');
+    const { rows: assignments } = await pool().query(
+      'SELECT letter_id, unit_id, officer_id, purpose, ended_at IS NULL AS open FROM assignment ORDER BY id',
+    );
+    const { rows: units } = await pool().query('SELECT id, parent_id FROM unit');
+    return {
+      letters: letters.map((l) => ({
+        id: Number(l.id),
+        state: l.state,
+        restricted: l.restricted,
+        assignments: assignments
+          .filter((a) => Number(a.letter_id) === Number(l.id))
+          .map((a) => ({ unitId: a.unit_id, officerId: a.officer_id, purpose: a.purpose, open: a.open })),
+      })),
+      units: units.map((u) => ({ id: u.id, parentId: u.parent_id })),
+    };
+  }
+
+  async function checkEveryOfficer(step: string): Promise<void> {
+    const { letters, units } = await register();
+    for (const officer of officers) {
+      const seen = letters.filter((l) => maySee(officer, l, units));
+      const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, seen.filter((l) => l.state === s).length]));
+      const everything = { states: LETTER_STATES, limit: 10_000, offset: 0 };
+      const kept = await listQueue(pool(), officer, everything);
+      // A filter that leaves every letter in: the counts are then counted, the other way.
+      const counted = await listQueue(pool(), officer, { ...everything, receivedFrom: '2000-01-01' });
+      const who = `${step}: ${officer.username}`;
+      expect({ who, counts: kept.counts }).toEqual({ who, counts });
+      expect({ who, counts: counted.counts }).toEqual({ who, counts });
+      expect({ who, ids: kept.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ who, ids: seen.map((l) => l.id) });
+    }
+  }
+
+  beforeAll(async () => {
+    const p = pool();
+    unit.OFFICE = await addUnit(p, 'OFFICE', 'สำนักงานจังหวัด');
+    unit.DIV1 = await addUnit(p, 'DIV1', 'กองหนึ่ง', 'OFFICE');
+    unit.DIV2 = await addUnit(p, 'DIV2', 'กองสอง', 'OFFICE');
+    unit.U11 = await addUnit(p, 'U11', 'งานหนึ่งหนึ่ง', 'DIV1');
+    unit.U12 = await addUnit(p, 'U12', 'งานหนึ่งสอง', 'DIV1');
+    unit.U21 = await addUnit(p, 'U21', 'งานสองหนึ่ง', 'DIV2');
+    for (const code of ['OFFICE', 'DIV1', 'DIV2', 'U11', 'U12', 'U21']) {
+      officers.push(await addOfficer(p, { username: `${code.toLowerCase()}a`, unit: code }));
+      officers.push(await addOfficer(p, { username: `${code.toLowerCase()}b`, unit: code, secretClearance: code === 'U11' }));
+      officers.push(await addOfficer(p, { username: `${code.toLowerCase()}head`, unit: code, role: 'supervisor', secretClearance: code === 'DIV1' }));
+    }
+    officers.push(await addOfficer(p, { username: 'nounit' }));
+    officers.push(await addOfficer(p, { username: 'admin', role: 'admin' }));
+    officers.push(await addOfficer(p, { username: 'secretadmin', role: 'admin', secretClearance: true }));
+  });
+
+  it('match what maySee says after every kind of change', async () => {
+    const p = pool();
+    const routing = { centralUnit: 'OFFICE', rules: [] };
+    const at = new Date('2026-11-20T03:00:00Z');
+    const letterIds: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const secret = i % 7 === 0;
+      const letter = await registerTestLetter(p, secret ? { secrecy: 'ลับ', restricted: true } : {}, { at });
+      // Some are left registered, with no assignment yet: only the admins see them.
+      if (i % 10 !== 9) await routeNewLetter(p, letter.id, routing, () => at);
+      letterIds.push(letter.id);
+    }
+    await checkEveryOfficer('registered and routed');
+
+    const states = LETTER_STATES.filter((s) => s !== 'registered');
+    for (let step = 0; step < 6; step++) {
+      for (let change = 0; change < 25; change++) {
+        const letterId = pick(letterIds);
+        const what = random();
+        if (what < 0.35) {
+          // An assignment, as forwarding, an order or a copy to know makes one: to an officer (with
+          // the unit they are in) or to a unit as a whole.
+          const to = pick(officers.filter((o) => o.role !== 'admin'));
+          const whole = random() < 0.4;
+          const purpose = random() < 0.7 ? 'act' : 'know';
+          // One act assignment open at a time: the one before is ended, as forwarding does.
+          if (purpose === 'act') {
+            await p.query(
+              `UPDATE assignment SET ended_at = now(), ended_how = 'forwarded', ended_by = $2 WHERE letter_id = $1 AND purpose = 'act' AND ended_at IS NULL`,
+              [letterId, officers[0].id],
+            );
+          }
+          await p.query(
+            `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at, ended_at, ended_how)
+             VALUES ($1, $2, $3, $4, 'officer', $5, now(), $6, $7)`,
+            [
+              letterId,
+              whole ? pick(Object.values(unit)) : to.unitId,
+              whole ? null : to.id,
+              purpose,
+              officers[0].id,
+              null,
+              null,
+            ],
+          );
+        } else if (what < 0.8) {
+          const state = pick(states);
+          await p.query(`UPDATE letter_work SET state = $2, wait_until = $3, updated_at = now() WHERE letter_id = $1`, [
+            letterId,
+            state,
+            state === 'waiting' ? '2026-12-31' : null,
+          ]);
+        } else if (what < 0.9) {
+          await p.query('UPDATE letter SET restricted = NOT restricted WHERE id = $1', [letterId]);
+        } else {
+          await p.query('SELECT compact_view_counts()');
+        }
+      }
+      await checkEveryOfficer(`step ${step}`);
+    }
+
+    // An officer moves to another unit: they see that unit's letters given to it as a whole, and
+    // keep those named to them.
+    const moving = officers.find((o) => o.username === 'u12a')!;
+    await p.query('UPDATE officer SET unit_id = $2 WHERE id = $1', [moving.id, unit.U21]);
+    officers = officers.map((o) => (o.id === moving.id ? { ...o, unitId: unit.U21 } : o));
+    await checkEveryOfficer('an officer moved to another unit');
+
+    // A supervisor named on letters while they were in another unit: outside their tree, still theirs.
+    const head = officers.find((o) => o.username === 'u11head')!;
+    for (const letterId of letterIds.slice(0, 3)) {
+      await p.query(
+        `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at) VALUES ($1, $2, $3, 'know', 'officer', $4, now())`,
+        [letterId, unit.U21, head.id, officers[0].id],
+      );
+    }
+    await checkEveryOfficer('a supervisor named outside their tree');
+
+    // A unit moves to another division: its letters leave one division head's view for the other's.
+    await p.query('UPDATE unit SET parent_id = $2 WHERE id = $1', [unit.U12, unit.DIV2]);
+    await checkEveryOfficer('a unit moved under another division');
+
+    await p.query('SELECT compact_view_counts()');
+    const { rows } = await p.query('SELECT count(*)::integer AS n FROM view_count GROUP BY kind, key_id, state, restricted HAVING count(*) > 1');
+    expect(rows).toEqual([]);
+    await checkEveryOfficer('after the counts were compacted');
+  });
+});
