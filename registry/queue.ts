@@ -113,7 +113,9 @@ export function queueStatements(
   const narrowing = (params: SqlParams) => {
     const onLetter = filters(query, params, 'w');
     const mine = query.mine
-      ? [`EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`]
+      ? [
+          `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
+        ]
       : [];
     return { conditions: [...onLetter.work, ...onLetter.letter, ...mine], withLetter: onLetter.letter.length > 0 };
   };
@@ -124,7 +126,8 @@ export function queueStatements(
   const states = query.states?.length ? query.states : OPEN_STATES;
   const inStates = params.add(states);
   // The view is asked for letters in these states only: an officer's open letters are a short list.
-  const where = [visibleTo(scope, work, params, inStates), ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
+  const visible = visibleTo(scope, work, params, { states: inStates, walk: narrowed.conditions.length === 0 && query.order !== 'number' });
+  const where = [visible, ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
   const order = ORDERS[query.order ?? 'urgency'];
   // The page's letters are found first, on the work rows (and the register's only when a filter
   // or the order asks what the letter says), and only those are read in full: the register's

@@ -45,23 +45,34 @@ export const keyIs = (alias: string, key: { kind: string; keyId: number }, param
  * The rule of letter/access.ts (scopeOf, maySee) as a condition on the letter, for the WHERE of
  * every query that finds letters for an officer: what they may not see is never fetched, so it
  * cannot leak through a count, a page or an id guessed. Asked of the letter's keys (letter_key),
- * which the assignments make; `states`, a parameter, when the query wants letters in those
- * states only: the keys hold each letter's state, so an officer's open letters are a short list.
+ * which the assignments make. `how.states`, a parameter, when the query wants letters in those
+ * states only (the keys hold each letter's state, so an officer's open letters are a short
+ * list); `how.walk` when it walks the queue's index in order with no other filter, for a page.
  */
-export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams, states?: string): string {
+export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams, how: { states?: string; walk?: boolean } = {}): string {
   const { id, restricted } = typeof letter === 'string' ? { id: `${letter}.id`, restricted: `${letter}.restricted` } : letter;
   const secret = scope.restricted ? 'true' : `NOT ${restricted}`;
   const { counted, listed } = viewKeys(scope);
   if (counted?.kind === 'a') return secret;
-  const inStates = states ? ` AND k.state = ANY(${states})` : '';
+  const inStates = how.states ? ` AND k.state = ANY(${how.states})` : '';
   if (!counted) {
     // An officer's letters are few beside the register's: their list is made at once, each key's
     // from the keys' index alone, and then only those letters are looked at.
     const lists = listed.map((key) => `SELECT k.letter_id FROM letter_key k WHERE ${keyIs('k', key, params)}${inStates}`);
     return `${secret} AND ${id} IN (${lists.join(' UNION ALL ')})`;
   }
-  const keys = [counted, ...listed].map((key) => keyIs('k', key as ViewKey, params));
-  // A supervisor's part of the office holds many letters: each letter's few keys are looked up
-  // as the queue is walked (letter_key_letter), or, for open letters only, listed.
-  return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE k.letter_id = ${id} AND (${keys.join(' OR ')})${inStates})`;
+  if (!how.walk) {
+    const keys = [counted, ...listed].map((key) => keyIs('k', key as ViewKey, params));
+    // A supervisor's part of the office holds many letters: the planner weighs the filters and
+    // the keys (letter_key's primary key, or the open ones from letter_key_state) and joins them.
+    return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE (${keys.join(' OR ')}) AND k.letter_id = ${id}${inStates})`;
+  }
+  // Their queue unfiltered holds most of the open letters too: it is walked in its order and each
+  // letter looked up in their keys (the primary key, from the index alone) until a page is full.
+  // Written as scalar subqueries, which PostgreSQL runs letter by letter: as EXISTS it may hash
+  // every key of the tree first (127,000 for a division head) and sort the open letters in it.
+  const probes = [counted, ...listed].map(
+    (key) => `(SELECT true FROM letter_key k WHERE ${keyIs('k', key as ViewKey, params)} AND k.letter_id = ${id})`,
+  );
+  return `${secret} AND (${probes.join(' OR ')})`;
 }
