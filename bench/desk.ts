@@ -21,7 +21,7 @@ import { createScratchDatabase, deleteRedisPrefix, runName } from '../devkit/scr
 import { buddhistYear, bangkokDate } from '../letter/calendar';
 import { toArabicDigits } from '../letter/thai';
 import { LETTER_STATES } from '../letter/transitions';
-import { createPool, type Pool } from '../registry/db';
+import { createPool, SERVING_OPTIONS, type Pool } from '../registry/db';
 import { findOfficer } from '../registry/officers';
 import { queueStatements, type QueueQuery } from '../registry/queue';
 import { addPeople, BOOKS, fillLetters, peopleOf, type People, type Person } from './desk-fill';
@@ -409,7 +409,8 @@ async function register(options: Options, cleanup: Cleanup, now: Date) {
     else cleanup.push(() => database.drop());
     url = database.url;
   }
-  const pool = createPool(url, 4);
+  // Planned as the desk's own connections plan (--explain shows the desk's plans).
+  const pool = createPool(url, 4, SERVING_OPTIONS);
   cleanup.push(() => pool.end());
   if (options.reuse) {
     const people = await peopleOf(pool);

@@ -1434,7 +1434,7 @@ CREATE INDEX letter_book_year ON public.letter USING btree (book, year, id);
 -- Name: letter_key_letter; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX letter_key_letter ON public.letter_key USING btree (letter_id);
+CREATE INDEX letter_key_letter ON public.letter_key USING btree (letter_id, kind, key_id);
 
 --
 -- Name: letter_key_state; Type: INDEX; Schema: public; Owner: -

@@ -25,8 +25,9 @@ CREATE TABLE letter_key (
 );
 -- A view's letters in a state (an officer's open letters, a view's count by state), from the index alone.
 CREATE INDEX letter_key_state ON letter_key (kind, key_id, state, letter_id) INCLUDE (restricted);
--- A letter's keys, when its state or secrecy changes.
-CREATE INDEX letter_key_letter ON letter_key (letter_id);
+-- A letter's keys: when its state or secrecy changes, and whether a letter a filter found is in
+-- a view (any of its keys, read from the index alone).
+CREATE INDEX letter_key_letter ON letter_key (letter_id, kind, key_id);
 
 -- How many letters each view holds in each state, with and without the secret ones: rows that
 -- add up (sum(n) per kind, key_id, state, restricted). A change appends a row of -1 and one of +1
