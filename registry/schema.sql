@@ -142,6 +142,7 @@ CREATE FUNCTION public.letter_key_assigned() RETURNS trigger
 DECLARE
   work record;
 BEGIN
+  PERFORM letter_key_read_committed();
   -- The state is read under the work row's lock, so no move of the letter's state can pass
   -- between reading it here and the key being there for that move's trigger to find.
   SELECT state, restricted INTO work FROM letter_work WHERE letter_id = NEW.letter_id FOR NO KEY UPDATE;
@@ -163,6 +164,7 @@ CREATE FUNCTION public.letter_key_moved() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
+  PERFORM letter_key_read_committed();
   WITH moved AS (
     UPDATE letter_key SET state = NEW.state, restricted = NEW.restricted WHERE letter_id = NEW.letter_id RETURNING kind, key_id
   )
@@ -171,6 +173,19 @@ BEGIN
     FROM (SELECT kind, key_id FROM moved UNION ALL SELECT 'a', 0) k
    CROSS JOIN (VALUES (OLD.state, OLD.restricted, -1), (NEW.state, NEW.restricted, 1)) c (state, restricted, n);
   RETURN NULL;
+END $$;
+
+--
+-- Name: letter_key_read_committed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_key_read_committed() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'the desk''s letter keys are kept only by READ COMMITTED transactions, not %', current_setting('transaction_isolation');
+  END IF;
 END $$;
 
 --

@@ -23,11 +23,6 @@ CREATE TABLE letter_key (
   restricted boolean NOT NULL,
   PRIMARY KEY (kind, key_id, letter_id)
 );
--- A view's letters in a state (an officer's open letters, a view's count by state), from the index alone.
-CREATE INDEX letter_key_state ON letter_key (kind, key_id, state, letter_id) INCLUDE (restricted);
--- A letter's keys: when its state or secrecy changes, and whether a letter a filter found is in
--- a view (any of its keys, read from the index alone).
-CREATE INDEX letter_key_letter ON letter_key (letter_id, kind, key_id);
 
 -- How many letters each view holds in each state, with and without the secret ones: rows that
 -- add up (sum(n) per kind, key_id, state, restricted). A change appends a row of -1 and one of +1
@@ -61,10 +56,22 @@ LANGUAGE sql STABLE AS $$
   UNION ALL SELECT 't', above.id FROM unit_and_above(unit_id) above WHERE unit_id IS NOT NULL
 $$;
 
+-- The triggers below keep the keys' states right because each of their statements sees what
+-- was committed while it waited for a lock (READ COMMITTED, PostgreSQL's default and the
+-- gateway's). Under REPEATABLE READ a trigger could miss a key another transaction just made
+-- and the counts would drift without a word: such a writer is refused instead.
+CREATE FUNCTION letter_key_read_committed() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'the desk''s letter keys are kept only by READ COMMITTED transactions, not %', current_setting('transaction_isolation');
+  END IF;
+END $$;
+
 CREATE FUNCTION letter_key_assigned() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   work record;
 BEGIN
+  PERFORM letter_key_read_committed();
   -- The state is read under the work row's lock, so no move of the letter's state can pass
   -- between reading it here and the key being there for that move's trigger to find.
   SELECT state, restricted INTO work FROM letter_work WHERE letter_id = NEW.letter_id FOR NO KEY UPDATE;
@@ -88,6 +95,7 @@ CREATE TRIGGER view_count_registered AFTER INSERT ON letter_work FOR EACH ROW EX
 
 CREATE FUNCTION letter_key_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM letter_key_read_committed();
   WITH moved AS (
     UPDATE letter_key SET state = NEW.state, restricted = NEW.restricted WHERE letter_id = NEW.letter_id RETURNING kind, key_id
   )
@@ -123,6 +131,9 @@ BEGIN
   PERFORM letter_key_rebuild_trees();
   RETURN NULL;
 END $$;
+-- For each row (a statement's transition tables cannot go with a column list): an UPDATE that
+-- moves several units rebuilds once for each. A unit added or removed has no assignments, so
+-- no keys to change.
 CREATE TRIGGER letter_key_unit_moved AFTER UPDATE OF parent_id ON unit
   FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) EXECUTE FUNCTION letter_key_unit_moved();
 
@@ -135,6 +146,8 @@ CREATE FUNCTION compact_view_counts() RETURNS void LANGUAGE sql AS $$
 $$;
 
 -- The letters already registered: their keys and counts as the triggers would have made them.
+-- (The tables this migration reads are locked against writes until it commits, so no letter
+-- moves between the copy and its triggers. The keys' other indexes are built after the copy.)
 INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
 SELECT DISTINCT k.kind, k.key_id, a.letter_id, w.state, w.restricted
   FROM assignment a JOIN letter_work w ON w.letter_id = a.letter_id
@@ -143,5 +156,11 @@ INSERT INTO view_count (kind, key_id, state, restricted, n)
 SELECT kind, key_id, state, restricted, count(*) FROM letter_key GROUP BY kind, key_id, state, restricted;
 INSERT INTO view_count (kind, key_id, state, restricted, n)
 SELECT 'a', 0, state, restricted, count(*) FROM letter_work GROUP BY state, restricted;
+-- A view's letters in a state (an officer's open letters, a view's count by state), from the index alone.
+CREATE INDEX letter_key_state ON letter_key (kind, key_id, state, letter_id) INCLUDE (restricted);
+-- A letter's keys: when its state or secrecy changes, and whether a letter a filter found is in
+-- a view (any of its keys, read from the index alone).
+CREATE INDEX letter_key_letter ON letter_key (letter_id, kind, key_id);
+
 -- Their statistics now, so the desk's first queries are planned on them, not on an empty table's.
 ANALYZE letter_key, view_count;

@@ -1,8 +1,10 @@
 import { maySee, type LetterSeen, type Officer, type UnitNode } from '../../letter/access';
 import { LETTER_STATES, type LetterState } from '../../letter/transitions';
+import { migrate, readMigrations } from '../../registry/db';
 import { listQueue } from '../../registry/queue';
 import { routeNewLetter } from '../../registry/work';
 import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
+import { schemaAsOf } from '../support/services';
 
 // The queue's counts per state are kept by triggers (letter_key and view_count, migration 19), not
 // counted from the assignments on each request. Whatever happens to the letters, the counts, the
@@ -64,8 +66,10 @@ describe('the counts per state the desk keeps for each view', () => {
     }
   }
 
-  beforeAll(async () => {
+  /** A provincial office: three levels of units, officers, supervisors and admins of every kind. */
+  async function office(): Promise<void> {
     const p = pool();
+    officers = [];
     unit.OFFICE = await addUnit(p, 'OFFICE', 'สำนักงานจังหวัด');
     unit.DIV1 = await addUnit(p, 'DIV1', 'กองหนึ่ง', 'OFFICE');
     unit.DIV2 = await addUnit(p, 'DIV2', 'กองสอง', 'OFFICE');
@@ -80,60 +84,74 @@ describe('the counts per state the desk keeps for each view', () => {
       );
     }
     officers.push(await addOfficer(p, { username: 'nounit' }));
+    officers.push(await addOfficer(p, { username: 'headnounit', role: 'supervisor' }));
     officers.push(await addOfficer(p, { username: 'admin', role: 'admin' }));
     officers.push(await addOfficer(p, { username: 'secretadmin', role: 'admin', secretClearance: true }));
-  });
+  }
+
+  /** 40 letters registered, most of them routed (some left registered: only the admins see them). */
+  async function letters(): Promise<number[]> {
+    const routing = { centralUnit: 'OFFICE', rules: [] };
+    const at = new Date('2026-11-20T03:00:00Z');
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const secret = i % 7 === 0;
+      const letter = await registerTestLetter(pool(), secret ? { secrecy: 'ลับ', restricted: true } : {}, { at });
+      if (i % 10 !== 9) await routeNewLetter(pool(), letter.id, routing, () => at);
+      ids.push(letter.id);
+    }
+    return ids;
+  }
+
+  /**
+   * 25 changes at random: an assignment (to an officer, with the unit they are in, or to a unit as a
+   * whole; to act, ending the one before, or to know), a move to another state, secrecy turned, or
+   * (when the register has them) the counts folded.
+   */
+  async function changes(letterIds: number[], fold: boolean): Promise<void> {
+    const p = pool();
+    const states = LETTER_STATES.filter((s) => s !== 'registered');
+    for (let change = 0; change < 25; change++) {
+      const letterId = pick(letterIds);
+      const what = random();
+      if (what < 0.35) {
+        const to = pick(officers.filter((o) => o.role !== 'admin'));
+        const whole = random() < 0.4;
+        const purpose = random() < 0.7 ? 'act' : 'know';
+        // One act assignment open at a time: the one before is ended, as forwarding does.
+        if (purpose === 'act') {
+          await p.query(
+            `UPDATE assignment SET ended_at = now(), ended_how = 'forwarded', ended_by = $2 WHERE letter_id = $1 AND purpose = 'act' AND ended_at IS NULL`,
+            [letterId, officers[0].id],
+          );
+        }
+        if (!whole && to.unitId === null && random() < 0.5) continue;
+        await p.query(
+          `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at) VALUES ($1, $2, $3, $4, 'officer', $5, now())`,
+          [letterId, whole ? pick(Object.values(unit)) : to.unitId, whole ? null : to.id, purpose, officers[0].id],
+        );
+      } else if (what < 0.8) {
+        const state = pick(states);
+        await p.query(`UPDATE letter_work SET state = $2, wait_until = $3, updated_at = now() WHERE letter_id = $1`, [
+          letterId,
+          state,
+          state === 'waiting' ? '2026-12-31' : null,
+        ]);
+      } else if (what < 0.9 || !fold) {
+        await p.query('UPDATE letter SET restricted = NOT restricted WHERE id = $1', [letterId]);
+      } else {
+        await p.query('SELECT compact_view_counts()');
+      }
+    }
+  }
 
   it('match what maySee says after every kind of change', async () => {
     const p = pool();
-    const routing = { centralUnit: 'OFFICE', rules: [] };
-    const at = new Date('2026-11-20T03:00:00Z');
-    const letterIds: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const secret = i % 7 === 0;
-      const letter = await registerTestLetter(p, secret ? { secrecy: 'ลับ', restricted: true } : {}, { at });
-      // Some are left registered, with no assignment yet: only the admins see them.
-      if (i % 10 !== 9) await routeNewLetter(p, letter.id, routing, () => at);
-      letterIds.push(letter.id);
-    }
+    await office();
+    const letterIds = await letters();
     await checkEveryOfficer('registered and routed');
-
-    const states = LETTER_STATES.filter((s) => s !== 'registered');
     for (let step = 0; step < 6; step++) {
-      for (let change = 0; change < 25; change++) {
-        const letterId = pick(letterIds);
-        const what = random();
-        if (what < 0.35) {
-          // An assignment, as forwarding, an order or a copy to know makes one: to an officer (with
-          // the unit they are in) or to a unit as a whole.
-          const to = pick(officers.filter((o) => o.role !== 'admin'));
-          const whole = random() < 0.4;
-          const purpose = random() < 0.7 ? 'act' : 'know';
-          // One act assignment open at a time: the one before is ended, as forwarding does.
-          if (purpose === 'act') {
-            await p.query(
-              `UPDATE assignment SET ended_at = now(), ended_how = 'forwarded', ended_by = $2 WHERE letter_id = $1 AND purpose = 'act' AND ended_at IS NULL`,
-              [letterId, officers[0].id],
-            );
-          }
-          await p.query(
-            `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at, ended_at, ended_how)
-             VALUES ($1, $2, $3, $4, 'officer', $5, now(), $6, $7)`,
-            [letterId, whole ? pick(Object.values(unit)) : to.unitId, whole ? null : to.id, purpose, officers[0].id, null, null],
-          );
-        } else if (what < 0.8) {
-          const state = pick(states);
-          await p.query(`UPDATE letter_work SET state = $2, wait_until = $3, updated_at = now() WHERE letter_id = $1`, [
-            letterId,
-            state,
-            state === 'waiting' ? '2026-12-31' : null,
-          ]);
-        } else if (what < 0.9) {
-          await p.query('UPDATE letter SET restricted = NOT restricted WHERE id = $1', [letterId]);
-        } else {
-          await p.query('SELECT compact_view_counts()');
-        }
-      }
+      await changes(letterIds, true);
       await checkEveryOfficer(`step ${step}`);
     }
 
@@ -154,9 +172,12 @@ describe('the counts per state the desk keeps for each view', () => {
     }
     await checkEveryOfficer('a supervisor named outside their tree');
 
-    // A unit moves to another division: its letters leave one division head's view for the other's.
+    // A unit moves to another division: its letters leave one division head's view for the other's,
+    // and what happens to them next is counted on the new tree.
     await p.query('UPDATE unit SET parent_id = $2 WHERE id = $1', [unit.U12, unit.DIV2]);
     await checkEveryOfficer('a unit moved under another division');
+    await changes(letterIds, true);
+    await checkEveryOfficer('changes after the unit moved');
 
     await p.query('SELECT compact_view_counts()');
     const { rows } = await p.query(
@@ -164,5 +185,18 @@ describe('the counts per state the desk keeps for each view', () => {
     );
     expect(rows).toEqual([]);
     await checkEveryOfficer('after the counts were compacted');
+  });
+
+  // A register made before the keys (migration 18) with letters routed, assigned and moved: the
+  // migration writes their keys and counts as the triggers would have made them.
+  it('are made by migration 19 for the letters already registered', async () => {
+    await schemaAsOf(pool(), 18);
+    await office();
+    const letterIds = await letters();
+    for (let step = 0; step < 3; step++) await changes(letterIds, false);
+    expect(await migrate(pool())).toEqual(readMigrations().flatMap((m) => (m.version >= 19 ? [m.version] : [])));
+    await checkEveryOfficer('migrated');
+    await changes(letterIds, true);
+    await checkEveryOfficer('migrated, then changed');
   });
 });
