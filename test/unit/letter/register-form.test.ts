@@ -9,41 +9,11 @@ import {
   type RegisterEntry,
 } from '../../../letter/register-form';
 import type { LetterState } from '../../../letter/transitions';
+import { registeredLetter } from '../../support/registered-letter';
 
 // The register as the regulation lays it out, for the files it is exported and printed to.
 describe("the register's form", () => {
-  const letter: Letter = {
-    id: 7,
-    inboundId: '00000000-0000-4000-8000-000000000007',
-    book: 'RB',
-    year: 2569,
-    number: 12,
-    // 09.05 in Bangkok.
-    registeredAt: new Date('2026-11-20T02:05:00.000Z'),
-    messageId: '<letter-12@moe.go.th>',
-    fromAddress: 'saraban@moe.go.th',
-    fromName: 'สารบรรณ สพฐ.',
-    subject: 'ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม',
-    attachments: [],
-    reference: 'ศธ 0206/1457',
-    referenceNormalised: 'ศธ0206/1457',
-    circular: false,
-    letterDateWritten: '18 พฤศจิกายน 2569',
-    letterDate: '2026-11-18',
-    title: 'ขอเชิญประชุมคณะกรรมการ',
-    titleGuessed: false,
-    addressee: 'ผู้อำนวยการ',
-    urgency: null,
-    urgencyDeadline: null,
-    secrecy: null,
-    agency: 'สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน',
-    agencySource: 'directory',
-    authenticity: { verdict: 'authentic' },
-    suspect: false,
-    restricted: false,
-    flags: [],
-    forwardedBy: null,
-  };
+  const letter = registeredLetter();
   const entry = (over: Partial<RegisterEntry> = {}, letterOver: Partial<Letter> = {}): RegisterEntry => ({
     letter: { ...letter, ...letterOver },
     state: 'assigned',

@@ -2,40 +2,21 @@ import { Writable } from 'node:stream';
 import type { Letter } from '../../../letter/letter';
 import type { RegisterEntry } from '../../../letter/register-form';
 import { exportEntry, writeRegister } from '../../../registry/register-export';
+import { registeredLetter } from '../../support/registered-letter';
 
 // `saraban export` as scripts read it (README, "Export"): these names, in this order.
 describe('the exported register', () => {
-  const letter: Letter = {
-    id: 7,
-    inboundId: '00000000-0000-4000-8000-000000000007',
-    book: 'RB',
-    year: 2569,
-    number: 12,
+  const letter = registeredLetter({
     registeredAt: new Date('2026-11-20T03:04:05.678Z'),
-    messageId: '<letter-12@moe.go.th>',
-    fromAddress: 'saraban@moe.go.th',
-    fromName: 'สารบรรณ สพฐ.',
-    subject: 'ที่ ศธ 0206/1457 เรื่อง ขอเชิญประชุม',
     attachments: [{ filename: 'หนังสือ.pdf', contentType: 'application/pdf', size: 1234, sha256: 'ab'.repeat(32) }],
-    reference: 'ศธ 0206/1457',
-    referenceNormalised: 'ศธ0206/1457',
-    circular: false,
     letterDateWritten: '20 พฤศจิกายน 2569',
     letterDate: '2026-11-20',
     title: 'ขอเชิญประชุม',
-    titleGuessed: false,
-    addressee: 'ผู้อำนวยการ',
     urgency: 'ด่วน',
-    urgencyDeadline: null,
     secrecy: 'ลับ',
-    agency: 'สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน',
-    agencySource: 'directory',
-    authenticity: { verdict: 'authentic' },
-    suspect: false,
     restricted: true,
     flags: ['pdf-no-text-layer'],
-    forwardedBy: null,
-  };
+  });
 
   /** The letter in the register, as the desk left it. */
   const inRegister = (l: Letter): RegisterEntry => ({
