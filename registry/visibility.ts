@@ -62,7 +62,7 @@ export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams
     return `${secret} AND ${id} IN (${lists.join(' UNION ALL ')})`;
   }
   if (!how.walk) {
-    const keys = [counted, ...listed].map((key) => keyIs('k', key as ViewKey, params));
+    const keys = [counted, ...listed].map((key) => keyIs('k', key, params));
     // A supervisor's part of the office holds many letters: the planner weighs the filters and
     // the keys (letter_key's primary key, or the open ones from letter_key_state) and joins them.
     return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE (${keys.join(' OR ')}) AND k.letter_id = ${id}${inStates})`;
@@ -72,7 +72,7 @@ export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams
   // Written as scalar subqueries, which PostgreSQL runs letter by letter: as EXISTS it may hash
   // every key of the tree first (127,000 for a division head) and sort the open letters in it.
   const probes = [counted, ...listed].map(
-    (key) => `(SELECT true FROM letter_key k WHERE ${keyIs('k', key as ViewKey, params)} AND k.letter_id = ${id})`,
+    (key) => `(SELECT true FROM letter_key k WHERE ${keyIs('k', key, params)} AND k.letter_id = ${id})`,
   );
   return `${secret} AND (${probes.join(' OR ')})`;
 }
