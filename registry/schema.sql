@@ -201,10 +201,10 @@ BEGIN
   DELETE FROM letter_key WHERE kind = 't';
   DELETE FROM view_count WHERE kind = 't';
   INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
-  SELECT DISTINCT 't', above.id, a.letter_id, w.state, w.restricted
+  SELECT DISTINCT k.kind, k.key_id, a.letter_id, w.state, w.restricted
     FROM assignment a JOIN letter_work w ON w.letter_id = a.letter_id
-   CROSS JOIN LATERAL unit_and_above(a.unit_id) above
-   WHERE a.unit_id IS NOT NULL;
+   CROSS JOIN LATERAL assignment_keys(a.unit_id, a.officer_id) k
+   WHERE k.kind = 't';
   INSERT INTO view_count (kind, key_id, state, restricted, n)
   SELECT kind, key_id, state, restricted, count(*) FROM letter_key WHERE kind = 't' GROUP BY kind, key_id, state, restricted;
 END $$;
