@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,6 +18,16 @@ export function createPool(url: string, max = 20, options?: string): pg.Pool {
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * A statement built from parts, named by its text so that each connection prepares it once: the
+ * same text, the same name, and another text never takes a name already given (pg refuses a
+ * name it knows with another text). For statements of a bounded number of texts: each stays
+ * prepared on its connection until the connection closes.
+ */
+export function prepared<S extends { text: string; values: unknown[] }>(statement: S): S & { name: string } {
+  return { ...statement, name: `q-${createHash('sha1').update(statement.text).digest('base64url')}` };
 }
 
 /**

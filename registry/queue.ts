@@ -1,7 +1,7 @@
 import { scopeOf, type Officer, type Scope } from '../letter/access';
 import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
-import type { Pool } from './db';
+import { prepared, type Pool } from './db';
 import { TO_COMPLETE, type Letter } from '../letter/letter';
 import { letterFromJson } from './letters';
 import { STAMP_JSON, stampFromJson, type StampRecord } from './stamps';
@@ -92,8 +92,12 @@ const ORDERS = {
   number: 'l.book, l.year, l.number',
 } as const;
 
-/** A statement and its parameters, as pool.query takes them. */
+/**
+ * A statement and its parameters, as pool.query takes them; with a name when it is to be
+ * prepared on each connection (registry/db.ts prepared).
+ */
 export interface Statement {
+  name?: string;
   text: string;
   values: unknown[];
 }
@@ -124,7 +128,7 @@ export function queueStatements(
   const params = new SqlParams();
   const narrowed = narrowing(params);
   const states = query.states?.length ? query.states : OPEN_STATES;
-  const inStates = params.add(states);
+  const inStates = statesIn(states, params);
   // The view is asked for letters in these states only: an officer's open letters are a short list.
   const visible = visibleTo(scope, work, params, { states: inStates, walk: narrowed.conditions.length === 0 && query.order !== 'number' });
   const where = [visible, ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
@@ -162,7 +166,23 @@ export function queueStatements(
             WHERE ${[visibleTo(scope, work, countParams), ...counted.conditions].join(' AND ')} GROUP BY w.state`,
     values: countParams.values,
   };
-  return { items, counts, states };
+  // The queue's every request asks one of a few dozen statements (a kind of view, the filters
+  // given) with other values: prepared, each is planned on a connection a few times and then, if
+  // PostgreSQL finds its generic plan no dearer, not again (planning an officer's page cost more
+  // than running it). Not a search: its plan depends on the words (how many letters hold them),
+  // and each count of words would be a statement of its own.
+  const prepare = words(query.search).length === 0 ? prepared : (statement: Statement) => statement;
+  return { items: prepare(items), counts: prepare(counts), states };
+}
+
+/**
+ * The states as an array for `= ANY(...)`: the open ones written out, as the partial indexes
+ * on them are (letter_work_queue), so that a prepared statement's generic plan, which does not
+ * see its parameters, can still prove it may read them; other states as a parameter.
+ */
+function statesIn(states: readonly LetterState[], params: SqlParams): string {
+  const open = states.length === OPEN_STATES.length && OPEN_STATES.every((s) => states.includes(s));
+  return open ? `ARRAY[${OPEN_STATES.map((s) => `'${s}'`).join(', ')}]` : params.add(states);
 }
 
 /**
@@ -244,13 +264,13 @@ function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams,
   if (query.agency) onLetter.push(`l.agency = ${params.add(query.agency)}`);
   if (query.book) onLetter.push(`l.book = ${params.add(query.book)}`);
   if (query.year) onLetter.push(`l.year = ${params.add(query.year)}`);
-  const words = searchWords(query.search);
-  if (words.length) {
+  const searched = words(query.search);
+  if (searched.length) {
     // Asked of the letters' search text (letter_words, migration 18) by their id, every word in
     // one look-up: the trigram index's candidates are compared again on that narrow row, not on
     // the register's wide one, and a count of what is found needs no letter row at all. Each
     // word is written as that text is: lower case, Thai digits as Arabic.
-    const found = words.map((word) => `s.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
+    const found = searched.map((word) => `s.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
     const id = work ? { column: 'w.letter_id', where: onWork } : { column: 'l.id', where: onLetter };
     id.where.push(`${id.column} IN (SELECT s.letter_id FROM letter_words s WHERE ${found.join(' AND ')})`);
   }
@@ -258,7 +278,7 @@ function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams,
 }
 
 /** The words of a search, LIKE's own characters taken literally. */
-function searchWords(search: string | undefined): string[] {
+function words(search: string | undefined): string[] {
   if (!search) return [];
   return normaliseThaiText(search)
     .split(' ')
