@@ -169,7 +169,7 @@ function kinds(people: People, now: Date): Kind[] {
       target: false,
       calls: supervisors.map((s) => get(s, '/register', { year: String(year) })),
       // As desk/pages/register.ts asks for it: every state, the first book, in number order.
-      query: () => ({ ...apiQuery(get(admin, '/register')), book: BOOKS[0].code, year, states: LETTER_STATES, order: 'number' }),
+      query: () => ({ ...apiQuery(get(admin, '/register')), book: BOOKS[0].code, year, states: LETTER_STATES, order: 'number', exactCounts: true }),
     },
   ];
 }

@@ -298,7 +298,8 @@ const TRAILING_MARKING = new RegExp(`(?:[\\[(（]\\s*|${STARTS})(?:${MARKINGS})\
 const FIELD_FOLLOWS = `(?=ที่\\s*[:：.]?\\s*${CODE}\\s*\\d|เรื่อง[\\s:：]|เรียน[\\s:：])`;
 
 const URGENCY = new RegExp(`${STARTS}(?:(ด่วนภายใน)|(ด่วน\\s?ที่สุด|ด่วน\\s?มาก|ด่วน)(?:${ENDS_OR_REPEAT}|${FIELD_FOLLOWS}))`, 'g');
-const URGENCY_RANK: Record<UrgencyLevel, number> = { ด่วนที่สุด: 4, ด่วนมาก: 3, ด่วนภายใน: 2, ด่วน: 1 };
+/** How urgent each marking is: the queue's order, and letter_work.urgency_rank (registry/sql, migration 17). */
+export const URGENCY_RANK: Record<UrgencyLevel, number> = { ด่วนที่สุด: 4, ด่วนมาก: 3, ด่วนภายใน: 2, ด่วน: 1 };
 
 const SECRECY = new RegExp(`${STARTS}(ลับ\\s?ที่สุด|ลับ\\s?มาก|ลับ)(?:${ENDS}|${FIELD_FOLLOWS})`, 'g');
 const SECRECY_RANK: Record<SecrecyLevel, number> = { ลับที่สุด: 3, ลับมาก: 2, ลับ: 1 };

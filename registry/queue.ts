@@ -3,6 +3,7 @@ import { normaliseThaiText } from '../letter/thai';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../letter/transitions';
 import { prepared, type Pool } from './db';
 import { TO_COMPLETE, type Letter } from '../letter/letter';
+import { URGENCY_RANK, type UrgencyLevel } from '../letter/metadata';
 import { letterFromJson } from './letters';
 import { STAMP_JSON, stampFromJson, type StampRecord } from './stamps';
 import { keyIs, SqlParams, viewKeys, visibleTo } from './visibility';
@@ -30,6 +31,13 @@ export interface QueueQuery {
   year?: number;
   /** urgency (the queue's order, when not given) or number: the register's own order, book, year and number. */
   order?: 'urgency' | 'number';
+  /**
+   * Count every state of a filtered query, however many letters (the register's page). Otherwise
+   * a filtered query counts its open states, and a closed state only when asked, up to COUNT_CAP.
+   */
+  exactCounts?: boolean;
+  /** Where a capped count stops: COUNT_CAP when not given (tests give a small one). */
+  countCap?: number;
   limit: number;
   offset: number;
 }
@@ -80,11 +88,25 @@ export interface QueueItem {
 
 export interface QueuePage {
   items: QueueItem[];
-  /** Letters matching the query, over every page. */
+  /** Letters matching the query, over every page: at least this many when one of its states is capped. */
   total: number;
-  /** Letters matching the query but its states, per state: the tabs of the queue. */
-  counts: Record<LetterState, number>;
+  /**
+   * Letters matching the query but its states, per state: the tabs of the queue. Every state of
+   * an unfiltered query, exactly. A filtered one (a search, an agency...): its open states, and a
+   * closed state when asked (done, returned, annulled: years of letters, which a filter would
+   * have to read all of to count), each up to COUNT_CAP; null for a state not counted.
+   */
+  counts: Record<LetterState, number | null>;
+  /** The states whose count stopped at COUNT_CAP: they hold more letters than counted. */
+  capped: LetterState[];
 }
+
+/**
+ * Where a filtered query stops counting a state. A clerk reads "1,000+" as well as the number
+ * (mail clients and issue trackers show theirs so); counting a common word's 20,000 matches of
+ * five years cost each search more than the rest of its answer.
+ */
+export const COUNT_CAP = 1000;
 
 /** Orders of a listing: the queue's, and the register's (UNIQUE (book, year, number) serves it). */
 const ORDERS = {
@@ -109,13 +131,20 @@ export interface Statement {
 export function queueStatements(
   officer: Officer,
   query: QueueQuery,
-): { items: Statement; counts: Statement; states: readonly LetterState[] } {
+): {
+  items: Statement;
+  counts: Statement;
+  states: readonly LetterState[];
+  /** The states the counts are of (the others are not counted), and where a closed one stops (null: exact). */
+  counted: readonly LetterState[];
+  cap: number | null;
+} {
   const scope = scopeOf(officer);
   // The view and what can be read on the work row are asked of letter_work, so that counting
-  // needs the register's wide rows only for a filter on what the letter says.
+  // needs the register's wide rows only for a filter on the register's year.
   const work = { id: 'w.letter_id', restricted: 'w.restricted' };
-  const narrowing = (params: SqlParams) => {
-    const onLetter = filters(query, params, 'w');
+  const narrowing = (params: SqlParams, states: readonly LetterState[]) => {
+    const onLetter = filters(query, params, { open: states.every((s) => OPEN_STATES.includes(s)) });
     const mine = query.mine
       ? [
           `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
@@ -126,9 +155,9 @@ export function queueStatements(
   const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
 
   const params = new SqlParams();
-  const narrowed = narrowing(params);
   const states = query.states?.length ? query.states : OPEN_STATES;
-  const inStates = statesIn(states, params);
+  const narrowed = narrowing(params, states);
+  const inStates = stateArray(states);
   // The view is asked for letters in these states only: an officer's open letters are a short list.
   const visible = visibleTo(scope, work, params, { states: inStates, walk: narrowed.conditions.length === 0 && query.order !== 'number' });
   const where = [visible, ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
@@ -155,34 +184,58 @@ export function queueStatements(
     values: params.values,
   };
 
+  // The counts: kept, for the view unfiltered; counted, for a filter: every state at once when
+  // asked to be exact, otherwise the open states at once and each closed state asked on its own,
+  // up to COUNT_CAP (each with its own plan: a closed state's letters are read until the cap).
   const countParams = new SqlParams();
-  const counted = narrowing(countParams);
+  const countIn = (inThese: readonly LetterState[]) => {
+    const counted = narrowing(countParams, inThese);
+    const these = stateArray(inThese);
+    const where = [visibleTo(scope, work, countParams, { states: these }), ...counted.conditions, `w.state = ANY(${these})`];
+    return `FROM letter_work w${withLetter(counted.withLetter)} WHERE ${where.join(' AND ')}`;
+  };
+  const closedAsked = states.filter((s) => !OPEN_STATES.includes(s));
+  const cap = query.countCap ?? COUNT_CAP;
   const counts = {
     text:
-      counted.conditions.length === 0
+      narrowed.conditions.length === 0
         ? keptCounts(scope, countParams)
-        : `SELECT w.state, count(*)::integer AS n
-             FROM letter_work w${withLetter(counted.withLetter)}
-            WHERE ${[visibleTo(scope, work, countParams), ...counted.conditions].join(' AND ')} GROUP BY w.state`,
+        : query.exactCounts
+          ? `SELECT w.state, count(*)::integer AS n ${countIn(LETTER_STATES)} GROUP BY w.state`
+          : [
+              `SELECT w.state, count(*)::integer AS n ${countIn(OPEN_STATES)} GROUP BY w.state`,
+              ...closedAsked.map(
+                (state) => `SELECT '${state}', count(*)::integer FROM (SELECT 1 ${countIn([state])} LIMIT ${countParams.add(cap + 1)}) c`,
+              ),
+            ].join(' UNION ALL '),
     values: countParams.values,
   };
   // The queue's every request asks one of a few dozen statements (a kind of view, the filters
-  // given) with other values: prepared, each is planned on a connection a few times and then, if
-  // PostgreSQL finds its generic plan no dearer, not again (planning an officer's page cost more
-  // than running it). Not a search: its plan depends on the words (how many letters hold them),
-  // and each count of words would be a statement of its own.
-  const prepare = words(query.search).length === 0 ? prepared : (statement: Statement) => statement;
-  return { items: prepare(items), counts: prepare(counts), states };
+  // given, the count of words searched) with other values: prepared, each is planned on a
+  // connection a few times and then, if PostgreSQL finds its generic plan no dearer, not again
+  // (planning an officer's page cost more than running it; a search's, as much). Not a search of
+  // many words: each count of words is a statement of its own, kept by every connection.
+  const prepare = words(query.search).length <= 3 ? prepared : (statement: Statement) => statement;
+  const exact = narrowed.conditions.length === 0 || query.exactCounts === true;
+  return {
+    items: prepare(items),
+    counts: prepare(counts),
+    states,
+    counted: exact ? LETTER_STATES : [...OPEN_STATES, ...closedAsked],
+    cap: exact ? null : cap,
+  };
 }
 
 /**
- * The states as an array for `= ANY(...)`: the open ones written out, as the partial indexes
- * on them are (letter_work_queue), so that a prepared statement's generic plan, which does not
- * see its parameters, can still prove it may read them; other states as a parameter.
+ * The states as an array for `= ANY(...)`, written out rather than a parameter: the open ones as
+ * the partial indexes on them are (letter_work_queue, letter_words_open), so that a prepared
+ * statement's generic plan, which does not see its parameters, can still prove it may read them;
+ * and every state because its plan differs (the open letters are few, the done ones most). A
+ * state is one of seven words, checked here, not what a caller wrote.
  */
-function statesIn(states: readonly LetterState[], params: SqlParams): string {
-  const open = states.length === OPEN_STATES.length && OPEN_STATES.every((s) => states.includes(s));
-  return open ? `ARRAY[${OPEN_STATES.map((s) => `'${s}'`).join(', ')}]` : params.add(states);
+function stateArray(states: readonly LetterState[]): string {
+  for (const s of states) if (!LETTER_STATES.includes(s)) throw new Error(`not a letter's state: ${JSON.stringify(s)}`);
+  return `ARRAY[${states.map((s) => `'${s}'`).join(', ')}]`;
 }
 
 /**
@@ -235,34 +288,53 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
   const statements = queueStatements(officer, query);
   const { rows } = await pool.query(statements.items);
   const counted = await pool.query(statements.counts);
-  const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, 0])) as Record<LetterState, number>;
-  for (const r of counted.rows) counts[r.state as LetterState] = r.n;
+  const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, statements.counted.includes(s) ? 0 : null])) as QueuePage['counts'];
+  const capped: LetterState[] = [];
+  for (const r of counted.rows) {
+    const state = r.state as LetterState;
+    const cap = statements.cap === null || OPEN_STATES.includes(state) ? Infinity : statements.cap;
+    if (r.n > cap) capped.push(state);
+    counts[state] = Math.min(r.n, cap);
+  }
   return {
     items: rows.map(toQueueItem),
-    total: statements.states.reduce((sum, s) => sum + counts[s], 0),
+    total: statements.states.reduce((sum, s) => sum + (counts[s] ?? 0), 0),
     counts,
+    capped,
   };
 }
 
 /**
- * The query's filters as conditions: on the work row (alias `work`, when the statement has one)
- * and on the letter (`l`). The registration time is on both (letter_work.received_at is a copy
- * of letter.registered_at), and read from the work row when there is one; so are the search's
- * words, found by the letter's id.
+ * The query's filters as conditions: on the work row (`w`, when the statement has one) and on
+ * the letter (`l`). The work row keeps copies of what the filters ask (the urgency as its rank,
+ * the registration time, the agency and the book; migrations 9, 17 and 20) beside the letter's
+ * state, and they are read there when there is one; so are the search's words, found by the
+ * letter's id. `work.open`: the statement asks for open letters only, whose search rows have an
+ * index of their own (letter_words_open).
  */
-function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams, work?: 'w'): { work: string[]; letter: string[] } {
+function filters(
+  query: Omit<QueueQuery, 'limit' | 'offset'>,
+  params: SqlParams,
+  work?: { open: boolean },
+): { work: string[]; letter: string[] } {
   const onWork: string[] = [];
   const onLetter: string[] = [];
-  const received = work ? { column: 'w.received_at', where: onWork } : { column: 'l.registered_at', where: onLetter };
-  if (query.urgencies?.length) onLetter.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
+  const on = work ? { alias: 'w', where: onWork } : { alias: 'l', where: onLetter };
+  if (query.urgencies?.length) {
+    if (work) {
+      const ranks = query.urgencies.flatMap((u) => (u in URGENCY_RANK ? [URGENCY_RANK[u as UrgencyLevel]] : []));
+      onWork.push(`w.urgency_rank = ANY(${params.add(ranks)}::smallint[])`);
+    } else onLetter.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
+  }
+  const received = work ? 'w.received_at' : 'l.registered_at';
   if (query.receivedFrom) {
-    received.where.push(`${received.column} >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+    on.where.push(`${received} >= (${params.add(query.receivedFrom)}::date::timestamp AT TIME ZONE 'Asia/Bangkok')`);
   }
   if (query.receivedTo) {
-    received.where.push(`${received.column} < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
+    on.where.push(`${received} < ((${params.add(query.receivedTo)}::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok')`);
   }
-  if (query.agency) onLetter.push(`l.agency = ${params.add(query.agency)}`);
-  if (query.book) onLetter.push(`l.book = ${params.add(query.book)}`);
+  if (query.agency) on.where.push(`${on.alias}.agency = ${params.add(query.agency)}`);
+  if (query.book) on.where.push(`${on.alias}.book = ${params.add(query.book)}`);
   if (query.year) onLetter.push(`l.year = ${params.add(query.year)}`);
   const searched = words(query.search);
   if (searched.length) {
@@ -271,8 +343,8 @@ function filters(query: Omit<QueueQuery, 'limit' | 'offset'>, params: SqlParams,
     // the register's wide one, and a count of what is found needs no letter row at all. Each
     // word is written as that text is: lower case, Thai digits as Arabic.
     const found = searched.map((word) => `s.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
-    const id = work ? { column: 'w.letter_id', where: onWork } : { column: 'l.id', where: onLetter };
-    id.where.push(`${id.column} IN (SELECT s.letter_id FROM letter_words s WHERE ${found.join(' AND ')})`);
+    if (work?.open) found.unshift('s.open');
+    on.where.push(`${work ? 'w.letter_id' : 'l.id'} IN (SELECT s.letter_id FROM letter_words s WHERE ${found.join(' AND ')})`);
   }
   return { work: onWork, letter: onLetter };
 }

@@ -244,6 +244,19 @@ BEGIN
 END $$;
 
 --
+-- Name: letter_words_opened(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_words_opened() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE letter_words SET open = NEW.state = ANY (ARRAY['registered', 'assigned', 'in_progress', 'waiting'])
+   WHERE letter_id = NEW.letter_id;
+  RETURN NULL;
+END $$;
+
+--
 -- Name: letter_work_restricted(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -256,6 +269,18 @@ BEGIN
 END $$;
 
 --
+-- Name: letter_work_said(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.letter_work_said() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE letter_work SET agency = NEW.agency, book = NEW.book WHERE letter_id = NEW.id;
+  RETURN NULL;
+END $$;
+
+--
 -- Name: letter_work_start(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -263,10 +288,10 @@ CREATE FUNCTION public.letter_work_start() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  INSERT INTO letter_work (letter_id, urgency_rank, received_at, updated_at, restricted)
+  INSERT INTO letter_work (letter_id, urgency_rank, received_at, updated_at, restricted, agency, book)
   VALUES (NEW.id,
           CASE NEW.urgency WHEN 'ด่วนที่สุด' THEN 4 WHEN 'ด่วนมาก' THEN 3 WHEN 'ด่วนภายใน' THEN 2 WHEN 'ด่วน' THEN 1 ELSE 0 END,
-          NEW.registered_at, NEW.registered_at, NEW.restricted)
+          NEW.registered_at, NEW.registered_at, NEW.restricted, NEW.agency, NEW.book)
   ON CONFLICT (letter_id) DO NOTHING;
   RETURN NULL;
 END $$;
@@ -900,7 +925,8 @@ ALTER TABLE ONLY public.letter_stamp ALTER COLUMN pdf SET STORAGE EXTERNAL;
 
 CREATE TABLE public.letter_words (
     letter_id bigint NOT NULL,
-    text text NOT NULL
+    text text NOT NULL,
+    open boolean DEFAULT true NOT NULL
 );
 
 --
@@ -916,6 +942,8 @@ CREATE TABLE public.letter_work (
     received_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
     restricted boolean DEFAULT false NOT NULL,
+    agency text,
+    book text NOT NULL,
     CONSTRAINT letter_work_check CHECK (((state = 'waiting'::text) = (wait_until IS NOT NULL))),
     CONSTRAINT letter_work_state_check CHECK ((state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text, 'done'::text, 'returned'::text, 'annulled'::text])))
 );
@@ -1488,10 +1516,28 @@ CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE s
 CREATE INDEX letter_urgency ON public.letter USING btree (urgency, id) WHERE (urgency IS NOT NULL);
 
 --
+-- Name: letter_words_open; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_words_open ON public.letter_words USING gin (text public.gin_trgm_ops) WHERE open;
+
+--
 -- Name: letter_words_text; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX letter_words_text ON public.letter_words USING gin (text public.gin_trgm_ops);
+
+--
+-- Name: letter_work_agency; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_agency ON public.letter_work USING btree (agency, state) INCLUDE (restricted);
+
+--
+-- Name: letter_work_book; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_book ON public.letter_work USING btree (book, state) INCLUDE (restricted);
 
 --
 -- Name: letter_work_letter_state; Type: INDEX; Schema: public; Owner: -
@@ -1516,6 +1562,18 @@ CREATE INDEX letter_work_received ON public.letter_work USING btree (received_at
 --
 
 CREATE INDEX letter_work_state ON public.letter_work USING btree (state, restricted);
+
+--
+-- Name: letter_work_state_received; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_state_received ON public.letter_work USING btree (state, received_at) INCLUDE (restricted);
+
+--
+-- Name: letter_work_urgency; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_urgency ON public.letter_work USING btree (urgency_rank, state) INCLUDE (restricted);
 
 --
 -- Name: officer_unit; Type: INDEX; Schema: public; Owner: -
@@ -1638,6 +1696,12 @@ CREATE TRIGGER letter_key_unit_moved AFTER UPDATE OF parent_id ON public.unit FO
 CREATE TRIGGER letter_words_changed AFTER UPDATE OF reference_normalised, title, subject, agency ON public.letter FOR EACH ROW WHEN (((((old.reference_normalised IS DISTINCT FROM new.reference_normalised) OR (old.title IS DISTINCT FROM new.title)) OR (old.subject IS DISTINCT FROM new.subject)) OR (old.agency IS DISTINCT FROM new.agency))) EXECUTE FUNCTION public.letter_words_keep();
 
 --
+-- Name: letter_work letter_words_opened; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_words_opened AFTER UPDATE OF state ON public.letter_work FOR EACH ROW WHEN (((old.state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text])) IS DISTINCT FROM (new.state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text])))) EXECUTE FUNCTION public.letter_words_opened();
+
+--
 -- Name: letter letter_words_registered; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1648,6 +1712,12 @@ CREATE TRIGGER letter_words_registered AFTER INSERT ON public.letter FOR EACH RO
 --
 
 CREATE TRIGGER letter_work_restricted AFTER UPDATE OF restricted ON public.letter FOR EACH ROW WHEN ((old.restricted IS DISTINCT FROM new.restricted)) EXECUTE FUNCTION public.letter_work_restricted();
+
+--
+-- Name: letter letter_work_said; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER letter_work_said AFTER UPDATE OF agency, book ON public.letter FOR EACH ROW WHEN (((old.agency IS DISTINCT FROM new.agency) OR (old.book IS DISTINCT FROM new.book))) EXECUTE FUNCTION public.letter_work_said();
 
 --
 -- Name: letter letter_work_start; Type: TRIGGER; Schema: public; Owner: -

@@ -45,7 +45,7 @@ export const keyIs = (alias: string, key: { kind: string; keyId: number }, param
  * The rule of letter/access.ts (scopeOf, maySee) as a condition on the letter, for the WHERE of
  * every query that finds letters for an officer: what they may not see is never fetched, so it
  * cannot leak through a count, a page or an id guessed. Asked of the letter's keys (letter_key),
- * which the assignments make. `how.states`, a parameter, when the query wants letters in those
+ * which the assignments make. `how.states`, an array, when the query wants letters in those
  * states only (the keys hold each letter's state, so an officer's open letters are a short
  * list); `how.walk` when it walks the queue's index in order with no other filter, for a page.
  */
@@ -54,8 +54,8 @@ export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams
   const secret = scope.restricted ? 'true' : `NOT ${restricted}`;
   const { counted, listed } = viewKeys(scope);
   if (counted?.kind === 'a') return secret;
-  const inStates = how.states ? ` AND k.state = ANY(${how.states})` : '';
   if (!counted) {
+    const inStates = how.states ? ` AND k.state = ANY(${how.states})` : '';
     // An officer's letters are few beside the register's: their list is made at once, each key's
     // from the keys' index alone, and then only those letters are looked at.
     const lists = listed.map((key) => `SELECT k.letter_id FROM letter_key k WHERE ${keyIs('k', key, params)}${inStates}`);
@@ -64,8 +64,10 @@ export function visibleTo(scope: Scope, letter: LetterColumns, params: SqlParams
   if (!how.walk) {
     const keys = [counted, ...listed].map((key) => keyIs('k', key, params));
     // A supervisor's part of the office holds many letters: the planner weighs the filters and
-    // the keys (letter_key's primary key, or the open ones from letter_key_state) and joins them.
-    return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE (${keys.join(' OR ')}) AND k.letter_id = ${id}${inStates})`;
+    // the keys (letter_key's primary key, or the keys of a letter, letter_key_letter) and joins
+    // them. Not asked of the keys' copy of the state: the statement asks it of the work row, and
+    // a letter's keys are then read from the index alone.
+    return `${secret} AND EXISTS (SELECT 1 FROM letter_key k WHERE (${keys.join(' OR ')}) AND k.letter_id = ${id})`;
   }
   // Their queue unfiltered holds most of the open letters too: it is walked in its order and each
   // letter looked up in their keys (the primary key, from the index alone) until a page is full.

@@ -329,8 +329,13 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
         response: {
           200: z.object({
             items: z.array(QueueItem),
-            total: z.number().int().describe('letters matching, over every page'),
-            counts: z.record(State, z.number().int()).describe('letters matching but for the state filter, per state'),
+            total: z.number().int().describe('letters matching, over every page: at least this many when a state asked is in capped'),
+            counts: z
+              .record(State, z.number().int().nullable())
+              .describe(
+                'letters matching but for the state filter, per state. Without filters, every state exactly. With one (q, urgency, from, to, agency, book, year, mine): the open states, and a closed state (done, returned, annulled) when asked in state, each counted up to 1000; null for a state not counted',
+              ),
+            capped: z.array(State).describe('states whose count stopped at 1000: they hold more letters'),
             limit: z.number().int(),
             offset: z.number().int(),
           }),

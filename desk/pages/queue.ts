@@ -55,14 +55,21 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
 }
 
 /** Previous and next pages of a listing. */
-export function pager(ctx: PageContext, query: Query, total: number): Html | '' {
-  if (total <= query.limit) return '';
+/** `more`: the total is a floor (a count stopped at COUNT_CAP), and a full page may have another after it. */
+export function pager(ctx: PageContext, query: Query, total: number, more = false): Html | '' {
+  if (total <= query.limit && !more) return '';
   const f = ctx.format;
   const from = query.offset + 1;
-  const to = Math.min(query.offset + query.limit, total);
+  const to = more ? query.offset + query.limit : Math.min(query.offset + query.limit, total);
   const prev = query.offset > 0 ? html`<a rel="prev" href="${withParams(query, { offset: Math.max(0, query.offset - query.limit) || undefined })}">ก่อนหน้า</a>` : '';
-  const next = to < total ? html`<a rel="next" href="${withParams(query, { offset: query.offset + query.limit })}">ถัดไป</a>` : '';
-  return html`<nav class="pager" aria-label="หน้า">${prev} <span>${f.digits(from)}–${f.digits(to)} จาก ${f.digits(total)}</span> ${next}</nav>`;
+  const next = to < total || more ? html`<a rel="next" href="${withParams(query, { offset: query.offset + query.limit })}">ถัดไป</a>` : '';
+  return html`<nav class="pager" aria-label="หน้า">${prev} <span>${f.digits(from)}–${f.digits(to)} จาก ${countText(f, total, more)}</span> ${next}</nav>`;
+}
+
+/** A count as the desk shows it: "1,000+" when it stopped at the cap, nothing when not counted. */
+export function countText(f: PageContext['format'], n: number | null, more: boolean): string {
+  if (n === null) return '';
+  return more ? `${f.digits(n)}+` : f.digits(n);
 }
 
 /** What a listing lets the officer pick beyond the queue's filters: any one state, an agency among these. */
@@ -106,9 +113,13 @@ function version(found: QueuePage): string {
 export function queuePage(ctx: PageContext, query: Query, found: QueuePage): Html {
   const f = ctx.format;
   const shown: readonly LetterState[] = query.state?.length ? query.state : OPEN_STATES;
+  // The total is a floor when a state shown stopped counting at the cap.
+  const more = shown.some((s) => found.capped.includes(s));
   const tab = (state: LetterState) => {
     const selected = shown.length === 1 && shown[0] === state;
-    return html`<li><a href="${withParams(query, { state, offset: undefined })}"${selected ? html` aria-current="true"` : ''}>${STATE_NAMES[state]} <span class="count">${f.digits(found.counts[state])}</span></a></li>`;
+    const n = found.counts[state];
+    const count = n === null ? '' : html` <span class="count">${countText(f, n, found.capped.includes(state))}</span>`;
+    return html`<li><a href="${withParams(query, { state, offset: undefined })}"${selected ? html` aria-current="true"` : ''}>${STATE_NAMES[state]}${count}</a></li>`;
   };
   const scope = html`<nav class="scope" aria-label="ขอบเขต">
   <a href="${withParams(query, { mine: undefined, offset: undefined })}"${query.mine ? '' : html` aria-current="true"`}>ทั้งหมดที่ฉันเห็นได้</a>
@@ -119,14 +130,14 @@ export function queuePage(ctx: PageContext, query: Query, found: QueuePage): Htm
     query.mine ? 'คิวงานของฉัน' : 'คิวงาน',
     html`${scope}
 <nav class="tabs" aria-label="สถานะ"><ul>
-  <li><a href="${withParams(query, { state: undefined, offset: undefined })}"${query.state?.length ? '' : html` aria-current="true"`}>งานค้าง <span class="count">${f.digits(OPEN_STATES.reduce((n, s) => n + found.counts[s], 0))}</span></a></li>
+  <li><a href="${withParams(query, { state: undefined, offset: undefined })}"${query.state?.length ? '' : html` aria-current="true"`}>งานค้าง <span class="count">${countText(f, OPEN_STATES.reduce((n, s) => n + (found.counts[s] ?? 0), 0), OPEN_STATES.some((s) => found.capped.includes(s)))}</span></a></li>
   ${LETTER_STATES.map(tab)}
 </ul></nav>
 ${filterForm(query, query.mine ? html`<input type="hidden" name="mine" value="true">` : '')}
 <section id="queue" data-live="${LIVE_SECONDS}" data-version="${version(found)}" aria-labelledby="queue-count">
-<p id="queue-count" class="count-line">${found.total === 0 ? 'ไม่มีหนังสือในคิวนี้' : `พบ ${f.digits(found.total)} รายการ`}</p>
+<p id="queue-count" class="count-line">${found.total === 0 ? 'ไม่มีหนังสือในคิวนี้' : `พบ ${countText(f, found.total, more)} รายการ`}</p>
 ${found.items.length ? letterTable(ctx, found.items) : ''}
-${pager(ctx, query, found.total)}
+${pager(ctx, query, found.total, more && found.items.length === query.limit)}
 </section>
 <p id="live-status" class="visually-hidden" aria-live="polite"></p>`,
   );

@@ -107,7 +107,7 @@ export function registerPage(ctx: PageContext, view: RegisterView): Html {
   <div><label for="year">ปี พ.ศ.</label><select id="year" name="year">${years.map(
     (y) => html`<option value="${y}"${y === query.year ? html` selected` : ''}>${f.digits(y)}</option>`,
   )}</select></div>`;
-  const perState = LETTER_STATES.filter((s) => found.counts[s] > 0).map((s) => `${STATE_NAMES[s]} ${f.digits(found.counts[s])}`);
+  const perState = LETTER_STATES.flatMap((s) => (found.counts[s] ? [`${STATE_NAMES[s]} ${f.digits(found.counts[s])}`] : []));
   return page(
     ctx,
     'ทะเบียนหนังสือรับ',
@@ -153,7 +153,8 @@ export function registerRoutes(ctx: RouteContext): DeskRoute[] {
         const query = { ...q, book: book.code, year: q.year ?? thisYear };
         const officer = request.officer;
         const [found, agencies] = await Promise.all([
-          listQueue(pool, officer, { ...queueQuery(query), states: q.state?.length ? q.state : LETTER_STATES, order: 'number' }),
+          // The register's counts are exact, however many: it is the book, and a clerk checks it.
+          listQueue(pool, officer, { ...queueQuery(query), states: q.state?.length ? q.state : LETTER_STATES, order: 'number', exactCounts: true }),
           agenciesInView(pool, officer, { book: book.code, year: query.year }),
         ]);
         const notes = await registerNotes(

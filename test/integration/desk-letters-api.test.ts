@@ -67,6 +67,7 @@ describe("the desk's letter API", () => {
       ],
       total: 1,
       counts: { assigned: 1, done: 0 },
+      capped: [],
       limit: 50,
       offset: 0,
     });
@@ -77,6 +78,10 @@ describe("the desk's letter API", () => {
   it('takes the filters as query parameters, and refuses ones it does not know', async () => {
     const admin = (await get('admin', `/api/letters?q=${encodeURIComponent('แผน')}&state=assigned,in_progress&limit=10`)).json();
     expect(admin.items.map((i: { id: number }) => i.id)).toEqual([letters.plan]);
+    // A search counts its open states, and a closed state only when asked (null: not counted).
+    expect(admin.counts).toMatchObject({ assigned: 1, in_progress: 0, done: null, returned: null });
+    const closedAsked = (await get('admin', `/api/letters?q=${encodeURIComponent('แผน')}&state=done`)).json();
+    expect(closedAsked).toMatchObject({ items: [], total: 0, counts: { assigned: 1, done: 0, returned: null }, capped: [] });
     // An admin without secret clearance: the ลับ letter is neither listed nor counted.
     expect((await get('admin', '/api/letters')).json().total).toBe(2);
     const bad = await get('admin', '/api/letters?state=lost');

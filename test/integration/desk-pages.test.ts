@@ -108,9 +108,14 @@ describe("the desk's pages", () => {
     expect(res.body).toMatch(/<a href="\/letters\/\d+">[๐-๙]+\/๒๕[๐-๙]{2}<\/a>/);
     expect(res.body).toContain('พบ ๒ รายการ');
     expect(res.body).not.toContain('ส่งแผนปฏิบัติราชการ');
+    expect(res.body).toMatch(/>เสร็จ <span class="count">๐<\/span>/);
     const plannerPage = await open('/', await signIn(planner));
     expect(plannerPage.body).toContain('ส่งแผนปฏิบัติราชการ');
     expect(plannerPage.body).not.toContain('ขอเชิญประชุมคณะกรรมการ');
+    // Searched, the closed states are not counted until their tab is opened: no number on them.
+    const searched = await open(`/?q=${encodeURIComponent('ประชุม')}`, cookie);
+    expect(searched.body).toMatch(/>เสร็จ<\/a>/);
+    expect(searched.body).toMatch(/>มอบหมาย <span class="count">[๐-๙]+<\/span>/);
   });
 
   it("shows a subject full of markup as text: no tag of a sender's reaches the page", async () => {

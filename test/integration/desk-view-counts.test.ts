@@ -1,5 +1,5 @@
 import { maySee, type LetterSeen, type Officer, type UnitNode } from '../../letter/access';
-import { LETTER_STATES, type LetterState } from '../../letter/transitions';
+import { LETTER_STATES, OPEN_STATES, type LetterState } from '../../letter/transitions';
 import { migrate, readMigrations } from '../../registry/db';
 import { listQueue } from '../../registry/queue';
 import { routeNewLetter } from '../../registry/work';
@@ -7,9 +7,10 @@ import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../sup
 import { schemaAsOf } from '../support/services';
 
 // The queue's counts per state are kept by triggers (letter_key and view_count, migration 19), not
-// counted from the assignments on each request. Whatever happens to the letters, the counts, the
-// filtered counts (still counted) and the lists must say what letter/access.ts maySee says of
-// every letter, for every kind of officer: a scripted office, moved at random, checked after each step.
+// counted from the assignments on each request, and its filters read copies the triggers keep
+// (migration 20). Whatever happens to the letters, the counts, the filtered counts (still
+// counted) and the lists must say what letter/access.ts maySee says of every letter, for every
+// kind of officer: a scripted office, moved at random, checked after each step.
 describe('the counts per state the desk keeps for each view', () => {
   const env = useDeskDatabase();
   const pool = () => env.db.pool;
@@ -63,6 +64,29 @@ describe('the counts per state the desk keeps for each view', () => {
       // The page found by walking the queue (no filter) and by joining the keys (a filter).
       for (const page of [kept, counted])
         expect({ who, ids: page.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ who, ids: seen.map((l) => l.id) });
+
+      // Filters that leave every letter in, each read where migration 20 keeps it (the dates, the
+      // book on the work row, the words on the search row, the open ones indexed apart): as a
+      // queue asks them, the open letters listed and counted, the closed states not counted; with
+      // every state asked, each closed state counted up to the cap (2 here), and said to be capped.
+      const open = seen.filter((l) => OPEN_STATES.includes(l.state));
+      for (const filter of [{ receivedFrom: '2000-01-01' }, { book: 'RB' }, { search: 'หนังสือทดสอบ' }]) {
+        const asked = `${who}, ${JSON.stringify(filter)}`;
+        const queue = await listQueue(pool(), officer, { ...filter, limit: 10_000, offset: 0 });
+        const notCounted = { done: null, returned: null, annulled: null };
+        expect({ asked, counts: queue.counts, capped: queue.capped }).toEqual({ asked, counts: { ...counts, ...notCounted }, capped: [] });
+        expect({ asked, ids: queue.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ asked, ids: open.map((l) => l.id) });
+
+        const capped = await listQueue(pool(), officer, { ...everything, ...filter, countCap: 2 });
+        const closed = LETTER_STATES.filter((s) => !OPEN_STATES.includes(s));
+        const atMostTwo = Object.fromEntries(closed.map((s) => [s, Math.min(counts[s], 2)]));
+        expect({ asked, counts: capped.counts, capped: capped.capped.sort() }).toEqual({
+          asked,
+          counts: { ...counts, ...atMostTwo },
+          capped: closed.filter((s) => counts[s] > 2).sort(),
+        });
+        expect({ asked, ids: capped.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ asked, ids: seen.map((l) => l.id) });
+      }
     }
   }
 
@@ -189,7 +213,7 @@ describe('the counts per state the desk keeps for each view', () => {
 
   // A register made before the keys (migration 18) with letters routed, assigned and moved: the
   // migration writes their keys and counts as the triggers would have made them.
-  it('are made by migration 19 for the letters already registered', async () => {
+  it('are made by migrations 19 and 20 for the letters already registered', async () => {
     await schemaAsOf(pool(), 18);
     await office();
     const letterIds = await letters();
