@@ -242,8 +242,8 @@ function stateArray(states: readonly LetterState[]): string {
  * The counts per state of an officer's whole view, unfiltered: the queue's tabs on every
  * request. Kept, not counted (view_count, migration 19): an admin's and a supervisor's tree are
  * read as they are; an officer's two keys (by name, their unit as a whole) added up, less the
- * letters they hold both ways; a supervisor's letters named to them outside their tree, if any,
- * looked up one by one.
+ * letters they hold both ways (view_overlap, migration 21); a supervisor's letters named to
+ * them outside their tree, if any, looked up one by one.
  */
 function keptCounts(scope: Scope, params: SqlParams): string {
   const { counted, listed } = viewKeys(scope);
@@ -266,9 +266,10 @@ function keptCounts(scope: Scope, params: SqlParams): string {
   } else {
     for (const key of listed) parts.push(kept(key));
     if (listed.length === 2) {
+      // Less the letters both name them and are given to their unit as a whole: kept too (migration 21).
+      const [named, unit] = listed;
       parts.push(
-        `SELECT a.state, -1 FROM letter_key a JOIN letter_key b ON b.letter_id = a.letter_id AND ${keyIs('b', listed[1], params)}
-          WHERE ${keyIs('a', listed[0], params)}${secret('a')}`,
+        `SELECT b.state, -b.n FROM view_overlap b WHERE b.officer_id = ${params.add(named.keyId)} AND b.unit_id = ${params.add(unit.keyId)}${secret('b')}`,
       );
     }
   }

@@ -129,7 +129,10 @@ CREATE FUNCTION public.compact_view_counts() RETURNS void
     AS $$
   WITH gone AS (DELETE FROM view_count RETURNING kind, key_id, state, restricted, n)
   INSERT INTO view_count (kind, key_id, state, restricted, n)
-  SELECT kind, key_id, state, restricted, sum(n) FROM gone GROUP BY kind, key_id, state, restricted HAVING sum(n) <> 0
+  SELECT kind, key_id, state, restricted, sum(n) FROM gone GROUP BY kind, key_id, state, restricted HAVING sum(n) <> 0;
+  WITH gone AS (DELETE FROM view_overlap RETURNING officer_id, unit_id, state, restricted, n)
+  INSERT INTO view_overlap (officer_id, unit_id, state, restricted, n)
+  SELECT officer_id, unit_id, state, restricted, sum(n) FROM gone GROUP BY officer_id, unit_id, state, restricted HAVING sum(n) <> 0;
 $$;
 
 --
@@ -141,6 +144,8 @@ CREATE FUNCTION public.letter_key_assigned() RETURNS trigger
     AS $$
 DECLARE
   work record;
+  added_o integer;
+  added_u integer;
 BEGIN
   PERFORM letter_key_read_committed();
   -- The state is read under the work row's lock, so no move of the letter's state can pass
@@ -151,8 +156,19 @@ BEGIN
     SELECT k.kind, k.key_id, NEW.letter_id, work.state, work.restricted FROM assignment_keys(NEW.unit_id, NEW.officer_id) k
     ON CONFLICT DO NOTHING
     RETURNING kind, key_id, state, restricted
+  ), counted AS (
+    INSERT INTO view_count (kind, key_id, state, restricted, n) SELECT kind, key_id, state, restricted, 1 FROM added
+    RETURNING kind, key_id
   )
-  INSERT INTO view_count (kind, key_id, state, restricted, n) SELECT kind, key_id, state, restricted, 1 FROM added;
+  SELECT max(key_id) FILTER (WHERE kind = 'o'), max(key_id) FILTER (WHERE kind = 'u') INTO added_o, added_u FROM counted;
+  IF added_o IS NOT NULL THEN
+    INSERT INTO view_overlap (officer_id, unit_id, state, restricted, n)
+    SELECT added_o, u.key_id, work.state, work.restricted, 1 FROM letter_key u WHERE u.letter_id = NEW.letter_id AND u.kind = 'u';
+  END IF;
+  IF added_u IS NOT NULL THEN
+    INSERT INTO view_overlap (officer_id, unit_id, state, restricted, n)
+    SELECT o.key_id, added_u, work.state, work.restricted, 1 FROM letter_key o WHERE o.letter_id = NEW.letter_id AND o.kind = 'o';
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -172,6 +188,11 @@ BEGIN
   SELECT k.kind, k.key_id, c.state, c.restricted, c.n
     FROM (SELECT kind, key_id FROM moved UNION ALL SELECT 'a', 0) k
    CROSS JOIN (VALUES (OLD.state, OLD.restricted, -1), (NEW.state, NEW.restricted, 1)) c (state, restricted, n);
+  INSERT INTO view_overlap (officer_id, unit_id, state, restricted, n)
+  SELECT o.key_id, u.key_id, c.state, c.restricted, c.n
+    FROM letter_key o JOIN letter_key u ON u.letter_id = o.letter_id AND u.kind = 'u'
+   CROSS JOIN (VALUES (OLD.state, OLD.restricted, -1), (NEW.state, NEW.restricted, 1)) c (state, restricted, n)
+   WHERE o.letter_id = NEW.letter_id AND o.kind = 'o';
   RETURN NULL;
 END $$;
 
@@ -1107,6 +1128,18 @@ CREATE TABLE public.view_count (
 );
 
 --
+-- Name: view_overlap; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.view_overlap (
+    officer_id integer NOT NULL,
+    unit_id integer NOT NULL,
+    state text NOT NULL,
+    restricted boolean NOT NULL,
+    n integer NOT NULL
+);
+
+--
 -- Name: api_token id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -1664,6 +1697,12 @@ CREATE INDEX unit_parent ON public.unit USING btree (parent_id);
 --
 
 CREATE INDEX view_count_key ON public.view_count USING btree (kind, key_id);
+
+--
+-- Name: view_overlap_pair; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX view_overlap_pair ON public.view_overlap USING btree (officer_id, unit_id);
 
 --
 -- Name: audit_event audit_event_append_only; Type: TRIGGER; Schema: public; Owner: -

@@ -7,8 +7,8 @@ import { addOfficer, addUnit, registerTestLetter, useDeskDatabase } from '../sup
 import { schemaAsOf } from '../support/services';
 
 // The queue's counts per state are kept by triggers (letter_key and view_count, migration 19), not
-// counted from the assignments on each request, and its filters read copies the triggers keep
-// (migration 20). Whatever happens to the letters, the counts, the filtered counts (still
+// counted from the assignments on each request (nor the letters an officer holds both by name and
+// through their unit, migration 21), and its filters read copies the triggers keep (migration 20). Whatever happens to the letters, the counts, the filtered counts (still
 // counted) and the lists must say what letter/access.ts maySee says of every letter, for every
 // kind of officer: a scripted office, moved at random, checked after each step.
 describe('the counts per state the desk keeps for each view', () => {
@@ -169,6 +169,22 @@ describe('the counts per state the desk keeps for each view', () => {
     }
   }
 
+  /**
+   * The desk's commonest path: letters given to a unit as a whole (the central clerk forwards
+   * them), then taken by one of its officers, who is named on them too: they see each once.
+   */
+  async function givenThenTaken(letterIds: number[]): Promise<void> {
+    const taker = officers.find((o) => o.username === 'u11a')!;
+    for (const letterId of letterIds) {
+      for (const officerId of [null, taker.id]) {
+        await pool().query(
+          `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at) VALUES ($1, $2, $3, 'know', 'officer', $4, now())`,
+          [letterId, unit.U11, officerId, officers[0].id],
+        );
+      }
+    }
+  }
+
   it('match what maySee says after every kind of change', async () => {
     const p = pool();
     await office();
@@ -178,6 +194,11 @@ describe('the counts per state the desk keeps for each view', () => {
       await changes(letterIds, true);
       await checkEveryOfficer(`step ${step}`);
     }
+
+    await givenThenTaken(letterIds.slice(3, 8));
+    await checkEveryOfficer('letters given to a unit, then taken by one of its officers');
+    await changes(letterIds, true);
+    await checkEveryOfficer('changes after they were taken');
 
     // An officer moves to another unit: they see that unit's letters given to it as a whole, and
     // keep those named to them.
@@ -211,13 +232,14 @@ describe('the counts per state the desk keeps for each view', () => {
     await checkEveryOfficer('after the counts were compacted');
   });
 
-  // A register made before the keys (migration 18) with letters routed, assigned and moved: the
-  // migration writes their keys and counts as the triggers would have made them.
-  it('are made by migrations 19 and 20 for the letters already registered', async () => {
+  // A register made before the keys (migration 18) with letters routed, assigned, moved and taken:
+  // the migrations write their keys, counts, copies and overlaps as the triggers would have made them.
+  it('are made by migrations 19 to 21 for the letters already registered', async () => {
     await schemaAsOf(pool(), 18);
     await office();
     const letterIds = await letters();
     for (let step = 0; step < 3; step++) await changes(letterIds, false);
+    await givenThenTaken(letterIds.slice(3, 8));
     expect(await migrate(pool())).toEqual(readMigrations().flatMap((m) => (m.version >= 19 ? [m.version] : [])));
     await checkEveryOfficer('migrated');
     await changes(letterIds, true);
