@@ -351,6 +351,8 @@ async function explain(pool: Pool, kind: Kind): Promise<string> {
   const statements = queueStatements(officer, kind.query!(call));
   const out: string[] = [`-- ${kind.name} (${call.who.username}: ${decodeURIComponent(call.path)})`];
   for (const [what, statement] of Object.entries({ items: statements.items, counts: statements.counts })) {
+    // A filter of the open letters counts them in the items' statement.
+    if (!statement) continue;
     const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
     out.push(`-- ${what}`, ...rows.map((r) => r['QUERY PLAN'] as string));
   }

@@ -133,7 +133,8 @@ export function queueStatements(
   query: QueueQuery,
 ): {
   items: Statement;
-  counts: Statement;
+  /** Null when the items' rows carry the counts (column counts, JSON), found with them. */
+  counts: Statement | null;
   states: readonly LetterState[];
   /** The states the counts are of (the others are not counted), and where a closed one stops (null: exact). */
   counted: readonly LetterState[];
@@ -154,33 +155,64 @@ export function queueStatements(
   };
   const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
 
-  const params = new SqlParams();
   const states = query.states?.length ? query.states : OPEN_STATES;
-  const narrowed = narrowing(params, states);
-  const inStates = stateArray(states);
-  // The view is asked for letters in these states only: an officer's open letters are a short list.
-  const visible = visibleTo(scope, work, params, { states: inStates, walk: narrowed.conditions.length === 0 && query.order !== 'number' });
-  const where = [visible, ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
+  const closedAsked = states.filter((s) => !OPEN_STATES.includes(s));
   const order = ORDERS[query.order ?? 'urgency'];
-  // The page's letters are found first, on the work rows (and the register's only when a filter
-  // or the order asks what the letter says), and only those are read in full: the register's
-  // rows are wide, and a narrow view walks many open letters before it has a page of its own.
-  const page = `SELECT w.letter_id FROM letter_work w${withLetter(narrowed.withLetter || query.order === 'number')}
-                 WHERE ${where}
-                 ORDER BY ${order}
-                 LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
-  const items = {
-    text: `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
+  // Whether the query filters, asked without adding its values to a statement's.
+  const filtered = narrowing(new SqlParams(), states).conditions.length > 0;
+  // A search of the open letters (as the queue asks it) finds them once, for its page and its
+  // counts alike, in one statement: both would otherwise compare and look up every candidate the
+  // trigram index gives. (Not the other filters: their page is read in the queue's order from an
+  // index, the first 50 alone, and their counts from another.)
+  const shared = words(query.search).length > 0 && !query.exactCounts && query.order !== 'number' && closedAsked.length === 0;
+
+  const params = new SqlParams();
+  const inStates = stateArray(states);
+  let found = '';
+  let page: string;
+  if (shared) {
+    const open = stateArray(OPEN_STATES);
+    const narrowed = narrowing(params, OPEN_STATES);
+    const where = [visibleTo(scope, work, params, { states: open }), ...narrowed.conditions, `w.state = ANY(${open})`].join(' AND ');
+    found = `WITH found AS MATERIALIZED (
+               SELECT w.letter_id, w.state, w.urgency_rank, w.deadline, w.received_at
+                 FROM letter_work w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
+    page = `SELECT w.letter_id FROM found w WHERE w.state = ANY(${inStates})
+             ORDER BY ${order} LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
+  } else {
+    const narrowed = narrowing(params, states);
+    // The view is asked for letters in these states only: an officer's open letters are a short list.
+    const visible = visibleTo(scope, work, params, { states: inStates, walk: !filtered && query.order !== 'number' });
+    const where = [visible, ...narrowed.conditions, `w.state = ANY(${inStates})`].join(' AND ');
+    // The page's letters are found first, on the work rows (and the register's only when a filter
+    // or the order asks what the letter says), and only those are read in full: the register's
+    // rows are wide, and a narrow view walks many open letters before it has a page of its own.
+    page = `SELECT w.letter_id FROM letter_work w${withLetter(narrowed.withLetter || query.order === 'number')}
+             WHERE ${where}
+             ORDER BY ${order}
+             LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
+  }
+  const itemsOf = (position: string) =>
+    `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
             to_char(l.letter_date, 'YYYY-MM-DD') AS letter_date, l.letter_date_written, l.agency, l.addressee, l.urgency, l.secrecy,
             l.restricted, l.suspect, l.circular, l.flags ? ${params.add(TO_COMPLETE)} AS to_complete,
             jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
-            u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name
+            u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name${position}
        FROM (${page}) p JOIN letter_work w ON w.letter_id = p.letter_id JOIN letter l ON l.id = w.letter_id
        LEFT JOIN assignment a ON a.letter_id = w.letter_id AND a.purpose = 'act' AND a.ended_at IS NULL
        LEFT JOIN unit u ON u.id = a.unit_id
        LEFT JOIN officer o ON o.id = a.officer_id
-      ORDER BY ${order}`,
+      ORDER BY ${order}`;
+  const items = {
+    // Shared, the one row of counts is joined to the page's rows (or to none, when the page is empty).
+    text: shared
+      ? `${found}SELECT i.*, c.counts
+           FROM (SELECT coalesce(json_object_agg(f.state, f.n), '{}') AS counts
+                   FROM (SELECT state, count(*)::integer AS n FROM found GROUP BY state) f) c
+           LEFT JOIN LATERAL (${itemsOf(`, row_number() OVER (ORDER BY ${order}) AS position`)}) i ON true
+          ORDER BY i.position`
+      : itemsOf(''),
     values: params.values,
   };
 
@@ -194,11 +226,10 @@ export function queueStatements(
     const where = [visibleTo(scope, work, countParams, { states: these }), ...counted.conditions, `w.state = ANY(${these})`];
     return `FROM letter_work w${withLetter(counted.withLetter)} WHERE ${where.join(' AND ')}`;
   };
-  const closedAsked = states.filter((s) => !OPEN_STATES.includes(s));
   const cap = query.countCap ?? COUNT_CAP;
   const counts = {
     text:
-      narrowed.conditions.length === 0
+      !filtered
         ? keptCounts(scope, countParams)
         : query.exactCounts
           ? `SELECT w.state, count(*)::integer AS n ${countIn(LETTER_STATES)} GROUP BY w.state`
@@ -211,15 +242,20 @@ export function queueStatements(
     values: countParams.values,
   };
   // The queue's every request asks one of a few dozen statements (a kind of view, the filters
-  // given, the count of words searched) with other values: prepared, each is planned on a
-  // connection a few times and then, if PostgreSQL finds its generic plan no dearer, not again
-  // (planning an officer's page cost more than running it; a search's, as much). Not a search of
-  // many words: each count of words is a statement of its own, kept by every connection.
-  const prepare = words(query.search).length <= 3 ? prepared : (statement: Statement) => statement;
-  const exact = narrowed.conditions.length === 0 || query.exactCounts === true;
+  // given, the count of words searched) with other values: prepared, each is planned once on a
+  // connection (SERVING_OPTIONS: planning an officer's page cost more than running it; a
+  // search's, as much). A plan made without the values must suit them all: each filter has an
+  // index of its own, and the open letters are few; but a search in the closed states is planned
+  // for its words (a word found nowhere is best looked up in the trigram index, a common one by
+  // walking the officer's letters), and a search of many words is left unprepared as well, each
+  // count of words being a statement of its own that every connection would keep.
+  const searched = words(query.search).length;
+  const planFor = searched > 3 || (searched > 0 && closedAsked.length > 0);
+  const prepare = planFor ? (statement: Statement) => statement : prepared;
+  const exact = !filtered || query.exactCounts === true;
   return {
     items: prepare(items),
-    counts: prepare(counts),
+    counts: shared ? null : prepare(counts),
     states,
     counted: exact ? LETTER_STATES : [...OPEN_STATES, ...closedAsked],
     cap: exact ? null : cap,
@@ -288,17 +324,19 @@ export async function compactViewCounts(pool: Pool): Promise<void> {
 export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery): Promise<QueuePage> {
   const statements = queueStatements(officer, query);
   const { rows } = await pool.query(statements.items);
-  const counted = await pool.query(statements.counts);
+  const counted = statements.counts
+    ? (await pool.query(statements.counts)).rows
+    : Object.entries((rows[0]?.counts ?? {}) as Record<string, number>).map(([state, n]) => ({ state, n }));
   const counts = Object.fromEntries(LETTER_STATES.map((s) => [s, statements.counted.includes(s) ? 0 : null])) as QueuePage['counts'];
   const capped: LetterState[] = [];
-  for (const r of counted.rows) {
+  for (const r of counted) {
     const state = r.state as LetterState;
     const cap = statements.cap === null || OPEN_STATES.includes(state) ? Infinity : statements.cap;
     if (r.n > cap) capped.push(state);
     counts[state] = Math.min(r.n, cap);
   }
   return {
-    items: rows.map(toQueueItem),
+    items: rows.filter((r) => r.id !== null).map(toQueueItem),
     total: statements.states.reduce((sum, s) => sum + (counts[s] ?? 0), 0),
     counts,
     capped,

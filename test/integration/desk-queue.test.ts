@@ -110,6 +110,12 @@ describe("an officer's queue", () => {
     expect(rb.counts).toEqual({ registered: 0, assigned: 6, in_progress: 0, waiting: 0, done: null, returned: null, annulled: null });
     expect(rb.capped).toEqual([]);
     expect(rb.total).toBe(6);
+    // Its pages, in the queue's order, and an empty one past the end with the counts still there.
+    const second = await page(o.q1, { book: 'RB', limit: 2, offset: 2 });
+    expect(numbers(second.items)).toEqual(numbers(rb.items.slice(2, 4)));
+    expect(second.counts).toEqual(rb.counts);
+    const past = await page(o.q1, { book: 'RB', offset: 50 });
+    expect(past).toMatchObject({ items: [], total: 6, counts: { assigned: 6, done: null } });
     const done = await page(o.q1, { book: 'RB', states: ['done'] });
     expect(numbers(done.items)).toEqual([letters.done.number]);
     expect(done.counts).toMatchObject({ assigned: 6, done: 1, returned: null });
@@ -226,7 +232,7 @@ describe("an officer's queue", () => {
     const client = await env.db.pool.connect();
     try {
       await client.query('SET enable_seqscan = off');
-      const { rows } = await client.query({ ...counts, text: `EXPLAIN (FORMAT JSON) ${counts.text}` });
+      const { rows } = await client.query({ ...counts!, text: `EXPLAIN (FORMAT JSON) ${counts!.text}` });
       const plan = JSON.stringify(rows[0]);
       expect(plan).toMatch(/"Relation Name":"letter_words"/);
       expect(plan).toMatch(/"Relation Name":"letter_work"/);
