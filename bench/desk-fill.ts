@@ -454,9 +454,9 @@ export async function fillLetters(
   await pool.query(`SELECT setval(pg_get_serial_sequence('letter', 'id'), (SELECT max(id) FROM letter))`);
   const worked = Date.now();
   // As autovacuum would have left a register of years: statistics, and the visibility map that index-only scans read.
-  // The counts per state the triggers appended as the letters moved (migration 19), folded as the reconciler folds them.
+  // The counts per state the triggers appended as the letters moved (migrations 19 and 21), folded as the reconciler folds them.
   await pool.query('SELECT compact_view_counts()');
-  await pool.query('VACUUM (ANALYZE) inbound, letter, letter_words, letter_work, assignment, letter_key, view_count');
+  await pool.query('VACUUM (ANALYZE) inbound, letter, letter_words, letter_work, assignment, letter_key, view_count, view_overlap');
   return {
     letters: times.length,
     states,

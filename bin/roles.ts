@@ -6,7 +6,7 @@ import { intake } from '../gateway/intake';
 import { withDeadline } from '../lib/deadline';
 import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
-import { createPool, ensureDatabase, migrate, SERVING_OPTIONS } from '../registry/db';
+import { createPool, DESK_OPTIONS, ensureDatabase, migrate, SERVING_OPTIONS } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
 import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
@@ -138,9 +138,11 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }
   if (roles.includes('desk')) {
+    // Connections of its own, planned as the desk's statements are best planned (DESK_OPTIONS).
+    const deskPool = createPool(config.database.url, 10, DESK_OPTIONS);
     const desk = createDesk({
       config,
-      pool,
+      pool: deskPool,
       redis,
       metrics,
       logger: logger.child({ part: 'desk' }),
@@ -152,7 +154,10 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
       .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
-    stops.push(() => desk.close());
+    stops.push(async () => {
+      await desk.close();
+      await deskPool.end();
+    });
     logger.info(
       { host: config.desk.host, port: running.deskPort },
       'desk listening (/healthz, /metrics, /login, /api; described at /api/docs)',
