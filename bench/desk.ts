@@ -411,9 +411,7 @@ async function register(options: Options, cleanup: Cleanup, now: Date) {
     else cleanup.push(() => database.drop());
     url = database.url;
   }
-  // Planned as the gateway's connections plan (--explain shows the plans the desk's statements
-  // get for their values; the desk itself plans its prepared ones once, without them, DESK_OPTIONS).
-  // Not DESK_OPTIONS here: the fill's triggers would keep plans made on empty tables.
+  // Planned as the desk's own connections plan (--explain shows the desk's plans).
   const pool = createPool(url, 4, SERVING_OPTIONS);
   cleanup.push(() => pool.end());
   if (options.reuse) {

@@ -6,7 +6,7 @@ import { intake } from '../gateway/intake';
 import { withDeadline } from '../lib/deadline';
 import { startImapFetcher } from '../gateway/imap';
 import { createSmtpGateway } from '../gateway/smtp';
-import { createPool, DESK_OPTIONS, ensureDatabase, migrate, SERVING_OPTIONS } from '../registry/db';
+import { createPool, ensureDatabase, migrate, SERVING_OPTIONS } from '../registry/db';
 import type { ArrivingMessage } from '../registry/inbound';
 import { seedPeople } from '../registry/officers';
 import type { Clock } from '../registry/letters';
@@ -138,11 +138,9 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
     logger.info({ relay: redactUrl(config.relay.url) }, 'workers started');
   }
   if (roles.includes('desk')) {
-    // Connections of its own, planned as the desk's statements are best planned (DESK_OPTIONS).
-    const deskPool = createPool(config.database.url, 10, DESK_OPTIONS);
     const desk = createDesk({
       config,
-      pool: deskPool,
+      pool,
       redis,
       metrics,
       logger: logger.child({ part: 'desk' }),
@@ -154,10 +152,7 @@ export async function startRoles(roles: Role[], config: Config, logger: Logger, 
       .catch(listenFailed('the desk', config.desk, 'desk', 'SARABAN_DESK_PORT'));
     const address = desk.server.address();
     running.deskPort = typeof address === 'object' && address ? address.port : config.desk.port;
-    stops.push(async () => {
-      await desk.close();
-      await deskPool.end();
-    });
+    stops.push(() => desk.close());
     logger.info(
       { host: config.desk.host, port: running.deskPort },
       'desk listening (/healthz, /metrics, /login, /api; described at /api/docs)',

@@ -41,17 +41,6 @@ export function prepared<S extends { text: string; values: unknown[] }>(statemen
  */
 export const SERVING_OPTIONS = '-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1';
 
-/**
- * The desk's connections (bin/roles.ts): as the others, and a prepared statement (query({ name }))
- * planned once per connection, for any values. The desk's queue (registry/queue.ts) prepares only
- * statements whose plan does not turn on their values (the views' keys, filters each read through
- * an index of their own, words searched among the open letters), and PostgreSQL's own choice kept
- * planning a supervisor's page on every request (1.3 ms of its 4; p95 59 -> 49 ms on the desk's
- * bench). Not for the letters' path: its triggers' statements are prepared too, and a plan made
- * once while a table is nearly empty (a new register, a bulk load in one transaction) would read
- * the whole table for every letter until the table is analysed again.
- */
-export const DESK_OPTIONS = `${SERVING_OPTIONS} -c plan_cache_mode=force_generic_plan`;
 
 /**
  * A value as the text of a jsonb parameter. PostgreSQL refuses JSON holding half of a UTF-16

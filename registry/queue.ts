@@ -155,7 +155,9 @@ export function queueStatements(
   };
   const withLetter = (needed: boolean) => (needed ? ' JOIN letter l ON l.id = w.letter_id' : '');
 
-  const states = query.states?.length ? query.states : OPEN_STATES;
+  // In the register's order and each once, whatever the caller wrote: the states are written
+  // into the statement, which is prepared under a name of its text.
+  const states = query.states?.length ? LETTER_STATES.filter((s) => query.states!.includes(s)) : OPEN_STATES;
   const closedAsked = states.filter((s) => !OPEN_STATES.includes(s));
   const order = ORDERS[query.order ?? 'urgency'];
   // Whether the query filters, asked without adding its values to a statement's.
@@ -241,14 +243,14 @@ export function queueStatements(
             ].join(' UNION ALL '),
     values: countParams.values,
   };
-  // The queue's every request asks one of a few dozen statements (a kind of view, the filters
-  // given, the count of words searched) with other values: prepared, each is planned once on a
-  // connection (SERVING_OPTIONS: planning an officer's page cost more than running it; a
-  // search's, as much). A plan made without the values must suit them all: each filter has an
-  // index of its own, and the open letters are few; but a search in the closed states is planned
-  // for its words (a word found nowhere is best looked up in the trigram index, a common one by
-  // walking the officer's letters), and a search of many words is left unprepared as well, each
-  // count of words being a statement of its own that every connection would keep.
+  // The queue's requests ask a bounded set of statements (a kind of view, the filters given,
+  // the states, the count of words searched) with other values: prepared, each is parsed once on
+  // a connection, and PostgreSQL plans it again for its values only while that plan is not found
+  // cheaper than one made without them (planning an officer's page cost more than running it; a
+  // search's, as much). Not prepared: a search in the closed states, whose plan turns on its
+  // words (a word found nowhere is best looked up in the trigram index, a common one by walking
+  // the officer's letters), and a search of many words, each count of words being a statement of
+  // its own that every connection would keep.
   const searched = words(query.search).length;
   const planFor = searched > 3 || (searched > 0 && closedAsked.length > 0);
   const prepare = planFor ? (statement: Statement) => statement : prepared;

@@ -55,15 +55,20 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
 }
 
 /** Previous and next pages of a listing. */
-/** `more`: the total is a floor (a count stopped at COUNT_CAP), and a full page may have another after it. */
-export function pager(ctx: PageContext, query: Query, total: number, more = false): Html | '' {
-  if (total <= query.limit && !more) return '';
+/**
+ * `capped`: the total is a floor (a count stopped at COUNT_CAP), so the page's own letters say
+ * where it ends and whether another may follow (a full page), not the total.
+ */
+export function pager(ctx: PageContext, query: Query, total: number, capped?: { shown: number }): Html | '' {
+  if (total <= query.limit && query.offset === 0 && !capped) return '';
   const f = ctx.format;
   const from = query.offset + 1;
-  const to = more ? query.offset + query.limit : Math.min(query.offset + query.limit, total);
+  const to = capped ? query.offset + capped.shown : Math.min(query.offset + query.limit, total);
+  const more = capped ? capped.shown === query.limit : to < total;
   const prev = query.offset > 0 ? html`<a rel="prev" href="${withParams(query, { offset: Math.max(0, query.offset - query.limit) || undefined })}">ก่อนหน้า</a>` : '';
-  const next = to < total || more ? html`<a rel="next" href="${withParams(query, { offset: query.offset + query.limit })}">ถัดไป</a>` : '';
-  return html`<nav class="pager" aria-label="หน้า">${prev} <span>${f.digits(from)}–${f.digits(to)} จาก ${countText(f, total, more)}</span> ${next}</nav>`;
+  const next = more ? html`<a rel="next" href="${withParams(query, { offset: query.offset + query.limit })}">ถัดไป</a>` : '';
+  const range = to >= from ? `${f.digits(from)}–${f.digits(to)} จาก ` : 'จาก ';
+  return html`<nav class="pager" aria-label="หน้า">${prev} <span>${range}${countText(f, total, capped !== undefined)}</span> ${next}</nav>`;
 }
 
 /** A count as the desk shows it: "1,000+" when it stopped at the cap, nothing when not counted. */
@@ -137,7 +142,7 @@ ${filterForm(query, query.mine ? html`<input type="hidden" name="mine" value="tr
 <section id="queue" data-live="${LIVE_SECONDS}" data-version="${version(found)}" aria-labelledby="queue-count">
 <p id="queue-count" class="count-line">${found.total === 0 ? 'ไม่มีหนังสือในคิวนี้' : `พบ ${countText(f, found.total, more)} รายการ`}</p>
 ${found.items.length ? letterTable(ctx, found.items) : ''}
-${pager(ctx, query, found.total, more && found.items.length === query.limit)}
+${pager(ctx, query, found.total, more ? { shown: found.items.length } : undefined)}
 </section>
 <p id="live-status" class="visually-hidden" aria-live="polite"></p>`,
   );

@@ -8,8 +8,9 @@
 -- one who moves to another unit reads that pair), as rows of +1 and -1 that the same triggers
 -- append and compact_view_counts() folds.
 -- No key is made or moved by the triggers as they were between here and this commit: the
--- pairs copied below would miss it.
-LOCK TABLE letter_key IN SHARE MODE;
+-- pairs copied below would miss it. An assignment or a move already under way holds its table
+-- (assignment, letter_work) until it commits: waited for here, its keys are then copied.
+LOCK TABLE assignment, letter_work, letter_key IN SHARE MODE;
 
 CREATE TABLE view_overlap (
   officer_id integer NOT NULL,

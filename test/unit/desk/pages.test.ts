@@ -2,6 +2,9 @@ import { deskFormat } from '../../../desk/pages/format';
 import { escapeHtml, html, trusted } from '../../../desk/pages/html';
 import { reasonInThai } from '../../../desk/pages/letter';
 import { safeNext } from '../../../desk/pages/login';
+import type { PageContext } from '../../../desk/pages/layout';
+import { countText, pager } from '../../../desk/pages/queue';
+import { ListQuery } from '../../../desk/api/letters';
 
 describe('html`...`', () => {
   it('escapes every interpolated text, so markup a sender wrote shows as text', () => {
@@ -62,5 +65,29 @@ describe("a sender check's reason, in Thai", () => {
       'ผล DMARC ของเซิร์ฟเวอร์อีเมล (ไม่ผ่าน) ไม่ระบุว่าตรวจโดเมนใด จึงยืนยันผู้ส่งที่แสดงไม่ได้',
     );
     expect(reasonInThai('something new')).toBe('something new');
+  });
+});
+
+describe("the queue's pager", () => {
+  const ctx = { format: deskFormat('arabic') } as PageContext;
+  const query = (offset: number) => ListQuery.parse({ q: 'ประชุม', limit: '50', offset: String(offset) });
+  const text = (nav: ReturnType<typeof pager>) => (nav === '' ? '' : nav.markup.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+
+  it('counts to the total when it is exact, with a next page while there is one', () => {
+    expect(text(pager(ctx, query(0), 120))).toBe('1–50 จาก 120 ถัดไป');
+    expect(text(pager(ctx, query(100), 120))).toBe('ก่อนหน้า 101–120 จาก 120');
+    expect(pager(ctx, query(0), 30)).toBe('');
+  });
+
+  it('ends where the page ends when the count stopped at the cap, and offers a next page only after a full one', () => {
+    expect(text(pager(ctx, query(950), 1000, { shown: 50 }))).toBe('ก่อนหน้า 951–1000 จาก 1000+ ถัดไป');
+    expect(text(pager(ctx, query(1200), 1000, { shown: 7 }))).toBe('ก่อนหน้า 1201–1207 จาก 1000+');
+    expect(text(pager(ctx, query(1250), 1000, { shown: 0 }))).toBe('ก่อนหน้า จาก 1000+');
+  });
+
+  it('writes a count stopped at the cap with a plus, and a count not made as nothing', () => {
+    expect(countText(ctx.format, 1000, true)).toBe('1000+');
+    expect(countText(ctx.format, 12, false)).toBe('12');
+    expect(countText(ctx.format, null, false)).toBe('');
   });
 });
