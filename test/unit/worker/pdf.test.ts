@@ -9,20 +9,24 @@ const gigabyteOfSpaces = () => (hungryPdf ??= memoryHungryPdf(1024));
 
 const TEXT_PDF = { present: true, textLayer: true, encrypted: false, unreadable: false };
 
+// A limit with room beside what this Jest worker already holds (other test files, the 1 GB PDF
+// above): under the default 1.5 GB such a worker is already over it, and the reading postponed.
+const roomy = () => process.memoryUsage.rss() + 2 ** 30;
+
 describe('reading the first page of a PDF in a reader thread', () => {
   it('flags a damaged PDF (a PDF header, then nothing a reader can use) as unreadable', async () => {
     const damaged = Buffer.concat([Buffer.from('%PDF-1.4\n% scanner output\n'), randomBytes(2048)]);
-    const r = await readFirstPage(damaged);
+    const r = await readFirstPage(damaged, { memoryBytes: roomy() });
     expect(r.flags).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
     // pdf.js's own words say what is wrong with it.
     expect(r.problems).toEqual([{ kind: 'pdf-unreadable', detail: expect.stringMatching(/\w/) }]);
   });
 
   it('flags a PDF that takes longer than the time allowed as unreadable, and reads the next one', async () => {
-    const slow = await readFirstPage(onePagePdf('Hello', { times: 50_000 }), { timeoutMs: 1 });
+    const slow = await readFirstPage(onePagePdf('Hello', { times: 50_000 }), { timeoutMs: 1, memoryBytes: roomy() });
     expect(slow.flags).toEqual({ present: true, textLayer: false, encrypted: false, unreadable: true });
     expect(slow.problems).toEqual([{ kind: 'pdf-unreadable', detail: 'no answer within 1 ms' }]);
-    const next = await readFirstPage(onePagePdf('Hello'));
+    const next = await readFirstPage(onePagePdf('Hello'), { memoryBytes: roomy() });
     expect(next.flags).toEqual(TEXT_PDF);
     expect(next.problems).toEqual([]);
   });
@@ -45,11 +49,10 @@ describe('reading the first page of a PDF in a reader thread', () => {
     // the worker holds more than that here, whatever ran before this test.
     const held = Buffer.alloc(400 * 2 ** 20, 1);
     const slow = onePagePdf('Hello', { times: 50_000 });
-    // The first one's limit is set from what the worker holds now, not the 1.5 GB default: a Jest worker that has
-    // run other files may hold more than that already, and its PDF, read alone, would be postponed too (CI saw it).
-    const roomy = process.memoryUsage.rss() + 1024 * 2 ** 20;
+    // The first one's limit is set from what the worker holds now (roomy), not the default: its PDF, read alone,
+    // would be postponed too (CI saw it).
     const [beside, overLimit] = await Promise.allSettled([
-      readFirstPage(slow, { timeoutMs: 60_000, memoryBytes: roomy }),
+      readFirstPage(slow, { timeoutMs: 60_000, memoryBytes: roomy() }),
       readFirstPage(slow, { timeoutMs: 60_000, memoryBytes: 1 }),
     ]);
     expect(beside.status === 'fulfilled' && beside.value.flags).toEqual({
@@ -97,7 +100,7 @@ describe('the memory watch, while the letter work blocks the main thread', () =>
   it('stops a reader at the limit though this thread does not answer for seconds', async () => {
     const hungry = await gigabyteOfSpaces();
     // Warm a reader first, so that what the limit allows beside it is pdf.js's room and no more.
-    await readFirstPage(onePagePdf('Hello'));
+    await readFirstPage(onePagePdf('Hello'), { memoryBytes: roomy() });
     const limit = process.memoryUsage.rss() + 300 * 2 ** 20;
     resetPeak();
     const reading = readFirstPage(hungry, { timeoutMs: 120_000, memoryBytes: limit });
