@@ -41,7 +41,6 @@ export function prepared<S extends { text: string; values: unknown[] }>(statemen
  */
 export const SERVING_OPTIONS = '-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1';
 
-
 /**
  * A value as the text of a jsonb parameter. PostgreSQL refuses JSON holding half of a UTF-16
  * surrogate pair (a broken encoded word, a PDF text layer, text cut inside an emoji) or a NUL

@@ -166,7 +166,8 @@ export function queueStatements(
   // counts alike, in one statement: both would otherwise compare and look up every candidate the
   // trigram index gives. (Not the other filters: their page is read in the queue's order from an
   // index, the first 50 alone, and their counts from another.)
-  const shared = words(query.search).length > 0 && !query.exactCounts && query.order !== 'number' && closedAsked.length === 0;
+  const searched = words(query.search).length;
+  const shared = searched > 0 && !query.exactCounts && query.order !== 'number' && closedAsked.length === 0;
 
   const params = new SqlParams();
   const inStates = stateArray(states);
@@ -251,7 +252,6 @@ export function queueStatements(
   // words (a word found nowhere is best looked up in the trigram index, a common one by walking
   // the officer's letters), and a search of many words, each count of words being a statement of
   // its own that every connection would keep.
-  const searched = words(query.search).length;
   const planFor = searched > 3 || (searched > 0 && closedAsked.length > 0);
   const prepare = planFor ? (statement: Statement) => statement : prepared;
   const exact = !filtered || query.exactCounts === true;

@@ -54,9 +54,8 @@ export function letterTable(ctx: PageContext, items: readonly QueueItem[]): Html
 </table></div>`;
 }
 
-/** Previous and next pages of a listing. */
 /**
- * `capped`: the total is a floor (a count stopped at COUNT_CAP), so the page's own letters say
+ * Previous and next pages of a listing. `capped`: the total is a floor (a count stopped at COUNT_CAP), so the page's own letters say
  * where it ends and whether another may follow (a full page), not the total.
  */
 export function pager(ctx: PageContext, query: Query, total: number, capped?: { shown: number }): Html | '' {
@@ -135,7 +134,7 @@ export function queuePage(ctx: PageContext, query: Query, found: QueuePage): Htm
     query.mine ? 'คิวงานของฉัน' : 'คิวงาน',
     html`${scope}
 <nav class="tabs" aria-label="สถานะ"><ul>
-  <li><a href="${withParams(query, { state: undefined, offset: undefined })}"${query.state?.length ? '' : html` aria-current="true"`}>งานค้าง <span class="count">${countText(f, OPEN_STATES.reduce((n, s) => n + (found.counts[s] ?? 0), 0), OPEN_STATES.some((s) => found.capped.includes(s)))}</span></a></li>
+  <li><a href="${withParams(query, { state: undefined, offset: undefined })}"${query.state?.length ? '' : html` aria-current="true"`}>งานค้าง <span class="count">${f.digits(OPEN_STATES.reduce((n, s) => n + (found.counts[s] ?? 0), 0))}</span></a></li>
   ${LETTER_STATES.map(tab)}
 </ul></nav>
 ${filterForm(query, query.mine ? html`<input type="hidden" name="mine" value="true">` : '')}
