@@ -196,7 +196,7 @@ interface Figures {
    * other than the desk, this bench and the PostgreSQL backends of its database (other people's
    * work, the kernel), in per cent of one core.
    */
-  cpu: { machineBusyPercent: number; elsewherePercentOfOneCore: number };
+  cpu: { machineBusyPercent: number; elsewherePercentOfOneCore: number; msPerRequest: { desk: number; postgres: number; bench: number } };
   target: boolean;
 }
 
@@ -205,10 +205,15 @@ const load1 = () => round(os.loadavg()[0], 2);
 /** CPU seconds used so far by the desk, this process and the PostgreSQL backends serving the register. */
 function ourCpu(desk: Child, databaseName: string) {
   const postgres = followCpu('postgres', ` ${databaseName} `);
+  const parts = () => {
+    const own = process.cpuUsage();
+    return { desk: cpuSeconds(desk.process.pid!) ?? 0, postgres: postgres.seconds(), bench: (own.user + own.system) / 1e6 };
+  };
   return {
+    parts,
     seconds() {
-      const own = process.cpuUsage();
-      return (own.user + own.system) / 1e6 + (cpuSeconds(desk.process.pid!) ?? 0) + postgres.seconds();
+      const p = parts();
+      return p.desk + p.postgres + p.bench;
     },
     stop: () => postgres.stop(),
   };
@@ -216,13 +221,24 @@ function ourCpu(desk: Child, databaseName: string) {
 
 type CpuMeter = ReturnType<typeof ourCpu>;
 
-function cpuSince(meter: CpuMeter, from: { machine: { busy: number; total: number }; ours: number }, seconds: number) {
+function cpuSince(
+  meter: CpuMeter,
+  from: { machine: { busy: number; total: number }; parts: ReturnType<CpuMeter['parts']> },
+  seconds: number,
+  requests: number,
+) {
   const machine = machineCpu();
   const busy = machine.busy - from.machine.busy;
   const total = machine.total - from.machine.total;
+  const now = meter.parts();
+  // What each request cost each process, in ms of CPU: the figure to compare two builds by, as
+  // it moves far less from run to run than the latencies do.
+  const perRequest = (part: keyof typeof now) => round((1000 * (now[part] - from.parts[part])) / Math.max(requests, 1), 2);
+  const ours = now.desk + now.postgres + now.bench - (from.parts.desk + from.parts.postgres + from.parts.bench);
   return {
     machineBusyPercent: total > 0 ? round((100 * busy) / total, 0) : 0,
-    elsewherePercentOfOneCore: round((100 * (busy - (meter.seconds() - from.ours))) / seconds, 0),
+    elsewherePercentOfOneCore: round((100 * (busy - ours)) / seconds, 0),
+    msPerRequest: { desk: perRequest('desk'), postgres: perRequest('postgres'), bench: perRequest('bench') },
   };
 }
 
@@ -252,7 +268,7 @@ async function measure(
 ): Promise<Figures> {
   const times: number[] = [];
   const loadBefore = load1();
-  const cpuBefore = { machine: machineCpu(), ours: options.cpu.seconds() };
+  const cpuBefore = { machine: machineCpu(), parts: options.cpu.parts() };
   const started = performance.now();
   let last = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -285,7 +301,7 @@ async function measure(
     requestsPerSecond: round(times.length / seconds, 1),
     ms: at,
     load: [loadBefore, load1()],
-    cpu: cpuSince(options.cpu, cpuBefore, (performance.now() - started) / 1000),
+    cpu: cpuSince(options.cpu, cpuBefore, (performance.now() - started) / 1000, times.length),
     target: options.target,
   };
 }
@@ -395,7 +411,8 @@ function printRow(f: Figures) {
   const verdict = !f.target || !f.ms ? '' : f.ms.p95 < TARGET_P95_MS ? '  met' : '  NOT MET';
   console.log(
     `  ${f.name.padEnd(50)}${String(f.requests).padStart(6)}${String(f.failed).padStart(5)} ${ms}${String(f.requestsPerSecond).padStart(8)}` +
-      `   ${f.load[0].toFixed(2)} -> ${f.load[1].toFixed(2)}${String(f.cpu.machineBusyPercent).padStart(6)}${String(f.cpu.elsewherePercentOfOneCore).padStart(6)}${verdict}`,
+      `   ${f.load[0].toFixed(2)} -> ${f.load[1].toFixed(2)}${String(f.cpu.machineBusyPercent).padStart(6)}${String(f.cpu.elsewherePercentOfOneCore).padStart(6)}` +
+      `${[f.cpu.msPerRequest.desk, f.cpu.msPerRequest.postgres, f.cpu.msPerRequest.bench].map((ms) => ms.toFixed(2).padStart(7)).join('')}${verdict}`,
   );
   if (f.failure) console.log(`    asked again: ${f.failure}`);
 }
@@ -487,9 +504,10 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   console.log(
     "  busy%: the machine's CPU busy over the kind; else%: CPU (% of one core) used by others than the desk, the bench and its PostgreSQL backends",
   );
+  console.log('  desk, pg, bench: CPU ms a request in the desk process, the PostgreSQL backends serving it, and this bench (autocannon)');
   console.log('');
   console.log(
-    `  ${'kind'.padEnd(50)}${'reqs'.padStart(6)}${'fail'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}${'req/s'.padStart(8)}   ${'load'.padEnd(12)}${'busy%'.padStart(6)}${'else%'.padStart(6)}`,
+    `  ${'kind'.padEnd(50)}${'reqs'.padStart(6)}${'fail'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}${'req/s'.padStart(8)}   ${'load'.padEnd(12)}${'busy%'.padStart(6)}${'else%'.padStart(6)}${'desk'.padStart(7)}${'pg'.padStart(7)}${'bench'.padStart(7)}`,
   );
   const results: Figures[] = [];
   for (const kind of chosen) {

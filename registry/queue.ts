@@ -108,11 +108,17 @@ export interface QueuePage {
  */
 export const COUNT_CAP = 1000;
 
+/** A page of the queue, unless the caller asks for another size (GET /api/letters limit). */
+export const PAGE_SIZE = 50;
+
 /** Orders of a listing: the queue's, and the register's (UNIQUE (book, year, number) serves it). */
 const ORDERS = {
   urgency: 'w.urgency_rank DESC, w.deadline ASC NULLS LAST, w.received_at, w.letter_id',
   number: 'l.book, l.year, l.number',
 } as const;
+
+/** What a page reads of each letter's work row: its place in the queue's order, and its state. */
+const PAGE_COLUMNS = 'w.letter_id, w.state, w.wait_until, w.deadline, w.urgency_rank, w.received_at';
 
 /**
  * A statement and its parameters, as pool.query takes them; with a name when it is to be
@@ -169,6 +175,13 @@ export function queueStatements(
   const searched = words(query.search).length;
   const shared = searched > 0 && !query.exactCounts && query.order !== 'number' && closedAsked.length === 0;
 
+  // The page's bounds are written into the statement, not passed: PostgreSQL plans a LIMIT it
+  // does not know for a tenth of the rows, finds that plan dearer than one for 50, and so plans
+  // a prepared page anew at every request. Only the first page of the usual size is prepared
+  // (below): each other bound would be a statement more on every connection.
+  const bounds = `LIMIT ${count(query.limit)} OFFSET ${count(query.offset)}`;
+  const firstPage = query.limit === PAGE_SIZE && query.offset === 0;
+
   const params = new SqlParams();
   const inStates = stateArray(states);
   let found = '';
@@ -178,10 +191,11 @@ export function queueStatements(
     const narrowed = narrowing(params, OPEN_STATES);
     const where = [visibleTo(scope, work, params, { states: open }), ...narrowed.conditions, `w.state = ANY(${open})`].join(' AND ');
     found = `WITH found AS MATERIALIZED (
-               SELECT w.letter_id, w.state, w.urgency_rank, w.deadline, w.received_at
-                 FROM letter_work w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
-    page = `SELECT w.letter_id FROM found w WHERE w.state = ANY(${inStates})
-             ORDER BY ${order} LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
+               SELECT ${PAGE_COLUMNS} FROM letter_work w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
+    page = `SELECT ${PAGE_COLUMNS} FROM found w WHERE w.state = ANY(${inStates})
+             ORDER BY ${order} ${bounds}`;
+  } else if (!filtered && query.order !== 'number' && !viewKeys(scope).counted) {
+    page = keyedPage(scope, params, inStates, bounds);
   } else {
     const narrowed = narrowing(params, states);
     // The view is asked for letters in these states only: an officer's open letters are a short list.
@@ -190,10 +204,10 @@ export function queueStatements(
     // The page's letters are found first, on the work rows (and the register's only when a filter
     // or the order asks what the letter says), and only those are read in full: the register's
     // rows are wide, and a narrow view walks many open letters before it has a page of its own.
-    page = `SELECT w.letter_id FROM letter_work w${withLetter(narrowed.withLetter || query.order === 'number')}
+    page = `SELECT ${PAGE_COLUMNS} FROM letter_work w${withLetter(narrowed.withLetter || query.order === 'number')}
              WHERE ${where}
              ORDER BY ${order}
-             LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`;
+             ${bounds}`;
   }
   const itemsOf = (position: string) =>
     `SELECT l.id, l.book, l.year, l.number, l.registered_at, l.reference, l.title, l.subject,
@@ -202,7 +216,7 @@ export function queueStatements(
             jsonb_array_length(l.attachments) AS attachment_count,
             w.state, to_char(w.wait_until, 'YYYY-MM-DD') AS wait_until, w.deadline,
             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, o.id AS officer_id, o.username, o.name AS officer_name${position}
-       FROM (${page}) p JOIN letter_work w ON w.letter_id = p.letter_id JOIN letter l ON l.id = w.letter_id
+       FROM (${page}) w JOIN letter l ON l.id = w.letter_id
        LEFT JOIN assignment a ON a.letter_id = w.letter_id AND a.purpose = 'act' AND a.ended_at IS NULL
        LEFT JOIN unit u ON u.id = a.unit_id
        LEFT JOIN officer o ON o.id = a.officer_id
@@ -253,10 +267,10 @@ export function queueStatements(
   // the officer's letters), and a search of many words, each count of words being a statement of
   // its own that every connection would keep.
   const planFor = searched > 3 || (searched > 0 && closedAsked.length > 0);
-  const prepare = planFor ? (statement: Statement) => statement : prepared;
+  const prepare = (statement: Statement, bounded = false) => (planFor || (bounded && !firstPage) ? statement : prepared(statement));
   const exact = !filtered || query.exactCounts === true;
   return {
-    items: prepare(items),
+    items: prepare(items, true),
     counts: shared ? null : prepare(counts),
     states,
     counted: exact ? LETTER_STATES : [...OPEN_STATES, ...closedAsked],
@@ -274,6 +288,32 @@ export function queueStatements(
 function stateArray(states: readonly LetterState[]): string {
   for (const s of states) if (!LETTER_STATES.includes(s)) throw new Error(`not a letter's state: ${JSON.stringify(s)}`);
   return `ARRAY[${states.map((s) => `'${s}'`).join(', ')}]`;
+}
+
+/**
+ * An officer's queue unfiltered, a page of it: their letters (those naming them, those given to
+ * their unit as a whole) are their keys, which keep each letter's place in the queue's order
+ * (migration 22); sorted there, from the keys' index alone, and only the page's letters read on
+ * their work rows. A letter both naming them and given to their unit is one of the page's rows.
+ */
+function keyedPage(scope: Scope, params: SqlParams, states: string, bounds: string): string {
+  const secret = scope.restricted ? '' : ' AND NOT k.restricted';
+  const lists = viewKeys(scope).listed.map(
+    (key) =>
+      `SELECT k.letter_id, k.urgency_rank, k.deadline, k.received_at FROM letter_key k
+        WHERE ${keyIs('k', key, params)} AND k.state = ANY(${states})${secret}`,
+  );
+  return `SELECT ${PAGE_COLUMNS}
+            FROM (SELECT k.letter_id FROM (${lists.join(' UNION ALL ')}) k
+                   GROUP BY k.letter_id, k.urgency_rank, k.deadline, k.received_at
+                   ORDER BY ${ORDERS.urgency.replaceAll('w.', 'k.')} ${bounds}) k
+            JOIN letter_work w ON w.letter_id = k.letter_id`;
+}
+
+/** A page's bound as written into a statement: a count of rows, checked here. */
+function count(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a count of rows: ${JSON.stringify(n)}`);
+  return String(n);
 }
 
 /**
@@ -363,8 +403,10 @@ function filters(
   const on = work ? { alias: 'w', where: onWork } : { alias: 'l', where: onLetter };
   if (query.urgencies?.length) {
     if (work) {
-      const ranks = query.urgencies.flatMap((u) => (u in URGENCY_RANK ? [URGENCY_RANK[u as UrgencyLevel]] : []));
-      onWork.push(`w.urgency_rank = ANY(${params.add(ranks)}::smallint[])`);
+      // Written out, as the states are (stateArray): a plan made without an array's values
+      // guesses how many ranks it holds. Ranks are the numbers of URGENCY_RANK, each once.
+      const ranks = [...new Set(query.urgencies.flatMap((u) => (u in URGENCY_RANK ? [URGENCY_RANK[u as UrgencyLevel]] : [])))];
+      onWork.push(`w.urgency_rank = ANY(ARRAY[${ranks.sort((a, b) => b - a).join(', ') || 'NULL'}]::smallint[])`);
     } else onLetter.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
   }
   const received = work ? 'w.received_at' : 'l.registered_at';

@@ -150,10 +150,11 @@ BEGIN
   PERFORM letter_key_read_committed();
   -- The state is read under the work row's lock, so no move of the letter's state can pass
   -- between reading it here and the key being there for that move's trigger to find.
-  SELECT state, restricted INTO work FROM letter_work WHERE letter_id = NEW.letter_id FOR NO KEY UPDATE;
+  SELECT state, restricted, urgency_rank, deadline, received_at INTO work FROM letter_work WHERE letter_id = NEW.letter_id FOR NO KEY UPDATE;
   WITH added AS (
-    INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
-    SELECT k.kind, k.key_id, NEW.letter_id, work.state, work.restricted FROM assignment_keys(NEW.unit_id, NEW.officer_id) k
+    INSERT INTO letter_key (kind, key_id, letter_id, state, restricted, urgency_rank, deadline, received_at)
+    SELECT k.kind, k.key_id, NEW.letter_id, work.state, work.restricted, work.urgency_rank, work.deadline, work.received_at
+      FROM assignment_keys(NEW.unit_id, NEW.officer_id) k
     ON CONFLICT DO NOTHING
     RETURNING kind, key_id, state, restricted
   ), counted AS (
@@ -185,8 +186,15 @@ CREATE FUNCTION public.letter_key_moved() RETURNS trigger
     AS $_$
 BEGIN
   PERFORM letter_key_read_committed();
+  IF (OLD.state, OLD.restricted) IS NOT DISTINCT FROM (NEW.state, NEW.restricted) THEN
+    UPDATE letter_key SET urgency_rank = NEW.urgency_rank, deadline = NEW.deadline, received_at = NEW.received_at
+     WHERE letter_id = NEW.letter_id;
+    RETURN NULL;
+  END IF;
   WITH moved AS (
-    UPDATE letter_key SET state = NEW.state, restricted = NEW.restricted WHERE letter_id = NEW.letter_id RETURNING kind, key_id
+    UPDATE letter_key
+       SET state = NEW.state, restricted = NEW.restricted, urgency_rank = NEW.urgency_rank, deadline = NEW.deadline, received_at = NEW.received_at
+     WHERE letter_id = NEW.letter_id RETURNING kind, key_id
   )
   INSERT INTO view_count (kind, key_id, state, restricted, n)
   SELECT k.kind, k.key_id, c.state, c.restricted, c.n
@@ -226,8 +234,8 @@ BEGIN
   LOCK TABLE letter_key, view_count IN EXCLUSIVE MODE;
   DELETE FROM letter_key WHERE kind = 't';
   DELETE FROM view_count WHERE kind = 't';
-  INSERT INTO letter_key (kind, key_id, letter_id, state, restricted)
-  SELECT DISTINCT k.kind, k.key_id, a.letter_id, w.state, w.restricted
+  INSERT INTO letter_key (kind, key_id, letter_id, state, restricted, urgency_rank, deadline, received_at)
+  SELECT DISTINCT k.kind, k.key_id, a.letter_id, w.state, w.restricted, w.urgency_rank, w.deadline, w.received_at
     FROM assignment a JOIN letter_work w ON w.letter_id = a.letter_id
    CROSS JOIN LATERAL assignment_keys(a.unit_id, a.officer_id) k
    WHERE k.kind = 't';
@@ -921,6 +929,9 @@ CREATE TABLE public.letter_key (
     letter_id bigint NOT NULL,
     state text NOT NULL,
     restricted boolean NOT NULL,
+    urgency_rank smallint NOT NULL,
+    deadline timestamp with time zone,
+    received_at timestamp with time zone NOT NULL,
     CONSTRAINT letter_key_kind_check CHECK ((kind = ANY (ARRAY['o'::text, 'u'::text, 't'::text])))
 );
 
@@ -1521,7 +1532,7 @@ CREATE INDEX letter_key_letter ON public.letter_key USING btree (letter_id, kind
 -- Name: letter_key_state; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX letter_key_state ON public.letter_key USING btree (kind, key_id, state, letter_id) INCLUDE (restricted);
+CREATE INDEX letter_key_state ON public.letter_key USING btree (kind, key_id, state, letter_id) INCLUDE (restricted, urgency_rank, deadline, received_at);
 
 --
 -- Name: letter_message_id; Type: INDEX; Schema: public; Owner: -
@@ -1725,7 +1736,7 @@ CREATE TRIGGER letter_key_assigned AFTER INSERT ON public.assignment FOR EACH RO
 -- Name: letter_work letter_key_moved; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER letter_key_moved AFTER UPDATE OF state, restricted ON public.letter_work FOR EACH ROW WHEN (((old.state IS DISTINCT FROM new.state) OR (old.restricted IS DISTINCT FROM new.restricted))) EXECUTE FUNCTION public.letter_key_moved();
+CREATE TRIGGER letter_key_moved AFTER UPDATE OF state, restricted, urgency_rank, deadline, received_at ON public.letter_work FOR EACH ROW WHEN ((((((old.state IS DISTINCT FROM new.state) OR (old.restricted IS DISTINCT FROM new.restricted)) OR (old.urgency_rank IS DISTINCT FROM new.urgency_rank)) OR (old.deadline IS DISTINCT FROM new.deadline)) OR (old.received_at IS DISTINCT FROM new.received_at))) EXECUTE FUNCTION public.letter_key_moved();
 
 --
 -- Name: unit letter_key_unit_moved; Type: TRIGGER; Schema: public; Owner: -

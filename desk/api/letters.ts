@@ -3,7 +3,7 @@ import type { Officer } from '../../letter/access';
 import { STAMP_STATES, stampedFileName, stampReasonText } from '../../letter/stamp';
 import { LETTER_STATES, MOVE_NAMES, STATE_NAMES, type Action, type LetterState } from '../../letter/transitions';
 import { findInboundWithRaw } from '../../registry/inbound';
-import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue, type QueueQuery } from '../../registry/queue';
+import { findLetterDetail, findLetterFor, listHeldAndSuspect, listQueue, PAGE_SIZE, type QueueQuery } from '../../registry/queue';
 import { findStampFor, stampedPdfOf, type StampRecord } from '../../registry/stamps';
 import { performAction, type ActionResult, type WorkDeps } from '../../registry/work';
 import { contentDisposition, fileInMessage } from '../attachments';
@@ -58,7 +58,7 @@ export const ListQuery = z.strictObject({
     .max(200)
     .optional()
     .describe('words to find in the reference, title or agency; Thai words need no spaces; Thai or Arabic digits'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
@@ -111,6 +111,20 @@ const QueueItem = z
   })
   .meta({ id: 'QueueItem' });
 
+/** A page of the queue, as GET /api/letters answers it. */
+export const QueuePageBody = z.object({
+  items: z.array(QueueItem),
+  total: z.number().int().describe('letters matching, over every page: at least this many when a state asked is in capped'),
+  counts: z
+    .record(State, z.number().int().nullable())
+    .describe(
+      'letters matching but for the state filter, per state. Without filters, every state exactly. With one (q, urgency, from, to, agency, book, year, mine): the open states, and a closed state (done, returned, annulled) when asked in state, each counted up to 1000; null for a state not counted',
+    ),
+  capped: z.array(State).describe('states whose count stopped at 1000: they hold more letters'),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
 const Attachment = z.object({
   n: z.number().int().describe('its place in the letter, from 1: GET /api/letters/{id}/attachments/{n}'),
   filename: z.string(),
@@ -152,7 +166,7 @@ export function stampView(letterId: number, stamp: StampRecord | null): z.output
   };
 }
 
-const LetterDetail = z
+export const LetterDetail = z
   .object({
     letter: z.object({
       id: z.number().int(),
@@ -327,18 +341,7 @@ export function letterRoutes(ctx: RouteContext): DeskRoute[] {
         tags: ['letters'],
         querystring: ListQuery,
         response: {
-          200: z.object({
-            items: z.array(QueueItem),
-            total: z.number().int().describe('letters matching, over every page: at least this many when a state asked is in capped'),
-            counts: z
-              .record(State, z.number().int().nullable())
-              .describe(
-                'letters matching but for the state filter, per state. Without filters, every state exactly. With one (q, urgency, from, to, agency, book, year, mine): the open states, and a closed state (done, returned, annulled) when asked in state, each counted up to 1000; null for a state not counted',
-              ),
-            capped: z.array(State).describe('states whose count stopped at 1000: they hold more letters'),
-            limit: z.number().int(),
-            offset: z.number().int(),
-          }),
+          200: QueuePageBody,
           ...errorResponses(400, 401),
         },
       },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LETTER_STATES, OPEN_STATES, STATE_NAMES, type LetterState } from '../../letter/transitions';
-import { listQueue, type QueueItem, type QueuePage } from '../../registry/queue';
+import { listQueue, PAGE_SIZE, type QueueItem, type QueuePage } from '../../registry/queue';
 import { ListQuery, queueQuery } from '../api/letters';
 import { route, type DeskRoute, type RouteContext } from '../api/route';
 import { pageContext } from './context';
@@ -26,7 +26,7 @@ export function withParams(query: Record<string, unknown>, changes: Record<strin
   for (const [k, v] of Object.entries({ ...query, ...changes })) {
     if (v === undefined || v === null || v === '' || v === false) continue;
     // The defaults stay out of the links.
-    if ((k === 'limit' && v === 50) || (k === 'offset' && v === 0)) continue;
+    if ((k === 'limit' && v === PAGE_SIZE) || (k === 'offset' && v === 0)) continue;
     params.set(k, Array.isArray(v) ? v.join(',') : String(v));
   }
   const s = params.toString();

@@ -29,8 +29,10 @@ describe('the counts per state the desk keeps for each view', () => {
 
   /** Every letter as maySee reads it, with its state, and the tree of units. */
   async function register(): Promise<{ letters: Array<LetterSeen & { id: number; state: LetterState }>; units: UnitNode[] }> {
+    // In the queue's order: most urgent first, then the nearest deadline, then the longest waiting.
     const { rows: letters } = await pool().query(
-      'SELECT l.id, l.restricted, w.state FROM letter l JOIN letter_work w ON w.letter_id = l.id ORDER BY l.id',
+      `SELECT l.id, l.restricted, w.state FROM letter l JOIN letter_work w ON w.letter_id = l.id
+        ORDER BY w.urgency_rank DESC, w.deadline ASC NULLS LAST, w.received_at, l.id`,
     );
     const { rows: assignments } = await pool().query(
       'SELECT letter_id, unit_id, officer_id, purpose, ended_at IS NULL AS open FROM assignment ORDER BY id',
@@ -61,9 +63,11 @@ describe('the counts per state the desk keeps for each view', () => {
       const who = `${step}: ${officer.username}`;
       expect({ who, counts: kept.counts }).toEqual({ who, counts });
       expect({ who, counts: counted.counts }).toEqual({ who, counts });
-      // The page found by walking the queue (no filter) and by joining the keys (a filter).
-      for (const page of [kept, counted])
-        expect({ who, ids: page.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ who, ids: seen.map((l) => l.id) });
+      // The page found by walking the queue or sorting an officer's keys (no filter), and by
+      // joining the keys (a filter): the letters seen, in the queue's order; and a page of three.
+      for (const page of [kept, counted]) expect({ who, ids: page.items.map((i) => i.id) }).toEqual({ who, ids: seen.map((l) => l.id) });
+      const third = await listQueue(pool(), officer, { states: LETTER_STATES, limit: 3, offset: 2 });
+      expect({ who, ids: third.items.map((i) => i.id) }).toEqual({ who, ids: seen.slice(2, 5).map((l) => l.id) });
 
       // Filters that leave every letter in, each read where migration 20 keeps it (the dates, the
       // book on the work row, the words on the search row, the open ones indexed apart): as a
@@ -75,7 +79,7 @@ describe('the counts per state the desk keeps for each view', () => {
         const queue = await listQueue(pool(), officer, { ...filter, limit: 10_000, offset: 0 });
         const notCounted = { done: null, returned: null, annulled: null };
         expect({ asked, counts: queue.counts, capped: queue.capped }).toEqual({ asked, counts: { ...counts, ...notCounted }, capped: [] });
-        expect({ asked, ids: queue.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ asked, ids: open.map((l) => l.id) });
+        expect({ asked, ids: queue.items.map((i) => i.id) }).toEqual({ asked, ids: open.map((l) => l.id) });
 
         const capped = await listQueue(pool(), officer, { ...everything, ...filter, countCap: 2 });
         const closed = LETTER_STATES.filter((s) => !OPEN_STATES.includes(s));
@@ -85,7 +89,7 @@ describe('the counts per state the desk keeps for each view', () => {
           counts: { ...counts, ...atMostTwo },
           capped: closed.filter((s) => counts[s] > 2).sort(),
         });
-        expect({ asked, ids: capped.items.map((i) => i.id).sort((a, b) => a - b) }).toEqual({ asked, ids: seen.map((l) => l.id) });
+        expect({ asked, ids: capped.items.map((i) => i.id) }).toEqual({ asked, ids: seen.map((l) => l.id) });
       }
     }
   }
@@ -120,7 +124,8 @@ describe('the counts per state the desk keeps for each view', () => {
     const ids: number[] = [];
     for (let i = 0; i < 40; i++) {
       const secret = i % 7 === 0;
-      const letter = await registerTestLetter(pool(), secret ? { secrecy: 'ลับ', restricted: true } : {}, { at });
+      const urgency = i % 5 === 0 ? { urgency: 'ด่วนมาก' } : i % 5 === 1 ? { urgency: 'ด่วนภายใน', urgencyDeadline: `2026-12-${10 + (i % 9)}` } : {};
+      const letter = await registerTestLetter(pool(), { ...urgency, ...(secret ? { secrecy: 'ลับ', restricted: true } : {}) }, { at });
       if (i % 10 !== 9) await routeNewLetter(pool(), letter.id, routing, () => at);
       ids.push(letter.id);
     }
@@ -129,8 +134,8 @@ describe('the counts per state the desk keeps for each view', () => {
 
   /**
    * 25 changes at random: an assignment (to an officer, with the unit they are in, or to a unit as a
-   * whole; to act, ending the one before, or to know), a move to another state, secrecy turned, or
-   * (when the register has them) the counts folded.
+   * whole; to act, ending the one before, or to know), a move to another state, a deadline set or
+   * taken away (its place in the queue), secrecy turned, or (when the register has them) the counts folded.
    */
   async function changes(letterIds: number[], fold: boolean): Promise<void> {
     const p = pool();
@@ -154,12 +159,17 @@ describe('the counts per state the desk keeps for each view', () => {
           `INSERT INTO assignment (letter_id, unit_id, officer_id, purpose, source, assigned_by, created_at) VALUES ($1, $2, $3, $4, 'officer', $5, now())`,
           [letterId, whole ? pick(Object.values(unit)) : to.unitId, whole ? null : to.id, purpose, officers[0].id],
         );
-      } else if (what < 0.8) {
+      } else if (what < 0.7) {
         const state = pick(states);
         await p.query(`UPDATE letter_work SET state = $2, wait_until = $3, updated_at = now() WHERE letter_id = $1`, [
           letterId,
           state,
           state === 'waiting' ? '2026-12-31' : null,
+        ]);
+      } else if (what < 0.8) {
+        await p.query('UPDATE letter_work SET deadline = $2 WHERE letter_id = $1', [
+          letterId,
+          random() < 0.3 ? null : new Date(Date.UTC(2026, 11, 1 + Math.floor(random() * 20))),
         ]);
       } else if (what < 0.9 || !fold) {
         await p.query('UPDATE letter SET restricted = NOT restricted WHERE id = $1', [letterId]);
@@ -233,8 +243,9 @@ describe('the counts per state the desk keeps for each view', () => {
   });
 
   // A register made before the keys (migration 18) with letters routed, assigned, moved and taken:
-  // the migrations write their keys, counts, copies and overlaps as the triggers would have made them.
-  it('are made by migrations 19 to 21 for the letters already registered', async () => {
+  // the migrations write their keys (with each letter's place in the queue, migration 22), counts,
+  // copies and overlaps as the triggers would have made them.
+  it('are made by migrations 19 to 22 for the letters already registered', async () => {
     await schemaAsOf(pool(), 18);
     await office();
     const letterIds = await letters();
