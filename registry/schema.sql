@@ -1595,6 +1595,12 @@ CREATE INDEX letter_work_book ON public.letter_work USING btree (book, state) IN
 CREATE INDEX letter_work_letter_state ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted);
 
 --
+-- Name: letter_work_open; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX letter_work_open ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted, wait_until, urgency_rank, deadline, received_at) WHERE (state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text]));
+
+--
 -- Name: letter_work_queue; Type: INDEX; Schema: public; Owner: -
 --
 

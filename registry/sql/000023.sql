@@ -1,0 +1,11 @@
+-- the open letters' work rows by id, with what a page of the queue reads of them
+
+-- A search of the queue finds its letters by their words (letter_words_open, migration 20), then
+-- reads each one's work row for its state, secrecy and place in the queue: 851 open letters hold
+-- "0201" on the bench's register, and each was looked up in letter_work's primary key (four index
+-- and table pages each, 3,400 in all). The open letters' rows alone, by id with those columns,
+-- are 7,100 entries in 130 pages: read whole and joined to the matches, or looked up in two
+-- pages each, from the index alone. (A search of the closed states still reads the primary key.)
+CREATE INDEX letter_work_open ON letter_work (letter_id) INCLUDE (state, restricted, wait_until, urgency_rank, deadline, received_at)
+  WHERE state = ANY (ARRAY['registered', 'assigned', 'in_progress', 'waiting']);
+ANALYZE letter_work;
