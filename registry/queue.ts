@@ -294,7 +294,7 @@ function stateArray(states: readonly LetterState[]): string {
  * An officer's queue unfiltered, a page of it: their letters (those naming them, those given to
  * their unit as a whole) are their keys, which keep each letter's place in the queue's order
  * (migration 22); sorted there, from the keys' index alone, and only the page's letters read on
- * their work rows. A letter both naming them and given to their unit is one of the page's rows.
+ * their work rows. A letter that both names them and is given to their unit is on the page once.
  */
 function keyedPage(scope: Scope, params: SqlParams, states: string, bounds: string): string {
   const secret = scope.restricted ? '' : ' AND NOT k.restricted';

@@ -1580,13 +1580,13 @@ CREATE INDEX letter_words_text ON public.letter_words USING gin (text public.gin
 -- Name: letter_work_agency; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX letter_work_agency ON public.letter_work USING btree (agency, state) INCLUDE (restricted);
+CREATE INDEX letter_work_agency ON public.letter_work USING btree (agency, state, received_at) INCLUDE (restricted, letter_id);
 
 --
 -- Name: letter_work_book; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX letter_work_book ON public.letter_work USING btree (book, state) INCLUDE (restricted);
+CREATE INDEX letter_work_book ON public.letter_work USING btree (book, state, received_at) INCLUDE (restricted, letter_id);
 
 --
 -- Name: letter_work_letter_state; Type: INDEX; Schema: public; Owner: -
