@@ -97,3 +97,10 @@ export async function memoryHungryObjectStream(megabytes: number): Promise<Buffe
 
 /** A test letter's PDF, unique per call so that no two test letters are the same file. */
 export const samplePdf = (text = `Test letter ${randomBytes(6).toString('hex')}`) => onePagePdf(text);
+
+/**
+ * A reader thread's memory limit with room beside what this Jest worker already holds (other
+ * test files, large PDFs made for them): under the default 1.5 GB a worker that has grown is
+ * already over it, and the reading is postponed. For every reading that is not about the limit.
+ */
+export const roomy = () => process.memoryUsage.rss() + 2 ** 30;

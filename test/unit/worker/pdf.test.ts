@@ -1,17 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { PdfReadingPostponed, readFirstPage } from '../../../worker/pdf';
-import { memoryHungryPdf, onePagePdf } from '../../support/pdf';
+import { memoryHungryPdf, onePagePdf, roomy } from '../../support/pdf';
 
 // 1 GB of spaces, deflated: made once for the file, it takes seconds.
 let hungryPdf: Promise<Buffer> | undefined;
 const gigabyteOfSpaces = () => (hungryPdf ??= memoryHungryPdf(1024));
 
 const TEXT_PDF = { present: true, textLayer: true, encrypted: false, unreadable: false };
-
-// A limit with room beside what this Jest worker already holds (other test files, the 1 GB PDF
-// above): under the default 1.5 GB such a worker is already over it, and the reading postponed.
-const roomy = () => process.memoryUsage.rss() + 2 ** 30;
 
 describe('reading the first page of a PDF in a reader thread', () => {
   it('flags a damaged PDF (a PDF header, then nothing a reader can use) as unreadable', async () => {

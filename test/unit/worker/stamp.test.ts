@@ -1,13 +1,13 @@
 import { stampInThread } from '../../../worker/pdf';
 import { mayStart, placeInQueue, type Work } from '../../../worker/pdf-threads';
-import { memoryHungryObjectStream, onePagePdf, pdfText } from '../../support/pdf';
+import { memoryHungryObjectStream, onePagePdf, pdfText, roomy } from '../../support/pdf';
 import { SAMPLE_STAMP as STAMP } from '../../support/stamp-pdfs';
 
 describe('the receipt stamp drawn in a reader thread', () => {
   it('draws it on a copy of the PDF, leaving the PDF given as it was', async () => {
     const pdf = onePagePdf('Hello');
     const kept = Buffer.from(pdf);
-    const run = await stampInThread(pdf, STAMP);
+    const run = await stampInThread(pdf, STAMP, { memoryBytes: roomy() });
     if (run.kind !== 'stamped') throw new Error(JSON.stringify(run));
     expect(pdf.equals(kept)).toBe(true);
     const text = await pdfText(run.pdf);
@@ -16,17 +16,23 @@ describe('the receipt stamp drawn in a reader thread', () => {
   });
 
   it('refuses an encrypted PDF and a damaged one, saying why', async () => {
-    expect(await stampInThread(onePagePdf('Hello', { encrypted: true }), STAMP)).toMatchObject({ kind: 'refused', reason: 'encrypted' });
-    expect(await stampInThread(Buffer.from('%PDF-1.4\nnot a PDF after all'), STAMP)).toMatchObject({ kind: 'refused', reason: 'damaged' });
+    expect(await stampInThread(onePagePdf('Hello', { encrypted: true }), STAMP, { memoryBytes: roomy() })).toMatchObject({
+      kind: 'refused',
+      reason: 'encrypted',
+    });
+    expect(await stampInThread(Buffer.from('%PDF-1.4\nnot a PDF after all'), STAMP, { memoryBytes: roomy() })).toMatchObject({
+      kind: 'refused',
+      reason: 'damaged',
+    });
   });
 
   it('stops a stamp that takes longer than allowed, and stamps the next one', async () => {
-    expect(await stampInThread(onePagePdf('Hello'), STAMP, { timeoutMs: 1 })).toEqual({
+    expect(await stampInThread(onePagePdf('Hello'), STAMP, { timeoutMs: 1, memoryBytes: roomy() })).toEqual({
       kind: 'stopped',
       bound: 'time',
       detail: 'no answer within 1 ms',
     });
-    expect(await stampInThread(onePagePdf('Hello'), STAMP)).toMatchObject({ kind: 'stamped' });
+    expect(await stampInThread(onePagePdf('Hello'), STAMP, { memoryBytes: roomy() })).toMatchObject({ kind: 'stamped' });
   });
 
   // pdf-lib holds the file's objects in memory as it loads it: an object stream is inflated whole, outside the thread's heap limit.
