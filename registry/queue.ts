@@ -189,7 +189,9 @@ export function queueStatements(
   if (shared) {
     const open = stateArray(OPEN_STATES);
     const narrowed = narrowing(params, OPEN_STATES);
-    const where = [visibleTo(scope, work, params, { states: open }), ...narrowed.conditions, `w.state = ANY(${open})`].join(' AND ');
+    const where = [visibleTo(scope, work, params, { states: open, listed: true }), ...narrowed.conditions, `w.state = ANY(${open})`].join(
+      ' AND ',
+    );
     found = `WITH found AS MATERIALIZED (
                SELECT ${PAGE_COLUMNS} FROM letter_work w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
     page = `SELECT ${PAGE_COLUMNS} FROM found w WHERE w.state = ANY(${inStates})
