@@ -305,10 +305,11 @@ function keyedPage(scope: Scope, params: SqlParams, states: string, bounds: stri
       `SELECT k.letter_id, k.urgency_rank, k.deadline, k.received_at FROM letter_key k
         WHERE ${keyIs('k', key, params)} AND k.state = ANY(${states})${secret}`,
   );
+  // One row a letter, whatever its keys' copies say (they are the same, as the triggers keep them).
   return `SELECT ${PAGE_COLUMNS}
             FROM (SELECT k.letter_id FROM (${lists.join(' UNION ALL ')}) k
-                   GROUP BY k.letter_id, k.urgency_rank, k.deadline, k.received_at
-                   ORDER BY ${ORDERS.urgency.replaceAll('w.', 'k.')} ${bounds}) k
+                   GROUP BY k.letter_id
+                   ORDER BY max(k.urgency_rank) DESC, min(k.deadline) ASC NULLS LAST, min(k.received_at), k.letter_id ${bounds}) k
             JOIN letter_work w ON w.letter_id = k.letter_id`;
 }
 
@@ -407,7 +408,8 @@ function filters(
     if (work) {
       // Written out, as the states are (stateArray): a plan made without an array's values
       // guesses how many ranks it holds. Ranks are the numbers of URGENCY_RANK, each once.
-      const ranks = [...new Set(query.urgencies.flatMap((u) => (u in URGENCY_RANK ? [URGENCY_RANK[u as UrgencyLevel]] : [])))];
+      const ranks = [...new Set(query.urgencies.flatMap((u) => (Object.hasOwn(URGENCY_RANK, u) ? [URGENCY_RANK[u as UrgencyLevel]] : [])))];
+      if (!ranks.every(Number.isInteger)) throw new Error(`not urgency ranks: ${JSON.stringify(ranks)}`);
       onWork.push(`w.urgency_rank = ANY(ARRAY[${ranks.sort((a, b) => b - a).join(', ') || 'NULL'}]::smallint[])`);
     } else onLetter.push(`l.urgency = ANY(${params.add(query.urgencies)})`);
   }

@@ -199,10 +199,14 @@ const ENTRY_ALIGNMENT = { vertical: 'top', wrapText: true } as const;
  * keeps it (no writableNeedDrain); exceljs is pinned (4.4.0), and a later one without it is
  * simply not waited for.
  */
-async function sheetTaken(sheet: object): Promise<void> {
+async function sheetTaken(sheet: object, out: Writable): Promise<void> {
   type Entry = Writable & { _writableState?: { needDrain?: boolean } };
   const entry = (sheet as { stream?: { pipes?: Entry[] } }).stream?.pipes?.[0];
-  if (entry?._writableState?.needDrain) await once(entry, 'drain');
+  if (!entry?._writableState?.needDrain || out.destroyed) return;
+  // Or until `out` closes (its reader went away): the archive then takes nothing more, and
+  // roomIn, next, says so.
+  const gone = new AbortController();
+  await Promise.race([once(entry, 'drain', { signal: gone.signal }), once(out, 'close', { signal: gone.signal })]).finally(() => gone.abort());
 }
 
 async function writeXlsx(entries: AsyncIterable<RegisterEntry>, form: RegisterForm, out: PassThrough): Promise<void> {
@@ -252,7 +256,7 @@ async function writeXlsx(entries: AsyncIterable<RegisterEntry>, form: RegisterFo
       });
       row.commit();
     }
-    await sheetTaken(sheet);
+    await sheetTaken(sheet, out);
     await roomIn(out);
   }
   sheet.addRow([]).commit();

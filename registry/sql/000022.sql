@@ -7,15 +7,18 @@
 -- on its work row to be ordered, 1,200-2,800 index pages read for each page shown. Each key now
 -- keeps its letter's place in that order, as it keeps its state, and the page is sorted from the
 -- keys' index; only the 50 shown are read further.
--- No key is made or moved meanwhile (see migration 21): the copies below are then complete.
-LOCK TABLE assignment, letter_work, letter_key IN SHARE MODE;
+-- No key is made or moved meanwhile (see migration 21): the copies below are then complete. The
+-- keys are locked whole from the start (the ALTER needs it), not raised to it from a weaker lock
+-- while an action waits on them. Their index is made again after the copies, not kept through them.
+LOCK TABLE assignment, letter_work IN SHARE MODE;
+LOCK TABLE letter_key IN ACCESS EXCLUSIVE MODE;
 
+DROP INDEX letter_key_state;
 ALTER TABLE letter_key ADD COLUMN urgency_rank smallint, ADD COLUMN deadline timestamptz, ADD COLUMN received_at timestamptz;
 UPDATE letter_key k SET urgency_rank = w.urgency_rank, deadline = w.deadline, received_at = w.received_at
   FROM letter_work w WHERE w.letter_id = k.letter_id;
 ALTER TABLE letter_key ALTER COLUMN urgency_rank SET NOT NULL, ALTER COLUMN received_at SET NOT NULL;
 
-DROP INDEX letter_key_state;
 CREATE INDEX letter_key_state ON letter_key (kind, key_id, state, letter_id) INCLUDE (restricted, urgency_rank, deadline, received_at);
 
 -- A key is made with its letter's state, secrecy and place in the queue, read under the work
@@ -106,4 +109,6 @@ BEGIN
   SELECT kind, key_id, state, restricted, count(*) FROM letter_key WHERE kind = 't' GROUP BY kind, key_id, state, restricted;
 END $$;
 
+-- (Every key was rewritten: until autovacuum has been by, reading the keys' index alone also
+-- reads the table.)
 ANALYZE letter_key;
