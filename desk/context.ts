@@ -16,6 +16,11 @@ export interface DeskDeps {
   clock?: Clock;
   /** Sends a reply the desk planned (a returned letter's notice to its sender) through the mail queue. */
   queueReply: (replyId: number) => Promise<void>;
+  /**
+   * Every answer also checked against its zod schema before it is written (the tests' desks):
+   * the serializer writes what it is given without checking its values (desk/api/serializer.ts).
+   */
+  checkAnswers?: boolean;
 }
 
 export type DeskContext = Required<DeskDeps>;

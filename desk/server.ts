@@ -62,7 +62,7 @@ function docsRoute(): DeskRoute {
 
 /** The desk's HTTP server: health and metrics for the operator, the officers' API. */
 export function createDesk(deps: DeskDeps): FastifyInstance {
-  const ctx: DeskContext = { ...deps, clock: deps.clock ?? (() => new Date()) };
+  const ctx: DeskContext = { ...deps, clock: deps.clock ?? (() => new Date()), checkAnswers: deps.checkAnswers ?? false };
   const { config } = ctx;
   // Requests at warn and above only: a Prometheus scrape every few seconds is not news.
   const app = Fastify({
@@ -72,7 +72,7 @@ export function createDesk(deps: DeskDeps): FastifyInstance {
   const auth = createAuth(ctx);
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(serializerCompiler({ check: ctx.checkAnswers }));
   app.register(helmet, {
     contentSecurityPolicy: {
       // Everything from the desk itself: no inline script or style, no CDN, PDFs framed by our own pages only.

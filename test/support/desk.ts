@@ -37,6 +37,7 @@ export async function startTestDesk(
     logger: silent,
     clock,
     queueReply: (id) => queueReply(queues, id),
+    checkAnswers: true,
   });
   beforeReady?.(app);
   await app.ready();

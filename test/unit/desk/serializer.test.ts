@@ -7,7 +7,8 @@ import { serializerCompiler } from '../../../desk/api/serializer';
 // before, for every kind of field the schemas hold: dates, nulls, nested objects that may be
 // null, records, and free-form evidence.
 
-const serializer = (schema: z.ZodType) => serializerCompiler({ schema, method: 'GET', url: '/api/test', httpStatus: '200' }) as (data: unknown) => string;
+const serializer = (schema: z.ZodType, check = false) =>
+  serializerCompiler({ check })({ schema, method: 'GET', url: '/api/test', httpStatus: '200' }) as (data: unknown) => string;
 const asZodWrote = (schema: z.ZodType, data: unknown) => JSON.stringify(z.encode(schema, data));
 
 const registeredAt = new Date('2026-12-04T07:30:00.123Z');
@@ -134,5 +135,12 @@ describe('the desk serializer', () => {
     delete untitled.title;
     expect(() => serializer(QueuePageBody)({ ...page, items: [untitled] })).toThrow(/title/);
     expect(() => serializer(QueuePageBody)({ ...page, items: [{ ...queueItem(1), id: 'not a number' }] })).toThrow();
+  });
+
+  it("writes a value that does not fit as it can (a null where the schema says false), unless asked to check: the tests' desks refuse it", () => {
+    const wrong = { ...page, items: [{ ...queueItem(1), restricted: null, number: 1.5 }] };
+    expect(JSON.parse(serializer(QueuePageBody)(wrong)).items[0]).toMatchObject({ restricted: false, number: 1 });
+    expect(() => serializer(QueuePageBody, true)(wrong)).toThrow(/restricted|number/);
+    expect(serializer(QueuePageBody, true)(page)).toBe(asZodWrote(QueuePageBody, page));
   });
 });
