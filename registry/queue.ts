@@ -150,8 +150,8 @@ export function queueStatements(
   // The view and what can be read on the work row are asked of letter_work, so that counting
   // needs the register's wide rows only for a filter on the register's year.
   const work = { id: 'w.letter_id', restricted: 'w.restricted' };
-  const narrowing = (params: SqlParams, states: readonly LetterState[]) => {
-    const onLetter = filters(query, params, { open: states.every((s) => OPEN_STATES.includes(s)) });
+  const narrowing = (params: SqlParams, states: readonly LetterState[], wordsHere = false) => {
+    const onLetter = filters(query, params, { open: states.every((s) => OPEN_STATES.includes(s)), wordsHere });
     const mine = query.mine
       ? [
           `EXISTS (SELECT 1 FROM assignment m WHERE m.letter_id = w.letter_id AND m.ended_at IS NULL AND m.officer_id = ${params.add(officer.id)})`,
@@ -169,9 +169,10 @@ export function queueStatements(
   // Whether the query filters, asked without adding its values to a statement's.
   const filtered = narrowing(new SqlParams(), states).conditions.length > 0;
   // A search of the open letters (as the queue asks it) finds them once, for its page and its
-  // counts alike, in one statement: both would otherwise compare and look up every candidate the
-  // trigram index gives. (Not the other filters: their page is read in the queue's order from an
-  // index, the first 50 alone, and their counts from another.)
+  // counts alike, in one statement: both would otherwise compare every candidate the trigram index
+  // gives. They are found on the open letters' search rows (open_words, migration 24), which carry
+  // what the queue reads of the work row. (Not the other filters: their page is read in the
+  // queue's order from an index, the first 50 alone, and their counts from another.)
   const searched = words(query.search).length;
   const shared = searched > 0 && !query.exactCounts && query.order !== 'number' && closedAsked.length === 0;
 
@@ -187,13 +188,10 @@ export function queueStatements(
   let found = '';
   let page: string;
   if (shared) {
-    const open = stateArray(OPEN_STATES);
-    const narrowed = narrowing(params, OPEN_STATES);
-    const where = [visibleTo(scope, work, params, { states: open, listed: true }), ...narrowed.conditions, `w.state = ANY(${open})`].join(
-      ' AND ',
-    );
+    const narrowed = narrowing(params, OPEN_STATES, true);
+    const where = [visibleTo(scope, work, params, { states: stateArray(OPEN_STATES), listed: true }), ...narrowed.conditions].join(' AND ');
     found = `WITH found AS MATERIALIZED (
-               SELECT ${PAGE_COLUMNS} FROM letter_work w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
+               SELECT ${PAGE_COLUMNS} FROM open_words w${withLetter(narrowed.withLetter)} WHERE ${where}) `;
     page = `SELECT ${PAGE_COLUMNS} FROM found w WHERE w.state = ANY(${inStates})
              ORDER BY ${order} ${bounds}`;
   } else if (!filtered && query.order !== 'number' && !viewKeys(scope).counted) {
@@ -282,7 +280,7 @@ export function queueStatements(
 
 /**
  * The states as an array for `= ANY(...)`, written out rather than a parameter: the open ones as
- * the partial indexes on them are (letter_work_queue, letter_words_open), so that a prepared
+ * the partial index on them is (letter_work_queue), so that a prepared
  * statement's generic plan, which does not see its parameters, can still prove it may read them;
  * and every state because its plan differs (the open letters are few, the done ones most). A
  * state is one of seven words, checked here, not what a caller wrote.
@@ -393,13 +391,14 @@ export async function listQueue(pool: Pool, officer: Officer, query: QueueQuery)
  * the letter (`l`). The work row keeps copies of what the filters ask (the urgency as its rank,
  * the registration time, the agency and the book; migrations 9, 17 and 20) beside the letter's
  * state, and they are read there when there is one; so are the search's words, found by the
- * letter's id. `work.open`: the statement asks for open letters only, whose search rows have an
- * index of their own (letter_words_open).
+ * letter's id. `work.open`: the statement asks for open letters only, whose search rows are a
+ * table of their own (open_words, migration 24); `work.wordsHere`: `w` is that table's row, the
+ * words compared on it.
  */
 function filters(
   query: Omit<QueueQuery, 'limit' | 'offset'>,
   params: SqlParams,
-  work?: { open: boolean },
+  work?: { open: boolean; wordsHere?: boolean },
 ): { work: string[]; letter: string[] } {
   const onWork: string[] = [];
   const onLetter: string[] = [];
@@ -425,13 +424,17 @@ function filters(
   if (query.year) onLetter.push(`l.year = ${params.add(query.year)}`);
   const searched = words(query.search);
   if (searched.length) {
-    // Asked of the letters' search text (letter_words, migration 18) by their id, every word in
-    // one look-up: the trigram index's candidates are compared again on that narrow row, not on
+    // Asked of the letters' search text (letter_words, migration 18; the open letters' own rows,
+    // open_words, migration 24) by their id, every word in one look-up: the trigram index's candidates are compared again on that narrow row, not on
     // the register's wide one, and a count of what is found needs no letter row at all. Each
     // word is written as that text is: lower case, Thai digits as Arabic.
-    const found = searched.map((word) => `s.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
-    if (work?.open) found.unshift('s.open');
-    on.where.push(`${work ? 'w.letter_id' : 'l.id'} IN (SELECT s.letter_id FROM letter_words s WHERE ${found.join(' AND ')})`);
+    const found = (row: string) =>
+      searched.map((word) => `${row}.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
+    if (work?.wordsHere) onWork.push(...found('w'));
+    else {
+      const table = work?.open ? 'open_words' : 'letter_words';
+      on.where.push(`${work ? 'w.letter_id' : 'l.id'} IN (SELECT s.letter_id FROM ${table} s WHERE ${found('s').join(' AND ')})`);
+    }
   }
   return { work: onWork, letter: onLetter };
 }

@@ -270,23 +270,12 @@ CREATE FUNCTION public.letter_search_text(reference text, title text, subject te
 CREATE FUNCTION public.letter_words_keep() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+  words text := letter_search_text(NEW.reference_normalised, NEW.title, NEW.subject, NEW.agency);
 BEGIN
-  INSERT INTO letter_words (letter_id, text)
-  VALUES (NEW.id, letter_search_text(NEW.reference_normalised, NEW.title, NEW.subject, NEW.agency))
+  INSERT INTO letter_words (letter_id, text) VALUES (NEW.id, words)
   ON CONFLICT (letter_id) DO UPDATE SET text = EXCLUDED.text;
-  RETURN NULL;
-END $$;
-
---
--- Name: letter_words_opened(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.letter_words_opened() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-  UPDATE letter_words SET open = NEW.state = ANY (ARRAY['registered', 'assigned', 'in_progress', 'waiting'])
-   WHERE letter_id = NEW.letter_id;
+  UPDATE open_words SET text = words WHERE letter_id = NEW.id;
   RETURN NULL;
 END $$;
 
@@ -327,6 +316,31 @@ BEGIN
           CASE NEW.urgency WHEN 'ด่วนที่สุด' THEN 4 WHEN 'ด่วนมาก' THEN 3 WHEN 'ด่วนภายใน' THEN 2 WHEN 'ด่วน' THEN 1 ELSE 0 END,
           NEW.registered_at, NEW.registered_at, NEW.restricted, NEW.agency, NEW.book)
   ON CONFLICT (letter_id) DO NOTHING;
+  RETURN NULL;
+END $$;
+
+--
+-- Name: open_words_keep(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.open_words_keep() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF NEW.state <> ALL (ARRAY['registered', 'assigned', 'in_progress', 'waiting']) THEN
+    DELETE FROM open_words WHERE letter_id = NEW.letter_id;
+    RETURN NULL;
+  END IF;
+  UPDATE open_words
+     SET state = NEW.state, wait_until = NEW.wait_until, deadline = NEW.deadline, urgency_rank = NEW.urgency_rank,
+         received_at = NEW.received_at, restricted = NEW.restricted, agency = NEW.agency, book = NEW.book
+   WHERE letter_id = NEW.letter_id;
+  IF NOT FOUND THEN
+    INSERT INTO open_words (letter_id, text, state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book)
+    SELECT NEW.letter_id, letter_search_text(l.reference_normalised, l.title, l.subject, l.agency), NEW.state, NEW.wait_until,
+           NEW.deadline, NEW.urgency_rank, NEW.received_at, NEW.restricted, NEW.agency, NEW.book
+      FROM letter l WHERE l.id = NEW.letter_id;
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -962,8 +976,7 @@ ALTER TABLE ONLY public.letter_stamp ALTER COLUMN pdf SET STORAGE EXTERNAL;
 
 CREATE TABLE public.letter_words (
     letter_id bigint NOT NULL,
-    text text NOT NULL,
-    open boolean DEFAULT true NOT NULL
+    text text NOT NULL
 );
 
 --
@@ -1028,6 +1041,23 @@ CREATE SEQUENCE public.officer_id_seq
 --
 
 ALTER SEQUENCE public.officer_id_seq OWNED BY public.officer.id;
+
+--
+-- Name: open_words; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.open_words (
+    letter_id bigint NOT NULL,
+    text text NOT NULL,
+    state text NOT NULL,
+    wait_until date,
+    deadline timestamp with time zone,
+    urgency_rank smallint NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    restricted boolean NOT NULL,
+    agency text,
+    book text NOT NULL
+);
 
 --
 -- Name: reminder; Type: TABLE; Schema: public; Owner: -
@@ -1365,6 +1395,13 @@ ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_pkey PRIMARY KEY (id);
 
 --
+-- Name: open_words open_words_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.open_words
+    ADD CONSTRAINT open_words_pkey PRIMARY KEY (letter_id);
+
+--
 -- Name: reminder reminder_message_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1565,12 +1602,6 @@ CREATE INDEX letter_suspect ON public.letter USING btree (registered_at) WHERE s
 CREATE INDEX letter_urgency ON public.letter USING btree (urgency, id) WHERE (urgency IS NOT NULL);
 
 --
--- Name: letter_words_open; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX letter_words_open ON public.letter_words USING gin (text public.gin_trgm_ops) WHERE open;
-
---
 -- Name: letter_words_text; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1593,12 +1624,6 @@ CREATE INDEX letter_work_book ON public.letter_work USING btree (book, state, re
 --
 
 CREATE INDEX letter_work_letter_state ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted);
-
---
--- Name: letter_work_open; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX letter_work_open ON public.letter_work USING btree (letter_id) INCLUDE (state, restricted, wait_until, urgency_rank, deadline, received_at) WHERE (state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text]));
 
 --
 -- Name: letter_work_queue; Type: INDEX; Schema: public; Owner: -
@@ -1641,6 +1666,12 @@ CREATE INDEX officer_unit ON public.officer USING btree (unit_id) WHERE (disable
 --
 
 CREATE UNIQUE INDEX officer_username ON public.officer USING btree (username);
+
+--
+-- Name: open_words_text; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX open_words_text ON public.open_words USING gin (text public.gin_trgm_ops);
 
 --
 -- Name: reminder_pending; Type: INDEX; Schema: public; Owner: -
@@ -1757,12 +1788,6 @@ CREATE TRIGGER letter_key_unit_moved AFTER UPDATE OF parent_id ON public.unit FO
 CREATE TRIGGER letter_words_changed AFTER UPDATE OF reference_normalised, title, subject, agency ON public.letter FOR EACH ROW WHEN (((((old.reference_normalised IS DISTINCT FROM new.reference_normalised) OR (old.title IS DISTINCT FROM new.title)) OR (old.subject IS DISTINCT FROM new.subject)) OR (old.agency IS DISTINCT FROM new.agency))) EXECUTE FUNCTION public.letter_words_keep();
 
 --
--- Name: letter_work letter_words_opened; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER letter_words_opened AFTER UPDATE OF state ON public.letter_work FOR EACH ROW WHEN (((old.state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text])) IS DISTINCT FROM (new.state = ANY (ARRAY['registered'::text, 'assigned'::text, 'in_progress'::text, 'waiting'::text])))) EXECUTE FUNCTION public.letter_words_opened();
-
---
 -- Name: letter letter_words_registered; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1785,6 +1810,18 @@ CREATE TRIGGER letter_work_said AFTER UPDATE OF agency, book ON public.letter FO
 --
 
 CREATE TRIGGER letter_work_start AFTER INSERT ON public.letter FOR EACH ROW EXECUTE FUNCTION public.letter_work_start();
+
+--
+-- Name: letter_work open_words_moved; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER open_words_moved AFTER UPDATE OF state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book ON public.letter_work FOR EACH ROW WHEN (((((((((old.state IS DISTINCT FROM new.state) OR (old.wait_until IS DISTINCT FROM new.wait_until)) OR (old.deadline IS DISTINCT FROM new.deadline)) OR (old.urgency_rank IS DISTINCT FROM new.urgency_rank)) OR (old.received_at IS DISTINCT FROM new.received_at)) OR (old.restricted IS DISTINCT FROM new.restricted)) OR (old.agency IS DISTINCT FROM new.agency)) OR (old.book IS DISTINCT FROM new.book))) EXECUTE FUNCTION public.open_words_keep();
+
+--
+-- Name: letter_work open_words_opened; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER open_words_opened AFTER INSERT ON public.letter_work FOR EACH ROW EXECUTE FUNCTION public.open_words_keep();
 
 --
 -- Name: letter_work view_count_registered; Type: TRIGGER; Schema: public; Owner: -
@@ -1910,6 +1947,13 @@ ALTER TABLE ONLY public.letter_work
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
+
+--
+-- Name: open_words open_words_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.open_words
+    ADD CONSTRAINT open_words_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter_work(letter_id);
 
 --
 -- Name: reminder reminder_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

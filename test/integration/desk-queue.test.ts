@@ -211,8 +211,8 @@ describe("an officer's queue", () => {
   });
 
   it('finds an open letter by its words, a closed one when its state is asked, and one reopened in the queue again', async () => {
-    // The open letters' words have an index of their own (letter_words_open): closing and
-    // reopening a letter moves it out of it and back.
+    // The open letters' words are a table of their own (open_words): closing and reopening a
+    // letter moves it out of it and back.
     const letter = await arrives('2026-11-19T04:00:00Z', { title: 'ประกาศรับสมัครลูกจ้างชั่วคราว' });
     const search = (states?: QueueQuery['states']) => page(o.q1, { search: 'ลูกจ้างชั่วคราว', states }).then((p) => numbers(p.items));
     expect(await search()).toEqual([letter.number]);
@@ -224,6 +224,40 @@ describe("an officer's queue", () => {
     expect(await search()).toEqual([letter.number]);
     // Back as it was for the tests after this one: done, with the letter they know as done.
     await performAction(deps, o.q1, letter.id, { kind: 'close', note: null });
+  });
+
+  it('shows a letter found by its words as the queue shows it, whatever moves it', async () => {
+    // A search of the queue reads the open letters' own rows (open_words), with copies of their
+    // work rows: each move must reach those copies, or a search would show a state, a wait date
+    // or a deadline the queue no longer does, or a letter made secret.
+    const letter = await arrives('2026-11-19T05:00:00Z', {
+      title: 'ขอความอนุเคราะห์ตรวจสุขภาพประจำปี',
+      urgency: 'ด่วนภายใน',
+      urgencyDeadline: '2026-11-28',
+    });
+    const inBoth = async (officer: Officer) => {
+      const [queue, found] = await Promise.all([page(officer), page(officer, { search: 'ตรวจสุขภาพ' })]);
+      const inQueue = queue.items.filter((i) => i.id === letter.id);
+      expect(found.items).toEqual(inQueue);
+      expect(found.total).toBe(inQueue.length);
+      return inQueue[0];
+    };
+    expect(await inBoth(o.q1)).toMatchObject({ state: 'assigned', deadline: expect.any(Date) });
+    await performAction(deps, o.q1, letter.id, { kind: 'take' });
+    expect(await inBoth(o.q1)).toMatchObject({ state: 'in_progress' });
+    await performAction(deps, o.q1, letter.id, { kind: 'wait', until: '2026-11-27', note: null });
+    expect(await inBoth(o.q1)).toMatchObject({ state: 'waiting', waitUntil: '2026-11-27' });
+    await env.db.pool.query('UPDATE letter_work SET deadline = NULL WHERE letter_id = $1', [letter.id]);
+    expect(await inBoth(o.q1)).toMatchObject({ deadline: null });
+    // Made secret: gone for an officer without clearance, there for one with it.
+    await env.db.pool.query(`UPDATE letter SET restricted = true, secrecy = 'ลับ' WHERE id = $1`, [letter.id]);
+    expect(await inBoth(o.q1)).toBeUndefined();
+    expect(await inBoth(o.head)).toMatchObject({ restricted: true, state: 'waiting' });
+    await env.db.pool.query(`UPDATE letter SET restricted = false, secrecy = NULL WHERE id = $1`, [letter.id]);
+    // Closed: in neither (and so as it was for the tests after this one).
+    await performAction(deps, o.q1, letter.id, { kind: 'close', note: null });
+    expect(await inBoth(o.q1)).toBeUndefined();
+    expect(await inBoth(o.head)).toBeUndefined();
   });
 
   it('counts a search from the search rows and the work rows, without reading the register', async () => {
