@@ -275,7 +275,10 @@ DECLARE
 BEGIN
   INSERT INTO letter_words (letter_id, text) VALUES (NEW.id, words)
   ON CONFLICT (letter_id) DO UPDATE SET text = EXCLUDED.text;
-  UPDATE open_words SET text = words WHERE letter_id = NEW.id;
+  -- A new letter's open row is made with its work row, from the letter (open_words_keep).
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE open_words SET text = words WHERE letter_id = NEW.id;
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -326,16 +329,20 @@ END $$;
 CREATE FUNCTION public.open_words_keep() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+  open_states CONSTANT text[] := ARRAY['registered', 'assigned', 'in_progress', 'waiting'];
+  was_open boolean := TG_OP = 'UPDATE' AND OLD.state = ANY (open_states);
 BEGIN
-  IF NEW.state <> ALL (ARRAY['registered', 'assigned', 'in_progress', 'waiting']) THEN
-    DELETE FROM open_words WHERE letter_id = NEW.letter_id;
-    RETURN NULL;
-  END IF;
-  UPDATE open_words
-     SET state = NEW.state, wait_until = NEW.wait_until, deadline = NEW.deadline, urgency_rank = NEW.urgency_rank,
-         received_at = NEW.received_at, restricted = NEW.restricted, agency = NEW.agency, book = NEW.book
-   WHERE letter_id = NEW.letter_id;
-  IF NOT FOUND THEN
+  IF NEW.state <> ALL (open_states) THEN
+    IF was_open THEN
+      DELETE FROM open_words WHERE letter_id = NEW.letter_id;
+    END IF;
+  ELSIF was_open THEN
+    UPDATE open_words
+       SET state = NEW.state, wait_until = NEW.wait_until, deadline = NEW.deadline, urgency_rank = NEW.urgency_rank,
+           received_at = NEW.received_at, restricted = NEW.restricted, agency = NEW.agency, book = NEW.book
+     WHERE letter_id = NEW.letter_id;
+  ELSE
     INSERT INTO open_words (letter_id, text, state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book)
     SELECT NEW.letter_id, letter_search_text(l.reference_normalised, l.title, l.subject, l.agency), NEW.state, NEW.wait_until,
            NEW.deadline, NEW.urgency_rank, NEW.received_at, NEW.restricted, NEW.agency, NEW.book
@@ -1947,13 +1954,6 @@ ALTER TABLE ONLY public.letter_work
 
 ALTER TABLE ONLY public.officer
     ADD CONSTRAINT officer_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.unit(id);
-
---
--- Name: open_words open_words_letter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.open_words
-    ADD CONSTRAINT open_words_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES public.letter_work(letter_id);
 
 --
 -- Name: reminder reminder_officer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

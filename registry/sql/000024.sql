@@ -9,8 +9,10 @@
 -- closed), each with the columns of its work row that the queue filters and orders by: the search
 -- is this table's rows alone, 2.0 ms. letter_words keeps every letter's text, for a search of the
 -- closed states.
+-- No foreign key: the rows are letter_work's own, made and deleted by its triggers (and a key's
+-- check, planned when the table was empty, read letter_work whole for each row of a bulk load).
 CREATE TABLE open_words (
-  letter_id    bigint PRIMARY KEY REFERENCES letter_work (letter_id),
+  letter_id    bigint PRIMARY KEY,
   text         text NOT NULL,
   -- Copies of letter_work's, kept by open_words_keep below.
   state        text NOT NULL,
@@ -27,16 +29,20 @@ CREATE TABLE open_words (
 -- rewritten as its work row changes, deleted when it closes (done, returned, annulled). The text
 -- is the letter's as letter_words has it (one function, letter_search_text).
 CREATE FUNCTION open_words_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  open_states CONSTANT text[] := ARRAY['registered', 'assigned', 'in_progress', 'waiting'];
+  was_open boolean := TG_OP = 'UPDATE' AND OLD.state = ANY (open_states);
 BEGIN
-  IF NEW.state <> ALL (ARRAY['registered', 'assigned', 'in_progress', 'waiting']) THEN
-    DELETE FROM open_words WHERE letter_id = NEW.letter_id;
-    RETURN NULL;
-  END IF;
-  UPDATE open_words
-     SET state = NEW.state, wait_until = NEW.wait_until, deadline = NEW.deadline, urgency_rank = NEW.urgency_rank,
-         received_at = NEW.received_at, restricted = NEW.restricted, agency = NEW.agency, book = NEW.book
-   WHERE letter_id = NEW.letter_id;
-  IF NOT FOUND THEN
+  IF NEW.state <> ALL (open_states) THEN
+    IF was_open THEN
+      DELETE FROM open_words WHERE letter_id = NEW.letter_id;
+    END IF;
+  ELSIF was_open THEN
+    UPDATE open_words
+       SET state = NEW.state, wait_until = NEW.wait_until, deadline = NEW.deadline, urgency_rank = NEW.urgency_rank,
+           received_at = NEW.received_at, restricted = NEW.restricted, agency = NEW.agency, book = NEW.book
+     WHERE letter_id = NEW.letter_id;
+  ELSE
     INSERT INTO open_words (letter_id, text, state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book)
     SELECT NEW.letter_id, letter_search_text(l.reference_normalised, l.title, l.subject, l.agency), NEW.state, NEW.wait_until,
            NEW.deadline, NEW.urgency_rank, NEW.received_at, NEW.restricted, NEW.agency, NEW.book
@@ -58,7 +64,10 @@ DECLARE
 BEGIN
   INSERT INTO letter_words (letter_id, text) VALUES (NEW.id, words)
   ON CONFLICT (letter_id) DO UPDATE SET text = EXCLUDED.text;
-  UPDATE open_words SET text = words WHERE letter_id = NEW.id;
+  -- A new letter's open row is made with its work row, from the letter (open_words_keep).
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE open_words SET text = words WHERE letter_id = NEW.id;
+  END IF;
   RETURN NULL;
 END $$;
 
