@@ -147,8 +147,9 @@ export function queueStatements(
   cap: number | null;
 } {
   const scope = scopeOf(officer);
-  // The view and what can be read on the work row are asked of letter_work, so that counting
-  // needs the register's wide rows only for a filter on the register's year.
+  // The view and what can be read on the work row are asked of letter_work (or, for a search of
+  // the open letters, of their search rows' copies, open_words), so that counting needs the
+  // register's wide rows only for a filter on the register's year.
   const work = { id: 'w.letter_id', restricted: 'w.restricted' };
   const narrowing = (params: SqlParams, states: readonly LetterState[], wordsHere = false) => {
     const onLetter = filters(query, params, { open: states.every((s) => OPEN_STATES.includes(s)), wordsHere });

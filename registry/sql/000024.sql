@@ -5,10 +5,15 @@
 -- work row for its state, secrecy and place in the queue. On the bench's register a common word
 -- ("งบประมาณ") is in 1,226 open letters, whose search rows lay on 902 pages of a table of every
 -- letter, and each work row cost three or four more pages: 4.6 ms a search. Here the open
--- letters' rows alone (7,200 rows, 240 pages, kept so by deleting a letter's row when it is
+-- letters' rows alone (7,200 rows, 341 pages, kept so by deleting a letter's row when it is
 -- closed), each with the columns of its work row that the queue filters and orders by: the search
 -- is this table's rows alone, 2.0 ms. letter_words keeps every letter's text, for a search of the
 -- closed states.
+-- The work rows and the search rows stay as they are until this commits (a desk still running
+-- the code before it waits here): no letter moves or changes its words between the copy below
+-- and the triggers that would have seen it. Taken first, before the triggers' own locks.
+LOCK TABLE letter_work, letter_words IN ACCESS EXCLUSIVE MODE;
+
 -- No foreign key: the rows are letter_work's own, made and deleted by its triggers (and a key's
 -- check, planned when the table was empty, read letter_work whole for each row of a bulk load).
 CREATE TABLE open_words (
@@ -27,7 +32,9 @@ CREATE TABLE open_words (
 
 -- A letter's row while it is open: made when it opens (registered, or reopened), its copies
 -- rewritten as its work row changes, deleted when it closes (done, returned, annulled). The text
--- is the letter's as letter_words has it (one function, letter_search_text).
+-- is the letter's as letter_words has it (one function, letter_search_text), read from the letter
+-- as this transaction sees it: the desk changes a letter's words only in the transaction that
+-- holds its work row (registry/work.ts performAction), so no other can be changing them meanwhile.
 CREATE FUNCTION open_words_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   open_states CONSTANT text[] := ARRAY['registered', 'assigned', 'in_progress', 'waiting'];
@@ -71,9 +78,7 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- The open letters now. After the triggers, as in migration 18: letter_work is locked until
--- this commits, so no letter moves between this copy and the trigger that would have seen it.
-LOCK TABLE letter_work IN SHARE ROW EXCLUSIVE MODE;
+-- The open letters now (the tables locked above).
 INSERT INTO open_words (letter_id, text, state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book)
 SELECT w.letter_id, s.text, w.state, w.wait_until, w.deadline, w.urgency_rank, w.received_at, w.restricted, w.agency, w.book
   FROM letter_work w JOIN letter_words s ON s.letter_id = w.letter_id

@@ -235,11 +235,20 @@ describe("an officer's queue", () => {
       urgency: 'ด่วนภายใน',
       urgencyDeadline: '2026-11-28',
     });
-    const inBoth = async (officer: Officer) => {
-      const [queue, found] = await Promise.all([page(officer), page(officer, { search: 'ตรวจสุขภาพ' })]);
+    // Found as the queue asks (page and counts in one statement, from open_words alone), and as
+    // the register's order and exact counts ask (open_words looked up by id).
+    const inBoth = async (officer: Officer, filter: Partial<QueueQuery> = {}) => {
+      const search = { ...filter, search: 'ตรวจสุขภาพ' };
+      const [queue, found, inOrder] = await Promise.all([
+        page(officer, filter),
+        page(officer, search),
+        page(officer, { ...search, order: 'number', exactCounts: true }),
+      ]);
       const inQueue = queue.items.filter((i) => i.id === letter.id);
-      expect(found.items).toEqual(inQueue);
-      expect(found.total).toBe(inQueue.length);
+      for (const way of [found, inOrder]) {
+        expect(way.items).toEqual(inQueue);
+        expect(way.total).toBe(inQueue.length);
+      }
       return inQueue[0];
     };
     expect(await inBoth(o.q1)).toMatchObject({ state: 'assigned', deadline: expect.any(Date) });
@@ -247,8 +256,14 @@ describe("an officer's queue", () => {
     expect(await inBoth(o.q1)).toMatchObject({ state: 'in_progress' });
     await performAction(deps, o.q1, letter.id, { kind: 'wait', until: '2026-11-27', note: null });
     expect(await inBoth(o.q1)).toMatchObject({ state: 'waiting', waitUntil: '2026-11-27' });
+    await performAction(deps, o.q1, letter.id, { kind: 'wait', until: '2026-12-04', note: 'รอผลตรวจ' });
+    expect(await inBoth(o.q1)).toMatchObject({ state: 'waiting', waitUntil: '2026-12-04' });
     await env.db.pool.query('UPDATE letter_work SET deadline = NULL WHERE letter_id = $1', [letter.id]);
     expect(await inBoth(o.q1)).toMatchObject({ deadline: null });
+    // The agency filter reads the copy of the agency (and the words, the new agency's).
+    await env.db.pool.query('UPDATE letter SET agency = $2 WHERE id = $1', [letter.id, 'โรงพยาบาลส่งเสริมสุขภาพตำบล']);
+    expect(await inBoth(o.q1, { agency: 'โรงพยาบาลส่งเสริมสุขภาพตำบล' })).toMatchObject({ agency: 'โรงพยาบาลส่งเสริมสุขภาพตำบล' });
+    expect(await page(o.q1, { search: 'ส่งเสริมสุขภาพ' }).then((p) => p.items.map((i) => i.id))).toEqual([letter.id]);
     // Made secret: gone for an officer without clearance, there for one with it.
     await env.db.pool.query(`UPDATE letter SET restricted = true, secrecy = 'ลับ' WHERE id = $1`, [letter.id]);
     expect(await inBoth(o.q1)).toBeUndefined();

@@ -51,7 +51,26 @@ describe('the counts per state the desk keeps for each view', () => {
     };
   }
 
+  /**
+   * The open letters' search rows (open_words, migration 24) are the open work rows' copies with
+   * the letters' words, column by column: none missing, none left of a closed letter, none stale.
+   */
+  async function checkOpenWords(step: string): Promise<void> {
+    const columns = 'letter_id, text, state, wait_until, deadline, urgency_rank, received_at, restricted, agency, book';
+    const expected = `SELECT w.letter_id, s.text, w.state, w.wait_until, w.deadline, w.urgency_rank, w.received_at, w.restricted, w.agency, w.book
+                        FROM letter_work w JOIN letter_words s ON s.letter_id = w.letter_id
+                       WHERE w.state = ANY($1::text[])`;
+    const { rows } = await pool().query(
+      `(SELECT 'kept' AS side, ${columns} FROM (SELECT ${columns} FROM open_words EXCEPT ALL ${expected}) k)
+       UNION ALL
+       (SELECT 'missing', ${columns} FROM (${expected} EXCEPT ALL SELECT ${columns} FROM open_words) m)`,
+      [OPEN_STATES],
+    );
+    expect({ step, differing: rows }).toEqual({ step, differing: [] });
+  }
+
   async function checkEveryOfficer(step: string): Promise<void> {
+    await checkOpenWords(step);
     const { letters, units } = await register();
     for (const officer of officers) {
       const seen = letters.filter((l) => maySee(officer, l, units));
