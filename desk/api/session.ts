@@ -31,7 +31,7 @@ export function sessionRoutes({ auth, config }: RouteContext): DeskRoute[] {
             officer: OfficerBody,
             csrfToken: z.string().describe(`send it in the x-csrf-token header or the ${CSRF_FIELD} form field`),
           }),
-          ...errorResponses(400, 401, 423),
+          ...errorResponses(400, 401, 403, 423),
           429: ErrorBody,
         },
       },

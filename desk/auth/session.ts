@@ -98,6 +98,16 @@ export function createAuth(ctx: DeskContext) {
     username: string,
     password: string,
   ): Promise<{ officer: Officer; csrfToken: string }> {
+    // Login CSRF: another site's page could sign the browser in as someone else (an account of
+    // its sender's), and what the officer then records would be recorded as theirs. A browser
+    // says where the form was sent from; scripts send no such header and are let through.
+    if (request.headers['sec-fetch-site'] === 'cross-site') {
+      throw new DeskError(
+        403,
+        'cross-site',
+        'เข้าสู่ระบบจากหน้าของเว็บไซต์อื่นไม่ได้ (a sign-in sent from another site is refused: open the desk\'s own sign-in page)',
+      );
+    }
     const now = clock();
     const login = await findLogin(pool, username);
     if (!login || login.disabled || !login.passwordHash) {

@@ -172,6 +172,44 @@ describe("the desk's letter API", () => {
     expect((await act('head', id, { kind: 'annul', reason: 'ลงรับซ้ำกับเลขรับเดิม' })).json()).toMatchObject({ state: 'annulled' });
   });
 
+  it('takes every kind of work on a letter as a JSON body, each answered with the new state and written to its history', async () => {
+    const id = await letter('ขอรับการสนับสนุนวิทยากร');
+    const plan = (await env.db.pool.query(`SELECT id FROM unit WHERE code = 'PLAN'`)).rows[0].id as number;
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const steps: Array<[string, object, string]> = [
+      ['clerk', { kind: 'forward', to: { unitId: plan }, purpose: 'act', note: 'กองแผนดำเนินการ' }, 'assigned'],
+      ['planner', { kind: 'take' }, 'in_progress'],
+      ['head', { kind: 'order', text: 'ให้กองแผนพิจารณา และแจ้งงานสารบรรณทราบ', assign: [{ to: { officerId: o.clerk.id }, purpose: 'know' }] }, 'in_progress'],
+      ['clerk', { kind: 'acknowledge' }, 'in_progress'],
+      ['planner', { kind: 'record', text: 'ส่งรายชื่อวิทยากรแล้ว', replyNumber: 'ศธ 0206/123' }, 'in_progress'],
+      ['planner', { kind: 'wait', until: inAMonth, note: 'รอหนังสือตอบรับ' }, 'waiting'],
+      ['planner', { kind: 'close', note: null }, 'done'],
+      ['planner', { kind: 'reopen', reason: 'ผู้ส่งขอเพิ่มวิทยากร' }, 'in_progress'],
+    ];
+    for (const [who, body, state] of steps) {
+      const answer = await act(who, id, body);
+      expect({ body, status: answer.statusCode, answer: answer.json() }).toEqual({
+        body,
+        status: 200,
+        answer: { state, stateName: expect.any(String), event: expect.any(Number) },
+      });
+    }
+    const detail = (await get('planner', `/api/letters/${id}`)).json();
+    expect(detail.state).toBe('in_progress');
+    expect(detail.history.map((h: { action: string }) => h.action)).toEqual([
+      'letter.registered',
+      'letter.routed',
+      'letter.forward',
+      'letter.take',
+      'letter.order',
+      'letter.acknowledge',
+      'letter.record',
+      'letter.wait',
+      'letter.close',
+      'letter.reopen',
+    ]);
+  });
+
   it('answers 404 to an action on a letter the caller may not see, and 400 to one that says too little', async () => {
     expect((await act('clerk', letters.plan, { kind: 'take' })).statusCode).toBe(404);
     const noReason = await act('planner', letters.plan, { kind: 'return', reason: ' ' });

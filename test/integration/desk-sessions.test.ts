@@ -77,6 +77,31 @@ describe('desk sessions', () => {
     ]);
   });
 
+  it("refuses a sign-in that another site's page sent (login CSRF), setting no cookie", async () => {
+    const officer = await makeOfficer(env.db);
+    const fromElsewhere = await desk.app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      payload: { username: officer.username, password: officer.password },
+    });
+    expect(fromElsewhere.statusCode).toBe(403);
+    expect(fromElsewhere.json()).toMatchObject({ code: 'cross-site' });
+    expect(sessionOf(fromElsewhere)).toBeUndefined();
+    // From the desk's own page (same-origin), or typed in (none): signed in.
+    for (const site of ['same-origin', 'none']) {
+      const own = await desk.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/json', 'sec-fetch-site': site },
+        payload: { username: officer.username, password: officer.password },
+      });
+      expect({ site, status: own.statusCode }).toEqual({ site, status: 200 });
+    }
+  });
+
   it('gives a new session id at every sign-in, and never makes a planted or earlier id a signed-in one', async () => {
     const officer = await makeOfficer(env.db);
     // An attacker's id, set in the victim's browser before the victim signs in.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { prepareDatabase } from '../../bin/roles';
 import { runPeopleCommand, type Output } from '../../bin/people';
 import { hashPassword, verifyPassword } from '../../desk/auth/password';
@@ -83,6 +84,12 @@ describe('saraban unit, officer and token', () => {
     const me = await desk.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${created.stdout.trim()}` } });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ username: 'somchai', name: 'สมชาย ใจดี', role: 'supervisor', unitId: unit!.id });
+    // Kept as its SHA-256 alone: the token itself is nowhere in its row.
+    const token = created.stdout.trim();
+    const stored = await env.db.pool.query(`SELECT row_to_json(api_token)::text AS row, token_hash FROM api_token`);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0].token_hash).toEqual(createHash('sha256').update(token).digest());
+    expect(stored.rows[0].row).not.toContain(token.slice(4));
 
     // Each change is on the audit trail, with who ran the command.
     const { rows } = await env.db.pool.query(`SELECT actor, action, detail FROM audit_event ORDER BY seq`);
