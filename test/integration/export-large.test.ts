@@ -6,6 +6,7 @@ import JSZip from 'jszip';
 import { stringify as stringifyYaml } from 'yaml';
 import { peakRssKiB } from '../../devkit/processes';
 import { buddhistYear } from '../../letter/calendar';
+import { fillRegister } from '../support/letters';
 import { testConfig, useTestDatabase, waitFor } from '../support/services';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -13,31 +14,6 @@ const LETTERS = 100_000;
 // What the exporter may grow by, past what it needs for a register of two letters. The
 // register read into one array needed about 1.1 GB more than that (docs/PERFORMANCE.md).
 const GROWTH_ALLOWED_KIB = 64 * 1024;
-
-/** Fills the register with `count` letters shaped as the gateway writes them, numbered from `first`, in one statement. */
-async function fillRegister(
-  pool: ReturnType<typeof useTestDatabase>['db']['pool'],
-  book: string,
-  year: number,
-  first: number,
-  count: number,
-) {
-  await pool.query(
-    `WITH kept AS (
-       INSERT INTO inbound (id, received_at, edge, mail_from, rcpt_to, book, size, sha256, processed_at, outcome)
-       SELECT gen_random_uuid(), now(), 'smtp', 'clerk@moe.go.th', '{saraban@example.go.th}', $1, 150000, md5(n::text) || md5(n::text), now(), 'registered'
-         FROM generate_series(1, $4::int) AS n
-       RETURNING id)
-     INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, title,
-                         reference, reference_normalised, letter_date_written, letter_date, addressee, agency, agency_source, attachments)
-     SELECT id, $1, $2, $3 - 1 + row_number() OVER (), now(), '<' || id || '@moe.go.th>', 'clerk@moe.go.th', 'สารบรรณ สพฐ.',
-            'ที่ ศธ 0206/' || id || ' เรื่อง ขอเชิญประชุมคณะกรรมการ, "ด่วน"', 'ขอเชิญประชุมคณะกรรมการ',
-            'ศธ 0206/' || id, 'ศธ0206/' || id, '20 พฤศจิกายน 2569', '2026-11-20', 'ผู้อำนวยการ', 'สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน', 'directory',
-            jsonb_build_array(jsonb_build_object('filename', 'หนังสือเชิญประชุม.pdf', 'contentType', 'application/pdf', 'size', 140000, 'sha256', md5(id::text) || md5(id::text)))
-       FROM kept`,
-    [book, year, first, count],
-  );
-}
 
 // A year's register is read through a cursor and written as it is read: the exporter's memory
 // does not grow with the register.

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { PDFDocument } from 'pdf-lib';
@@ -11,9 +11,9 @@ import type { Action } from '../../letter/transitions';
 import { exportRegister, type ExportRequest } from '../../registry/register-export';
 import { performAction, routeNewLetter, type WorkDeps } from '../../registry/work';
 import { BROWSER, makeOfficer, signInAsBrowser, startTestDesk, type TestDesk } from '../support/desk';
-import { addUnit, registerTestLetter, useDeskDatabase } from '../support/letters';
+import { addUnit, fillRegister, registerTestLetter, useDeskDatabase } from '../support/letters';
 import { pdfText } from '../support/pdf';
-import { replyRules, spawnSaraban, testConfig } from '../support/services';
+import { replyRules, spawnSaraban, testConfig, waitFor } from '../support/services';
 
 // The register of a year exported and printed in the regulation's form, by `saraban export` and
 // by the register page's downloads: a register with a letter done, one returned, one annulled, a
@@ -313,6 +313,37 @@ describe('the register exported and printed', () => {
       const as = await signInAsBrowser(desk, admin);
       expect((await download('csv', as, `book=ZZ&year=${YEAR}&format=csv`)).statusCode).toBe(404);
       expect((await download('doc', as)).statusCode).toBe(400);
+    });
+  });
+
+  describe('when its reader goes away', () => {
+    // RB 2567: 3,000 letters, far more than the streams on the way to the reader hold.
+    const BIG_YEAR = YEAR - 2;
+    beforeAll(async () => {
+      await fillRegister(env.db.pool, 'RB', BIG_YEAR, 1, 3_000);
+    }, 120_000);
+
+    it.each(['xlsx', 'pdf', 'csv'] as const)('stops a %s waiting for room, and lets go of its connection', async (format) => {
+      // A reader that takes nothing (a download stalled): the writer fills what the streams hold
+      // and waits for room. Then the reader goes away (the download cancelled): waiting on would
+      // keep the register's cursor, and its connection, for as long as the desk runs.
+      const out = new PassThrough();
+      const outcome = exportRegister(env.db.pool, form(format, books[0], BIG_YEAR), out).then(
+        () => 'finished',
+        (err: Error) => `stopped: ${err.message}`,
+      );
+      // Waiting: what `out` holds has stopped growing (for 300 ms).
+      let held = -1;
+      let still = 0;
+      await waitFor(() => {
+        const now = out.writableLength + out.readableLength;
+        still = out.writableNeedDrain && now === held ? still + 1 : 0;
+        held = now;
+        return still >= 3;
+      }, 'the export waiting for room');
+      out.destroy();
+      expect(await outcome).toMatch(/^stopped: /);
+      await waitFor(() => env.db.pool.idleCount === env.db.pool.totalCount, 'its connection back in the pool', 5_000);
     });
   });
 });

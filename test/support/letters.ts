@@ -141,3 +141,26 @@ export async function registerLetterWithPdf(pool: Pool, pdf: Buffer, details: Pa
     { inboundId: await keepMessage(pool, raw) },
   );
 }
+
+/**
+ * Fills the register with `count` letters shaped as the gateway writes them (no desk work rows
+ * beyond what the triggers make), numbered from `first` in a book's year, in one statement: a
+ * register of many letters for the export's tests, without a registration each.
+ */
+export async function fillRegister(pool: Pool, book: string, year: number, first: number, count: number): Promise<void> {
+  await pool.query(
+    `WITH kept AS (
+       INSERT INTO inbound (id, received_at, edge, mail_from, rcpt_to, book, size, sha256, processed_at, outcome)
+       SELECT gen_random_uuid(), now(), 'smtp', 'clerk@moe.go.th', '{saraban@example.go.th}', $1, 150000, md5(n::text) || md5(n::text), now(), 'registered'
+         FROM generate_series(1, $4::int) AS n
+       RETURNING id)
+     INSERT INTO letter (inbound_id, book, year, number, registered_at, message_id, from_address, from_name, subject, title,
+                         reference, reference_normalised, letter_date_written, letter_date, addressee, agency, agency_source, attachments)
+     SELECT id, $1, $2, $3 - 1 + row_number() OVER (), now(), '<' || id || '@moe.go.th>', 'clerk@moe.go.th', 'สารบรรณ สพฐ.',
+            'ที่ ศธ 0206/' || id || ' เรื่อง ขอเชิญประชุมคณะกรรมการ, "ด่วน"', 'ขอเชิญประชุมคณะกรรมการ',
+            'ศธ 0206/' || id, 'ศธ0206/' || id, '20 พฤศจิกายน 2569', '2026-11-20', 'ผู้อำนวยการ', 'สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน', 'directory',
+            jsonb_build_array(jsonb_build_object('filename', 'หนังสือเชิญประชุม.pdf', 'contentType', 'application/pdf', 'size', 140000, 'sha256', md5(id::text) || md5(id::text)))
+       FROM kept`,
+    [book, year, first, count],
+  );
+}
