@@ -23,7 +23,7 @@ export function sessionRoutes({ auth, config }: RouteContext): DeskRoute[] {
       perMinute: config.desk.login.perMinute,
       schema: {
         summary: 'Sign in: sets the session cookie and answers the CSRF token for requests that change something',
-        description: `A JSON or form (application/x-www-form-urlencoded) body. Every sign-in opens a new session. A browser (Accept: text/html) is sent on to \`next\` (303) or shown the form again with what went wrong. ${config.desk.login.maxFailures} wrong passwords in a row lock the officer out for ${config.desk.login.lockMinutes} minutes.`,
+        description: `A JSON or form (application/x-www-form-urlencoded) body. Every sign-in opens a new session. A browser (Accept: text/html) is sent on to \`next\` (303) or shown the form again with what went wrong. ${config.desk.login.maxFailures} wrong passwords in a row lock the officer out for ${config.desk.login.lockMinutes} minutes. A sign-in a browser sends from another site's page (Sec-Fetch-Site other than same-origin or none) is refused: 403 cross-site.`,
         tags: ['session'],
         body: Login,
         response: {

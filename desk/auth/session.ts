@@ -100,8 +100,11 @@ export function createAuth(ctx: DeskContext) {
   ): Promise<{ officer: Officer; csrfToken: string }> {
     // Login CSRF: another site's page could sign the browser in as someone else (an account of
     // its sender's), and what the officer then records would be recorded as theirs. A browser
-    // says where the form was sent from; scripts send no such header and are let through.
-    if (request.headers['sec-fetch-site'] === 'cross-site') {
+    // says where the form was sent from: only the desk's own pages (same-origin) or the officer
+    // (none: typed, a bookmark) may sign in. Not a sibling host either (same-site): go.th is a
+    // public suffix, so that is any host of the agency's domain. Scripts send no such header.
+    const from = request.headers['sec-fetch-site'];
+    if (from !== undefined && from !== 'same-origin' && from !== 'none') {
       throw new DeskError(
         403,
         'cross-site',

@@ -172,6 +172,7 @@ describe("the desk's letter API", () => {
     expect((await act('head', id, { kind: 'annul', reason: 'ลงรับซ้ำกับเลขรับเดิม' })).json()).toMatchObject({ state: 'annulled' });
   });
 
+  // Return, annul and complete: the tests around this one.
   it('takes every kind of work on a letter as a JSON body, each answered with the new state and written to its history', async () => {
     const id = await letter('ขอรับการสนับสนุนวิทยากร');
     const plan = (await env.db.pool.query(`SELECT id FROM unit WHERE code = 'PLAN'`)).rows[0].id as number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { disableOfficer, setPassword } from '../../registry/officers';
 import { hashPassword } from '../../desk/auth/password';
-import { makeOfficer, startTestDesk, type TestDesk } from '../support/desk';
+import { BROWSER, makeOfficer, startTestDesk, type TestDesk } from '../support/desk';
 import { useTestDatabase } from '../support/services';
 
 const COOKIE = '__Host-saraban-session';
@@ -89,6 +89,19 @@ describe('desk sessions', () => {
     expect(fromElsewhere.statusCode).toBe(403);
     expect(fromElsewhere.json()).toMatchObject({ code: 'cross-site' });
     expect(sessionOf(fromElsewhere)).toBeUndefined();
+    // A sibling host's form (same-site: any host of the agency's domain), as a browser sends it:
+    // the form again, saying why, and no cookie.
+    const fromSibling = await desk.app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: ip,
+      headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-site' },
+      payload: new URLSearchParams({ username: officer.username, password: officer.password }).toString(),
+    });
+    expect(fromSibling.statusCode).toBe(403);
+    expect(fromSibling.headers['content-type']).toMatch(/^text\/html/);
+    expect(fromSibling.body).toContain('เข้าสู่ระบบจากหน้าของเว็บไซต์อื่นไม่ได้');
+    expect(sessionOf(fromSibling)).toBeUndefined();
     // From the desk's own page (same-origin), or typed in (none): signed in.
     for (const site of ['same-origin', 'none']) {
       const own = await desk.app.inject({

@@ -341,8 +341,11 @@ describe('the register exported and printed', () => {
         held = now;
         return still >= 3;
       }, 'the export waiting for room');
+      // Still reading the register through its cursor: not finished before the reader went away.
+      expect(env.db.pool.totalCount - env.db.pool.idleCount).toBe(1);
       out.destroy();
-      expect(await outcome).toMatch(/^stopped: /);
+      const hung = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000).unref());
+      expect(await Promise.race([outcome, hung])).toMatch(/^stopped: /);
       await waitFor(() => env.db.pool.idleCount === env.db.pool.totalCount, 'its connection back in the pool', 5_000);
     });
   });
