@@ -426,9 +426,10 @@ function filters(
   const searched = words(query.search);
   if (searched.length) {
     // Asked of the letters' search text (letter_words, migration 18; the open letters' own rows,
-    // open_words, migration 24) by their id, every word in one look-up: the trigram index's candidates are compared again on that narrow row, not on
-    // the register's wide one, and a count of what is found needs no letter row at all. Each
-    // word is written as that text is: lower case, Thai digits as Arabic.
+    // open_words, migration 24), every word at once: on `w` itself when it is an open_words row,
+    // otherwise by the letter's id. The trigram index's candidates are compared again on that
+    // narrow row, not on the register's wide one, and a count of what is found needs no letter
+    // row at all. Each word is written as that text is: lower case, Thai digits as Arabic.
     const found = (row: string) =>
       searched.map((word) => `${row}.text LIKE '%' || translate(lower(${params.add(word)}), '๐๑๒๓๔๕๖๗๘๙', '0123456789') || '%'`);
     if (work?.wordsHere) onWork.push(...found('w'));
